@@ -1,0 +1,213 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminSplitDateTime
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from taggit.models import Tag
+
+from . import workflow
+from .models import Report, ReportEvent, Series
+
+# The name of the submit buttons that ask for a transition; their value is the transition's name.
+TRANSITION_FIELD = "_transition"
+
+
+class ReportAdminForm(forms.ModelForm):
+    publish_at = forms.SplitDateTimeField(
+        required=False,
+        widget=AdminSplitDateTime,
+        label="Publish at",
+        help_text="Leave empty to publish now. A future date and time schedules the report.",
+    )
+    workflow_note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        label="Note to the writer",
+        help_text="Required when you request changes; the writer sees it on the report.",
+    )
+    user = None  # set on the per-request form class by ReportAdmin.get_form
+
+    class Meta:
+        model = Report
+        fields = ["series", "title", "slug", "period_start", "period_end", "summary", "body", "tags"]
+
+    def requested_transition(self):
+        return self.data.get(TRANSITION_FIELD) or None
+
+    def clean(self):
+        # A refused transition fails validation, so nothing is saved and the admin shows the
+        # form again with everything the user typed, plus the reason.
+        cleaned = super().clean()
+        name = self.requested_transition()
+        if name is None:
+            return cleaned
+        reason = workflow.refusal(name, self.instance, self.user)
+        if reason:
+            raise ValidationError(reason)
+        if name == "request_changes" and not cleaned.get("workflow_note", "").strip():
+            self.add_error("workflow_note", "Say what needs to change: the note is required.")
+        publish_at = cleaned.get("publish_at")
+        if name == "publish" and publish_at and publish_at <= timezone.now():
+            self.add_error("publish_at", "Choose a time in the future, or leave it empty to publish now.")
+        return cleaned
+
+    def save(self, commit=True):
+        if self.instance._state.adding:
+            self.instance.created_by = self.user
+        self.instance.updated_by = self.user
+        return super().save(commit)
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("draft", "Draft"), ("review", "In review"), ("scheduled", "Scheduled"), ("live", "Published")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value in ("draft", "review"):
+            return queryset.filter(status=value)
+        if value == "scheduled":
+            return queryset.scheduled()
+        if value == "live":
+            return queryset.published()
+        return queryset
+
+
+class TagFilter(admin.SimpleListFilter):
+    title = "tag"
+    parameter_name = "tag"
+
+    def lookups(self, request, model_admin):
+        return Tag.objects.filter(reports_taggedreport_items__isnull=False).distinct().values_list("slug", "name")
+
+    def queryset(self, request, queryset):
+        return queryset.filter(tags__slug=self.value()) if self.value() else queryset
+
+
+class ReportEventInline(admin.TabularInline):
+    """Who moved the report through the workflow, and when: read-only for everyone."""
+
+    model = ReportEvent
+    verbose_name = "workflow event"
+    verbose_name_plural = "workflow history"
+    fields = readonly_fields = ("created_at", "actor", "action", "from_status", "to_status", "publish_at", "note")
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("reports.view_report")
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    form = ReportAdminForm
+    change_form_template = "admin/reports/report/change_form.html"
+    list_display = ("title", "series", "period", "status_column", "tag_list", "updated_at")
+    list_filter = (StatusFilter, "series", TagFilter)
+    list_select_related = ("series",)
+    show_full_result_count = False  # one COUNT(*) over the whole table is enough
+    search_fields = ("title", "summary", "body")
+    date_hierarchy = "period_start"
+    prepopulated_fields = {"slug": ("title",)}
+    inlines = [ReportEventInline]
+    fieldsets = [
+        (None, {"fields": ["series", "title", "slug", ("period_start", "period_end"), "summary", "body", "tags"]}),
+        (
+            "Publication",
+            {
+                "fields": [
+                    "status_column",
+                    "published_at",
+                    "first_published_at",
+                    ("created_at", "created_by"),
+                    ("updated_at", "updated_by"),
+                ]
+            },
+        ),
+    ]
+    readonly_fields = (
+        "status_column",
+        "published_at",
+        "first_published_at",
+        "created_at",
+        "created_by",
+        "updated_at",
+        "updated_by",
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tags")
+
+    def has_change_permission(self, request, obj=None):
+        # Writers may edit drafts and reports in review; a published or scheduled report is
+        # the editors' to change.
+        if obj is not None and obj.status == Report.Status.PUBLISHED:
+            if not request.user.has_perm(workflow.PUBLISH_PERMISSION):
+                return False
+        return super().has_change_permission(request, obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user
+        return form
+
+    @admin.display(description="period", ordering="period_start")
+    def period(self, report):
+        return report.period_display
+
+    @admin.display(description="status", ordering="status")
+    def status_column(self, report):
+        return report.status_label
+
+    @admin.display(description="tags")
+    def tag_list(self, report):
+        return ", ".join(sorted(tag.name for tag in report.tags.all()))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        report = obj or Report()
+        context["workflow_actions"] = workflow.allowed_transitions(report, request.user)
+        context["workflow_actions_names"] = {t.name for t in context["workflow_actions"]}
+        context["change_request"] = workflow.latest_change_request(report)
+        context["report"] = report
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The edits (tags included) are saved first, so a transition applies to what the
+        # user saw on screen.
+        self.apply_requested_transition(request, form)
+
+    def apply_requested_transition(self, request, form):
+        name = form.requested_transition()
+        if name is None:
+            return
+        report = form.instance
+        try:
+            if name == "submit_for_review":
+                workflow.submit_for_review(report, by=request.user)
+            elif name == "publish":
+                workflow.publish(report, by=request.user, at=form.cleaned_data.get("publish_at"))
+            elif name == "request_changes":
+                workflow.request_changes(report, by=request.user, note=form.cleaned_data["workflow_note"])
+            elif name == "unpublish":
+                workflow.unpublish(report, by=request.user, note=form.cleaned_data.get("workflow_note", ""))
+        except workflow.TransitionRefused as refused:
+            self.message_user(request, f"Your edits were saved, but: {refused}", messages.ERROR)
+            return
+        self.message_user(request, f"“{report}” is now {report.status_label.lower()}.", messages.SUCCESS)
+
+
+@admin.register(Series)
+class SeriesAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}

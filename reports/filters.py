@@ -1,0 +1,133 @@
+"""The public filters: one FilterSet, shared by the archive and the feeds.
+
+The query parameter names (tag, week, from, to, series, page) are a public interface:
+bookmarks and feed subscriptions depend on them.
+"""
+
+import datetime
+import re
+
+import django_filters
+from django import forms
+from taggit.models import Tag
+
+from .models import Report, Series
+from .periods import format_period
+
+ISO_WEEK = re.compile(r"^(?P<year>\d{4})-W(?P<week>\d{2})$")
+
+
+def parse_iso_week(value):
+    """'2020-W34' -> (Monday, Sunday) of that ISO week; ValueError with a reason otherwise."""
+    match = ISO_WEEK.match(value.strip())
+    if not match:
+        raise ValueError(f"“{value}” is not an ISO week; write it like 2020-W34.")
+    year, week = int(match["year"]), int(match["week"])
+    try:
+        monday = datetime.date.fromisocalendar(year, week, 1)
+    except ValueError:
+        last_week = datetime.date(year, 12, 28).isocalendar().week
+        raise ValueError(f"{year} has weeks W01 to W{last_week:02d}; “{value}” is not one of them.") from None
+    return monday, monday + datetime.timedelta(days=6)
+
+
+class IsoWeekField(forms.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(max_length=20, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        try:
+            return parse_iso_week(value)
+        except ValueError as error:
+            raise forms.ValidationError(str(error), code="invalid") from None
+
+
+class IsoWeekFilter(django_filters.Filter):
+    field_class = IsoWeekField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        monday, sunday = value
+        return qs.filter(period_start__lte=sunday, period_end__gte=monday)
+
+
+def published_tags(request):
+    # Only tags a reader can see: a tag used by drafts alone is unknown to the public.
+    return Tag.objects.filter(reports_taggedreport_items__content_object__in=Report.objects.published()).distinct()
+
+
+class TagFilter(django_filters.ModelMultipleChoiceFilter):
+    """Tags by slug in the URL, matched by id through the tag link table."""
+
+    def get_filter_predicate(self, tag):
+        return {"tagged_items__tag": tag}
+
+
+class ReportFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("from"), cleaned.get("to")
+        if start and end and start > end:
+            self.add_error("from", f"“From” ({start:%Y-%m-%d}) must not be after “to” ({end:%Y-%m-%d}).")
+        return cleaned
+
+
+DATE_INPUT = {
+    "input_formats": ["%Y-%m-%d"],
+    "error_messages": {"invalid": "Enter a date as YYYY-MM-DD, e.g. 2020-07-01."},
+}
+
+
+class ReportFilter(django_filters.FilterSet):
+    tag = TagFilter(
+        to_field_name="slug",
+        queryset=published_tags,
+        conjoined=True,  # repeated tags narrow: a report must carry all of them
+        label="Tags",
+        error_messages={
+            "invalid_choice": "There is no tag “%(value)s”.",
+            "invalid_pk_value": "There is no tag “%(pk)s”.",
+        },
+    )
+    week = IsoWeekFilter(label="Week", help_text="An ISO week, e.g. 2020-W34.")
+    # `from` is a Python keyword, so it is declared through the class namespace.
+    locals()["from"] = django_filters.DateFilter(field_name="period_end", lookup_expr="gte", label="From", **DATE_INPUT)
+    to = django_filters.DateFilter(field_name="period_start", lookup_expr="lte", label="To", **DATE_INPUT)
+    series = django_filters.ModelChoiceFilter(
+        queryset=Series.objects.all(),
+        to_field_name="slug",
+        label="Series",
+        empty_label="All series",
+        error_messages={"invalid_choice": "There is no such series."},
+    )
+
+    class Meta:
+        model = Report
+        fields = []
+        form = ReportFilterForm
+
+    def active_filters(self):
+        """(parameter, raw value, label for people) for each filter in use, in URL order."""
+        if not self.is_bound:
+            return []
+        labels = {}
+        if self.is_valid():
+            labels.update({("tag", t.slug): f"Tag: {t.name}" for t in self.form.cleaned_data.get("tag") or ()})
+            week = self.form.cleaned_data.get("week")
+            if week:
+                labels[("week", self.data["week"])] = f"Week: {self.data['week']} ({format_period(*week)})"
+            series = self.form.cleaned_data.get("series")
+            if series:
+                labels[("series", series.slug)] = f"Series: {series.name}"
+        names = {"week": "Week", "from": "From", "to": "To", "tag": "Tag", "series": "Series"}
+        return [
+            (name, value, labels.get((name, value), f"{names[name]}: {value}"))
+            for name, values in self.data.lists()
+            if name in names
+            for value in values
+            if value
+        ]

@@ -1,0 +1,65 @@
+"""Markdown to safe HTML for report bodies.
+
+Raw HTML in the source is escaped by Markdown itself (its HTML passes are removed), and the
+result is sanitised by nh3 as a second line: no tags outside the allow-list, no event
+attributes, and links only with http, https or mailto.
+"""
+
+import markdown
+import nh3
+from django.utils.safestring import mark_safe
+
+ALLOWED_TAGS = {
+    "a",
+    "abbr",
+    "blockquote",
+    "br",
+    "code",
+    "dd",
+    "del",
+    "dl",
+    "dt",
+    "em",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def _markdown_without_raw_html():
+    md = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    return md
+
+
+def render_markdown(source):
+    html = _markdown_without_raw_html().convert(source or "")
+    return mark_safe(
+        nh3.clean(
+            html,
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            url_schemes=ALLOWED_URL_SCHEMES,
+            link_rel="noopener noreferrer nofollow",
+        )
+    )

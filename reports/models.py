@@ -1,0 +1,178 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from .markdown import render_markdown
+from .periods import format_period
+
+PERIOD_ORDER_MESSAGE = "The period end cannot be before the period start."
+
+
+class Series(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "series"
+
+    def __str__(self):
+        return self.name
+
+
+class ReportQuerySet(models.QuerySet):
+    def published(self):
+        """What a reader may see. Every public page, feed and sitemap starts here."""
+        return self.filter(status=Report.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def scheduled(self):
+        return self.filter(status=Report.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def for_listing(self):
+        # One query for the series, one for every tag on the page.
+        return self.select_related("series").prefetch_related("tags")
+
+
+class TaggedReport(TaggedItemBase):
+    """Tag links through a real foreign key, so the planner can join and index them."""
+
+    content_object = models.ForeignKey("Report", on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="taggedreport_unique_tag_per_report")
+        ]
+
+
+class Report(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+
+    series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="reports")
+    title = models.CharField(max_length=255)
+    slug = models.SlugField(
+        max_length=255, unique=True, help_text="The report's address: /reports/<slug>/. Proposed from the title."
+    )
+    period_start = models.DateField("period start", help_text="First day the report covers.")
+    period_end = models.DateField("period end", help_text="Last day the report covers.")
+    summary = models.TextField(help_text="The key takeaways, in plain text.")
+    body = models.TextField(blank=True, help_text="Markdown. Raw HTML is shown as text.")
+    tags = TaggableManager(
+        through=TaggedReport, blank=True, help_text="Actors, places and themes, separated by commas."
+    )
+
+    # Only reports.workflow changes these; they are never form fields.
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period_start", "-pk"]
+        permissions = [("publish_report", "Can publish, schedule, unpublish and request changes")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")),
+                name="report_period_end_not_before_start",
+                violation_error_message=PERIOD_ORDER_MESSAGE,
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False, first_published_at__isnull=False),
+                name="report_published_has_dates",
+                violation_error_message="A published report needs its publication dates.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="report_visibility_idx"),
+            models.Index(fields=["series", "period_start"], name="report_series_period_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("reports:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        # Mirrors the check constraint, attached to the field so the admin shows it there.
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": PERIOD_ORDER_MESSAGE})
+        if not self.slug and self.title:
+            self.slug = slugify(self.title)[:255]
+
+    @property
+    def period_display(self):
+        return format_period(self.period_start, self.period_end)
+
+    @property
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and self.published_at > timezone.now()
+
+    @property
+    def is_public(self):
+        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    @property
+    def status_label(self):
+        """The status as editors speak of it: a published report not yet live is 'Scheduled'."""
+        return "Scheduled" if self.is_scheduled else self.get_status_display()
+
+    @property
+    def body_html(self):
+        return render_markdown(self.body)
+
+
+class ReportEvent(models.Model):
+    """The audit trail: one row per workflow transition, written by reports.workflow only."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", "Submitted for review"
+        PUBLISH = "publish", "Published"
+        SCHEDULE = "schedule", "Scheduled"
+        REQUEST_CHANGES = "request_changes", "Changes requested"
+        UNPUBLISH = "unpublish", "Unpublished"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    from_status = models.CharField(max_length=10, choices=Report.Status.choices)
+    to_status = models.CharField(max_length=10, choices=Report.Status.choices)
+    note = models.TextField(blank=True)
+    publish_at = models.DateTimeField(null=True, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} by {self.actor or 'unknown'}"

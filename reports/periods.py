@@ -1,0 +1,144 @@
+"""Reporting periods of situation reports.
+
+Titles look like "Iraq Situation Report: August 19-25, 2020". Archives are
+written by hand, so the same period turns up as "Aug. 19-25, 2020",
+"August 19 to 25 2020", "July 29 - Aug. 5, 2020" and so on. This module reads
+all of those and writes one house style back out.
+
+Stdlib only, so it can be used (and tested) anywhere without Django.
+"""
+
+import datetime
+import re
+
+# Spelled out rather than taken from the calendar module, whose month names
+# follow the process locale.
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+# Lower-case full names and three-letter abbreviations, plus "sept", which
+# house styles (AP among them) use for September.
+MONTHS = {name.lower(): number for number, name in enumerate(MONTH_NAMES, 1)}
+MONTHS |= {name[:3].lower(): number for number, name in enumerate(MONTH_NAMES, 1)}
+MONTHS["sept"] = 9
+
+# The most days a month ever has; a day beyond this is wrong in any year,
+# so the reason need not mention the year (February 29 is the one case
+# that depends on it).
+LONGEST_MONTH = dict(enumerate((31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31), 1))
+
+# Any word is accepted as a month here and checked against MONTHS afterwards,
+# so that "Juen 24-30, 2020" is refused as an unknown month rather than as
+# having no period at all. The dot after an abbreviation is optional.
+_MONTH = r"(?P<{}>[a-z]+)(?:\.\s*|\s+)"
+# "Not followed by a digit" rather than \b, so "24to30" still splits, while
+# the 20 of "June 2020" is not taken for a day.
+_DAY = r"(?P<{}>\d{{1,2}})(?!\d)"
+_YEAR = r"(?P<{}>\d{{4}})(?!\d)"
+# Hyphen, the Unicode hyphens and dashes people paste from word processors
+# (including en and em dash), or the word "to"; spaces around it optional.
+_SEPARATOR = r"\s*(?:[-\u2010-\u2015\u2212]|to)\s*"
+
+PERIOD = re.compile(
+    rf"""
+    \b{_MONTH.format("month1")} {_DAY.format("day1")}
+    (?: ,?\s* {_YEAR.format("year1")} )?        # start year: optional unless it differs
+    (?: {_SEPARATOR}
+        (?: {_MONTH.format("month2")} )?        # end month: only when it differs
+        {_DAY.format("day2")}
+    )?                                          # no end at all: a single day
+    ,?\s* {_YEAR.format("year2")}               # the end year is always written
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+class PeriodError(ValueError):
+    """A title holds no real period; str(err) is a short reason for a person,
+    e.g. 'no reporting period found', 'June 31 is not a real date', 'the
+    period ends before it starts'."""
+
+
+def parse_period(text: str) -> tuple[datetime.date, datetime.date]:
+    """Find the reporting period in a title (or a bare period string) and
+    return (start, end)."""
+    matches = list(PERIOD.finditer(text))
+    if not matches:
+        raise PeriodError("no reporting period found")
+    # The period ends the title, so prefer the last match, and prefer one
+    # whose month words are real months: "Vol 3, 2020: June 24-30, 2020"
+    # must not stop at "Vol 3, 2020". Only when no match names real months
+    # is the last one kept, to say which month word is wrong.
+    plausible = [m for m in matches if _months_known(m)]
+    return _period(plausible[-1] if plausible else matches[-1])
+
+
+def format_period(start, end, *, dash: str = "\u2013") -> str:
+    """The period written for people. Same month: 'June 24–30, 2020' (dash
+    joined with no spaces). Crossing months in one year: 'July 29 – August 5,
+    2020' (spaced dash). Crossing a year: 'December 30, 2020 – January 5,
+    2021'. Single day: 'June 24, 2020'. Always full month names."""
+    if end < start:
+        raise PeriodError("the period ends before it starts")
+    if start == end:
+        return f"{_month_day(start)}, {start.year}"
+    if start.year != end.year:
+        return f"{_month_day(start)}, {start.year} {dash} {_month_day(end)}, {end.year}"
+    if start.month != end.month:
+        return f"{_month_day(start)} {dash} {_month_day(end)}, {end.year}"
+    return f"{_month_day(start)}{dash}{end.day}, {end.year}"
+
+
+def house_title(series_name: str, start, end) -> str:
+    """The house-style title, e.g. 'Iraq Situation Report: June 24-30, 2020',
+    'Iraq Situation Report: July 29 - August 5, 2020', 'Iraq Situation
+    Report: December 30, 2020 - January 5, 2021'. A plain hyphen, because
+    titles end up in URLs, feeds and e-mail subjects."""
+    return f"{series_name}: {format_period(start, end, dash='-')}"
+
+
+def _months_known(match: re.Match) -> bool:
+    words = (match["month1"], match["month2"] or match["month1"])
+    return all(word.lower() in MONTHS for word in words)
+
+
+def _period(match: re.Match) -> tuple[datetime.date, datetime.date]:
+    start_month = _month(match["month1"])
+    end_month = _month(match["month2"]) if match["month2"] else start_month
+    end_year = int(match["year2"])
+    if match["year1"]:
+        start_year = int(match["year1"])
+        if start_year > end_year:
+            raise PeriodError("the period starts in a later year than it ends")
+    else:
+        # "December 30 - January 5, 2021": the one year written is the end's,
+        # so a start month later than the end month must be last year.
+        start_year = end_year - 1 if start_month > end_month else end_year
+    start = _date(start_year, start_month, int(match["day1"]))
+    end = _date(end_year, end_month, int(match["day2"] or match["day1"]))
+    if end < start:
+        raise PeriodError("the period ends before it starts")
+    return start, end
+
+
+def _month(word: str) -> int:
+    try:
+        return MONTHS[word.lower()]
+    except KeyError:
+        raise PeriodError(f"unknown month name {word!r}") from None
+
+
+def _date(year: int, month: int, day: int) -> datetime.date:
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        pass  # replaced below by a reason a person can act on
+    if 1 <= day <= LONGEST_MONTH[month]:
+        raise PeriodError(f"{MONTH_NAMES[month - 1]} {day}, {year} is not a real date")
+    raise PeriodError(f"{MONTH_NAMES[month - 1]} {day} is not a real date")
+
+
+def _month_day(day: datetime.date) -> str:
+    return f"{MONTH_NAMES[day.month - 1]} {day.day}"

@@ -1,0 +1,24 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from .models import Report
+
+
+class ReportSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return Report.objects.published().only("slug", "updated_at").order_by("pk")
+
+    def lastmod(self, report):
+        return report.updated_at
+
+
+class PagesSitemap(Sitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return ["reports:archive", "reports:tags"]
+
+    def location(self, name):
+        return reverse(name)

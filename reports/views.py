@@ -1,0 +1,96 @@
+from django.db.models import Count
+from django.utils.cache import add_never_cache_headers
+from django.views.generic import DetailView, ListView, TemplateView
+from django_filters.views import FilterView
+
+from .filters import ReportFilter
+from .models import Report, TaggedReport
+
+
+class PublishedReportsMixin:
+    """Public views start from Report.objects.published(), and nothing else."""
+
+    def get_queryset(self):
+        return Report.objects.published().for_listing()
+
+
+class ArchiveView(PublishedReportsMixin, FilterView):
+    filterset_class = ReportFilter
+    template_name = "reports/archive.html"
+    context_object_name = "reports"
+    paginate_by = 20
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            response.status_code = 400  # the page still renders, with the reason at the filter
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["filter_query"] = query.urlencode()
+        context["tag_values"] = query.getlist("tag")
+        context["active_filters"] = [
+            (label, _without(query, name, value)) for name, value, label in self.filterset.active_filters()
+        ]
+        return context
+
+
+def _without(query, name, value):
+    """The query string with one value of one parameter removed."""
+    remaining = query.copy()
+    remaining.setlist(name, [v for v in query.getlist(name) if v != value])
+    return remaining.urlencode()
+
+
+class ReportDetailView(DetailView):
+    template_name = "reports/report_detail.html"
+    context_object_name = "report"
+
+    def can_preview(self):
+        return self.request.user.is_active and self.request.user.has_perm("reports.change_report")
+
+    def get_queryset(self):
+        # Staff may preview drafts, reports in review and scheduled reports; readers may not.
+        reports = Report.objects.all() if self.can_preview() else Report.objects.published()
+        return reports.select_related("series").prefetch_related("tags")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = self.object
+        context["is_preview"] = not report.is_public
+        neighbours = Report.objects.published().filter(series=report.series_id).only("title", "slug")
+        context["previous_report"] = (
+            neighbours.filter(period_start__lt=report.period_start).order_by("-period_start").first()
+        )
+        context["next_report"] = (
+            neighbours.filter(period_start__gt=report.period_start).order_by("period_start").first()
+        )
+        return context
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if context["is_preview"]:
+            add_never_cache_headers(response)
+            response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+
+class TagListView(ListView):
+    template_name = "reports/tag_list.html"
+    context_object_name = "tags"
+
+    def get_queryset(self):
+        return (
+            TaggedReport.objects.filter(content_object__in=Report.objects.published())
+            .values("tag__name", "tag__slug")
+            .annotate(report_count=Count("content_object", distinct=True))
+            .order_by("-report_count", "tag__name")
+        )
+
+
+class RobotsView(TemplateView):
+    template_name = "robots.txt"
+    content_type = "text/plain; charset=utf-8"

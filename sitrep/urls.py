@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+
+from reports.sitemaps import PagesSitemap, ReportSitemap
+from reports.views import RobotsView
+
+admin.site.site_header = "sitrep editorial"
+admin.site.site_title = "sitrep"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {"pages": PagesSitemap, "reports": ReportSitemap}},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    path("robots.txt", RobotsView.as_view(), name="robots"),
+    path("", include("reports.urls")),
+]
