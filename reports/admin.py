@@ -2,7 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.text import slugify
 from taggit.models import Tag
 
 from . import workflow
@@ -30,6 +31,14 @@ class ReportAdminForm(forms.ModelForm):
     class Meta:
         model = Report
         fields = ["series", "title", "slug", "period_start", "period_end", "summary", "body", "tags"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:  # absent when the form is read-only
+            self.fields["slug"].required = False  # proposed from the title when left empty
+
+    def clean_slug(self):
+        return self.cleaned_data["slug"] or slugify(self.cleaned_data.get("title", ""))[:255]
 
     def requested_transition(self):
         return self.data.get(TRANSITION_FIELD) or None
@@ -193,17 +202,19 @@ class ReportAdmin(admin.ModelAdmin):
         report = form.instance
         try:
             if name == "submit_for_review":
-                workflow.submit_for_review(report, by=request.user)
+                event = workflow.submit_for_review(report, by=request.user)
             elif name == "publish":
-                workflow.publish(report, by=request.user, at=form.cleaned_data.get("publish_at"))
+                event = workflow.publish(report, by=request.user, at=form.cleaned_data.get("publish_at"))
             elif name == "request_changes":
-                workflow.request_changes(report, by=request.user, note=form.cleaned_data["workflow_note"])
-            elif name == "unpublish":
-                workflow.unpublish(report, by=request.user, note=form.cleaned_data.get("workflow_note", ""))
+                event = workflow.request_changes(report, by=request.user, note=form.cleaned_data["workflow_note"])
+            else:
+                event = workflow.unpublish(report, by=request.user, note=form.cleaned_data.get("workflow_note", ""))
         except workflow.TransitionRefused as refused:
             self.message_user(request, f"Your edits were saved, but: {refused}", messages.ERROR)
             return
-        self.message_user(request, f"“{report}” is now {report.status_label.lower()}.", messages.SUCCESS)
+        when = f" for {formats.date_format(timezone.localtime(report.published_at), 'DATETIME_FORMAT')}"
+        detail = when if event.action == ReportEvent.Action.SCHEDULE else ""
+        self.message_user(request, f"{event.get_action_display()}{detail}: “{report}”.", messages.SUCCESS)
 
 
 @admin.register(Series)

@@ -58,4 +58,6 @@ class ReportFeed(Feed):
 
 class AtomReportFeed(ReportFeed):
     feed_type = Atom1Feed
-    subtitle = ReportFeed.description
+
+    def subtitle(self, filterset):
+        return self.description(filterset)

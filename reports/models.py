@@ -4,7 +4,6 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
@@ -126,8 +125,6 @@ class Report(models.Model):
         # Mirrors the check constraint, attached to the field so the admin shows it there.
         if self.period_start and self.period_end and self.period_end < self.period_start:
             raise ValidationError({"period_end": PERIOD_ORDER_MESSAGE})
-        if not self.slug and self.title:
-            self.slug = slugify(self.title)[:255]
 
     @property
     def period_display(self):

@@ -1,4 +1,5 @@
 from django.db.models import Count
+from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
@@ -21,6 +22,12 @@ class ArchiveView(PublishedReportsMixin, FilterView):
     paginate_by = 20
 
     def get(self, request, *args, **kwargs):
+        # The filter form sends its empty fields too; bookmarks and feed links should not carry them.
+        if any(value == "" for _, values in request.GET.lists() for value in values):
+            clean = request.GET.copy()
+            for name, values in request.GET.lists():
+                clean.setlist(name, [value for value in values if value != ""])
+            return redirect(f"{request.path}?{clean.urlencode()}" if clean else request.path)
         response = super().get(request, *args, **kwargs)
         if self.filterset.is_bound and not self.filterset.is_valid():
             response.status_code = 400  # the page still renders, with the reason at the filter

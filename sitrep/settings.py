@@ -18,8 +18,8 @@ _FALSE = {"0", "false", "no", "off", ""}
 
 def env_str(name, default=None):
     value = os.environ.get(name, default)
-    if value is None:
-        raise ImproperlyConfigured(f"Set the {name} environment variable.")
+    if value is None or (default is None and not value.strip()):
+        raise ImproperlyConfigured(f"Set the {name} environment variable (it is missing or empty).")
     return value
 
 

@@ -114,6 +114,11 @@ class ArchiveFilterTests(TestCase):
         self.assertContains(response, 'href="/?tag=iran&amp;tag=baghdad"')  # removes the week
         self.assertContains(response, "Clear all filters")
 
+    def test_empty_fields_from_the_filter_form_are_dropped_from_the_url(self):
+        response = self.get("?tag=iran&week=2020-W27&from=&to=&series=")
+        self.assertRedirects(response, "/?tag=iran&week=2020-W27")
+        self.assertRedirects(self.get("?from=&to="), "/")
+
     def test_feed_links_carry_the_current_filters(self):
         response = self.get("?tag=iran&week=2020-W27&page=1")
         self.assertContains(response, 'rel="alternate" type="application/atom+xml"')

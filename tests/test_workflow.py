@@ -362,3 +362,16 @@ class AdminWorkflowTests(TestCase):
         self.assertContains(page, "Workflow history")
         self.assertContains(page, "Shorter, please.")
         self.assertNotContains(page, 'name="events-0-note"')
+
+    def test_an_empty_slug_is_proposed_from_the_title_and_must_be_unique(self):
+        self.login("writer")
+        add_url = reverse("admin:reports_report_add")
+        fields = dict(
+            series=str(self.series.pk), title="Iraq Situation Report: June 24-30, 2020", slug="",
+            period_start="2020-06-24", period_end="2020-06-30", summary="Takeaways.",
+        )  # fmt: skip
+        self.assertEqual(submit(self.client, add_url, **fields).status_code, 302)
+        self.assertTrue(Report.objects.filter(slug="iraq-situation-report-june-24-30-2020").exists())
+        duplicate = submit(self.client, add_url, **fields)
+        self.assertContains(duplicate, "Report with this Slug already exists.")
+        self.assertContains(duplicate, "Takeaways.")

@@ -1,3 +1,4 @@
+import os
 import secrets
 
 from django.conf import settings
@@ -41,6 +42,9 @@ class Command(BaseCommand):
             user.groups.add(Group.objects.get(name=group_name))
             lines.append(f"  {username:<8} {password}   ({group_name[:-1].lower()})")
         self.stdout.write(
-            self.style.WARNING("Demo accounts for http://127.0.0.1:8000/admin/ (shown once; not stored anywhere else):")
+            self.style.WARNING(
+                f"Demo accounts for http://127.0.0.1:{os.environ.get('PORT', '8000')}/admin/ "
+                "(passwords shown once; not stored anywhere else):"
+            )
         )
         self.stdout.write("\n".join(lines))

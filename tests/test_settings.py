@@ -1,0 +1,168 @@
+import os
+import secrets
+import subprocess
+import sys
+from unittest import mock
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.test import SimpleTestCase
+
+from sitrep.settings import env_bool, env_int, env_list, env_str
+
+VAR = "SITREP_TEST_SETTING"
+
+
+class EnvHelperTests(SimpleTestCase):
+    def assertRefused(self, helper, raw, *args):
+        with mock.patch.dict(os.environ, {VAR: raw}):
+            with self.assertRaises(ImproperlyConfigured) as caught:
+                helper(VAR, *args)
+        self.assertIn(VAR, str(caught.exception))
+        return caught.exception
+
+    def unset(self):
+        """Remove VAR from os.environ until the end of the test."""
+        patcher = mock.patch.dict(os.environ)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+        os.environ.pop(VAR, None)
+
+    def test_env_bool_reads_every_accepted_spelling(self):
+        cases = {
+            "1": True,
+            "true": True,
+            "TRUE": True,
+            "Yes": True,
+            "on": True,
+            " on ": True,
+            "0": False,
+            "false": False,
+            "False": False,
+            "no": False,
+            "OFF": False,
+            "": False,
+        }
+        for raw, expected in cases.items():
+            for default in (True, False):
+                with self.subTest(raw=raw, default=default), mock.patch.dict(os.environ, {VAR: raw}):
+                    self.assertIs(env_bool(VAR, default), expected)
+
+    def test_env_bool_falls_back_to_the_default_when_unset(self):
+        self.unset()
+        for default in (True, False):
+            with self.subTest(default=default):
+                self.assertIs(env_bool(VAR, default), default)
+
+    def test_env_bool_refuses_anything_else_naming_the_variable(self):
+        for raw in ("maybe", "2", "-1", "enabled", "tru", "y e s", "none"):
+            with self.subTest(raw=raw):
+                error = self.assertRefused(env_bool, raw, False)
+                self.assertIn(repr(raw), str(error))
+
+    def test_env_int_reads_whole_numbers(self):
+        for raw, expected in {"0": 0, "42": 42, "-3": -3, " 600 ": 600, "31536000": 31_536_000}.items():
+            with self.subTest(raw=raw), mock.patch.dict(os.environ, {VAR: raw}):
+                self.assertEqual(env_int(VAR, 7), expected)
+
+    def test_env_int_falls_back_to_the_default_when_unset(self):
+        self.unset()
+        self.assertEqual(env_int(VAR, 600), 600)
+
+    def test_env_int_refuses_non_numbers_naming_the_variable(self):
+        for raw in ("", "4.5", "ten", "1e3", "0x10", "600s"):
+            with self.subTest(raw=raw):
+                error = self.assertRefused(env_int, raw, 0)
+                self.assertIn("whole number", str(error))
+
+    def test_env_list_splits_on_commas_and_drops_blanks(self):
+        cases = {
+            "sitrep.example.org": ["sitrep.example.org"],
+            "a.example.org,b.example.org": ["a.example.org", "b.example.org"],
+            " a.example.org , b.example.org ,, ": ["a.example.org", "b.example.org"],
+            "": [],
+            " , ": [],
+        }
+        for raw, expected in cases.items():
+            with self.subTest(raw=raw), mock.patch.dict(os.environ, {VAR: raw}):
+                self.assertEqual(env_list(VAR, ["default"]), expected)
+
+    def test_env_list_falls_back_to_a_fresh_list_of_the_default_when_unset(self):
+        self.unset()
+        self.assertEqual(env_list(VAR), [])
+        default = ("localhost", "127.0.0.1")
+        value = env_list(VAR, default)
+        self.assertEqual(value, ["localhost", "127.0.0.1"])
+        value.append("mutated")
+        self.assertEqual(env_list(VAR, default), ["localhost", "127.0.0.1"])
+
+    def test_env_str_reads_the_value_or_the_default(self):
+        with mock.patch.dict(os.environ, {VAR: "Europe/Berlin"}):
+            self.assertEqual(env_str(VAR, "UTC"), "Europe/Berlin")
+            self.assertEqual(env_str(VAR), "Europe/Berlin")
+        self.unset()
+        self.assertEqual(env_str(VAR, "UTC"), "UTC")
+
+    def test_env_str_without_a_default_refuses_a_missing_variable_naming_it(self):
+        self.unset()
+        with self.assertRaisesMessage(ImproperlyConfigured, f"Set the {VAR} environment variable"):
+            env_str(VAR)
+
+
+class ManagePyCheckTests(SimpleTestCase):
+    """Settings as a fresh process reads them, with nothing inherited from the test run."""
+
+    def run_manage(self, *args, **env):
+        clean = {
+            name: value
+            for name, value in os.environ.items()
+            if name not in {"DEBUG", "SECRET_KEY", "TESTING", "ALLOWED_HOSTS"} and not name.startswith("SECURE_")
+        }
+        # DATABASE_URL, when set, is kept: the suite also runs on PostgreSQL.
+        clean |= env
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=settings.BASE_DIR,
+            env=clean,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    def test_production_without_a_secret_key_refuses_to_start(self):
+        for label, env in (("missing", {}), ("empty", {"SECRET_KEY": ""}), ("blank", {"SECRET_KEY": "  "})):
+            with self.subTest(label):
+                result = self.run_manage("check", **env)
+                self.assertNotEqual(result.returncode, 0)
+                self.assertIn("ImproperlyConfigured: Set the SECRET_KEY environment variable", result.stderr)
+
+    def test_malformed_debug_refuses_to_start_naming_debug(self):
+        result = self.run_manage("check", DEBUG="maybe", SECRET_KEY=secrets.token_urlsafe(50))
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("ImproperlyConfigured: DEBUG must be one of", result.stderr)
+        self.assertIn("'maybe'", result.stderr)
+
+    def test_production_settings_pass_the_deploy_checks_without_warnings(self):
+        result = self.run_manage(
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+            SECRET_KEY=secrets.token_urlsafe(50),
+            ALLOWED_HOSTS="sitrep.example.org",
+        )
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("System check identified no issues", result.stdout)
+        output = result.stdout + result.stderr
+        for marker in ("WARNINGS:", "ERRORS:", "security.W", "security.E"):
+            self.assertNotIn(marker, output)
+
+    def test_production_without_allowed_hosts_fails_the_deploy_checks(self):
+        result = self.run_manage("check", "--deploy", "--fail-level", "WARNING", SECRET_KEY=secrets.token_urlsafe(50))
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("security.W020", result.stdout + result.stderr)
+
+    def test_debug_runs_with_the_development_key(self):
+        result = self.run_manage("check", DEBUG="1")
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("System check identified no issues", result.stdout)
