@@ -12,27 +12,31 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-run: $(BIN)/.installed
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --no-input
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py setup_demo
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+# Local development defaults, so that manage.py works in this checkout without exports.
+.env:
+	printf '# Written by make run for local development; real environment variables win.\nDEBUG=1\n' > $@
+
+run: $(BIN)/.installed .env
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py setup_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # On SQLite unless DATABASE_URL names another database (PostgreSQL in CI).
 test: $(BIN)/.installed
-	SECRET_KEY=test-only-secret-key TESTING=1 SECURE_SSL_REDIRECT=0 $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DEBUG=0 SECRET_KEY=test-only-secret-key TESTING=1 SECURE_SSL_REDIRECT=0 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 
 # Production settings, checked as an operator would before deploying.
 check-deploy: $(BIN)/.installed
-	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	DEBUG=0 SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	ALLOWED_HOSTS=sitrep.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 # Serve as production does (gunicorn, DEBUG off, whitenoise), over plain HTTP on this machine.
 serve: $(BIN)/.installed
-	$(BIN)/python manage.py collectstatic --no-input -v0
-	SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0 $(BIN)/gunicorn sitrep.wsgi \
+	DEBUG=0 $(BIN)/python manage.py collectstatic --no-input -v0
+	DEBUG=0 SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0 $(BIN)/gunicorn sitrep.wsgi \
 		--bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
 
 clean:

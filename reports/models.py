@@ -50,6 +50,10 @@ class TaggedReport(TaggedItemBase):
         ]
 
 
+# Who created or last changed a report: kept when the user is deleted, never a form field.
+AUDIT_USER = {"null": True, "blank": True, "editable": False, "on_delete": models.SET_NULL}
+
+
 class Report(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -76,22 +80,8 @@ class Report(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="+", **AUDIT_USER)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="+", **AUDIT_USER)
 
     objects = ReportQuerySet.as_manager()
 

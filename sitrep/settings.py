@@ -51,6 +51,22 @@ def env_list(name, default=()):
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def read_dotenv(path):
+    """Local defaults from KEY=VALUE lines (written by `make run`); the real environment wins."""
+    if not path or not Path(path).is_file():
+        return
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.partition("=")
+        if not sep or not key.strip():
+            raise ImproperlyConfigured(f"{path}, line {number}: expected KEY=VALUE, got {line!r}.")
+        os.environ.setdefault(key.strip(), value.strip())
+
+
+read_dotenv(os.environ.get("DOTENV_FILE", BASE_DIR / ".env"))
+
 DEBUG = env_bool("DEBUG", False)
 
 # A development key is only acceptable while DEBUG is on; production must bring its own.

@@ -17,6 +17,17 @@ Status = Report.Status
 LINK_REL = "noopener noreferrer nofollow"
 
 
+def report_fields(series):
+    return {
+        "series": series,
+        "title": "Iraq Situation Report: June 24-30, 2020",
+        "slug": "iraq-june-24-30-2020",
+        "period_start": datetime.date(2020, 6, 24),
+        "period_end": datetime.date(2020, 6, 30),
+        "summary": "Summary.",
+    }
+
+
 class DatabaseConstraintTests(TestCase):
     """The check constraints hold even for writes that skip validation."""
 
@@ -25,15 +36,7 @@ class DatabaseConstraintTests(TestCase):
         cls.series = make_series()
 
     def create(self, **fields):
-        values = {
-            "series": self.series,
-            "title": "Iraq Situation Report: June 24-30, 2020",
-            "slug": "iraq-june-24-30-2020",
-            "period_start": datetime.date(2020, 6, 24),
-            "period_end": datetime.date(2020, 6, 30),
-            "summary": "Summary.",
-        }
-        return Report.objects.create(**values | fields)
+        return Report.objects.create(**report_fields(self.series) | fields)
 
     def test_period_ending_before_it_starts_is_refused_on_create(self):
         with self.assertRaises(IntegrityError), transaction.atomic():
@@ -103,15 +106,7 @@ class ReportValidationTests(TestCase):
         cls.series = make_series()
 
     def unsaved(self, **fields):
-        values = {
-            "series": self.series,
-            "title": "Iraq Situation Report: June 24-30, 2020",
-            "slug": "iraq-june-24-30-2020",
-            "period_start": datetime.date(2020, 6, 24),
-            "period_end": datetime.date(2020, 6, 30),
-            "summary": "Summary.",
-        }
-        return Report(**values | fields)
+        return Report(**report_fields(self.series) | fields)
 
     def test_period_end_before_start_is_reported_once_on_the_period_end_field(self):
         report = self.unsaved(period_start=datetime.date(2020, 7, 10), period_end=datetime.date(2020, 7, 1))

@@ -2,13 +2,15 @@ import os
 import secrets
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 from unittest import mock
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.test import SimpleTestCase
 
-from sitrep.settings import env_bool, env_int, env_list, env_str
+from sitrep.settings import env_bool, env_int, env_list, env_str, read_dotenv
 
 VAR = "SITREP_TEST_SETTING"
 
@@ -109,6 +111,32 @@ class EnvHelperTests(SimpleTestCase):
             env_str(VAR)
 
 
+class DotenvTests(SimpleTestCase):
+    def write(self, text):
+        folder = tempfile.TemporaryDirectory()
+        self.addCleanup(folder.cleanup)
+        path = Path(folder.name) / ".env"
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def test_dotenv_supplies_defaults_but_the_real_environment_wins(self):
+        path = self.write("# local\n\nSITREP_T_A=from-file\nSITREP_T_B = spaced \n")
+        with mock.patch.dict(os.environ, {"SITREP_T_A": "from-env"}):
+            read_dotenv(path)
+            self.assertEqual(os.environ["SITREP_T_A"], "from-env")
+            self.assertEqual(os.environ["SITREP_T_B"], "spaced")
+        self.assertNotIn("SITREP_T_B", os.environ)
+
+    def test_malformed_dotenv_line_names_the_file_and_line(self):
+        path = self.write("DEBUG=1\nthis is not a setting\n")
+        with mock.patch.dict(os.environ, {}), self.assertRaisesMessage(ImproperlyConfigured, "line 2"):
+            read_dotenv(path)
+
+    def test_missing_dotenv_is_fine(self):
+        read_dotenv("/nonexistent/.env")
+        read_dotenv("")
+
+
 class ManagePyCheckTests(SimpleTestCase):
     """Settings as a fresh process reads them, with nothing inherited from the test run."""
 
@@ -119,6 +147,7 @@ class ManagePyCheckTests(SimpleTestCase):
             if name not in {"DEBUG", "SECRET_KEY", "TESTING", "ALLOWED_HOSTS"} and not name.startswith("SECURE_")
         }
         # DATABASE_URL, when set, is kept: the suite also runs on PostgreSQL.
+        clean["DOTENV_FILE"] = ""  # not the developer's local .env either
         clean |= env
         return subprocess.run(
             [sys.executable, "manage.py", *args],
