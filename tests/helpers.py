@@ -1,11 +1,12 @@
 """Shared test data and a browser-like way of submitting admin forms."""
 
 import datetime
+import importlib
 import itertools
 from html.parser import HTMLParser
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -14,6 +15,20 @@ from reports.models import Report, Series
 ROLES = ("writer", "editor")
 PAST = timezone.now() - datetime.timedelta(days=1)
 _numbers = itertools.count(1)
+
+
+# The groups exactly as the data migration defines them.
+EDITORIAL_GROUPS = importlib.import_module("reports.migrations.0002_editorial_groups").GROUPS
+
+
+def ensure_editorial_groups():
+    """Recreate the migration's groups after a live-server test has flushed the database."""
+    for name, dotted_names in EDITORIAL_GROUPS.items():
+        group, created = Group.objects.get_or_create(name=name)
+        if created:
+            for dotted in dotted_names:
+                app_label, codename = dotted.split(".")
+                group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
 
 
 def make_user(role, **extra):

@@ -144,7 +144,8 @@ class ManagePyCheckTests(SimpleTestCase):
         clean = {
             name: value
             for name, value in os.environ.items()
-            if name not in {"DEBUG", "SECRET_KEY", "TESTING", "ALLOWED_HOSTS"} and not name.startswith("SECURE_")
+            if name not in {"DEBUG", "SECRET_KEY", "TESTING", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+            and not name.startswith("SECURE_")
         }
         # DATABASE_URL, when set, is kept: the suite also runs on PostgreSQL.
         clean["DOTENV_FILE"] = ""  # not the developer's local .env either

@@ -1,0 +1,153 @@
+"""The writer, editor and reader journeys, clicked through in Chromium as people would."""
+
+import datetime
+import re
+import urllib.request
+
+from django.utils import timezone
+
+from reports.models import Report
+
+from .browser import BrowserTestCase
+from .helpers import make_report, make_series, make_user
+
+TITLE = "Iraq Situation Report: August 26 - September 1, 2020"
+SLUG = "iraq-situation-report-august-26-september-1-2020"
+
+
+class EditorialJourneyTests(BrowserTestCase):
+    def setUp(self):
+        super().setUp()
+        make_series()
+        make_user("writer")
+        make_user("editor")
+
+    def open_report(self, status_filter=""):
+        self.page.goto(self.url(f"/admin/reports/report/{status_filter}"))
+        self.page.click(f"text={TITLE}")
+
+    def message(self):
+        return self.page.locator(".messagelist").inner_text()
+
+    def public_status(self):
+        reader = self.browser.new_page()
+        try:
+            return reader.goto(self.url(f"/reports/{SLUG}/")).status
+        finally:
+            reader.close()
+
+    def test_writer_drafts_editor_reviews_schedules_publishes_and_unpublishes(self):
+        page = self.page
+        # The writer drafts a report with tags and a period, and submits it for review.
+        self.log_in("writer", "pw-writer")
+        page.goto(self.url("/admin/reports/report/add/"))
+        page.select_option("#id_series", label="Iraq Situation Report")
+        page.fill("#id_title", TITLE)
+        page.fill("#id_period_start", "2020-08-26")
+        page.fill("#id_period_end", "2020-09-01")
+        page.fill("#id_summary", "Kata’ib Hezbollah escalated rocket attacks in Baghdad.")
+        page.fill("#id_body", "## Rockets\n\nSee [the map](https://example.org).")
+        page.fill("#id_tags", "Kata’ib Hezbollah, Baghdad")
+        self.assertEqual(page.input_value("#id_slug"), SLUG)  # proposed from the title as they type
+        self.assertEqual(page.locator("button", has_text="Publish").count(), 0)
+        page.click("button:has-text('Submit for review')")
+        self.assertIn(f"Submitted for review: “{TITLE}”", self.message())
+
+        # The editor asks for changes; the note is required.
+        self.log_in("editor", "pw-editor")
+        self.open_report("?status=review")
+        page.click("button:has-text('Request changes')")
+        self.assertIn("the note is required", page.locator(".errorlist").first.inner_text())
+        page.fill("#id_workflow_note", "Add the Baghdad airport attack, please.")
+        page.click("button:has-text('Request changes')")
+        self.assertIn("Changes requested", self.message())
+
+        # The writer sees the note, edits and resubmits.
+        self.log_in("writer", "pw-writer")
+        self.open_report("?status=draft")
+        self.assertIn("Add the Baghdad airport attack, please.", page.locator("#workflow .errornote").inner_text())
+        page.fill("#id_summary", "Kata’ib Hezbollah escalated rocket attacks on Baghdad airport.")
+        page.click("button:has-text('Submit for review')")
+
+        # The editor schedules it for tomorrow: the change list says Scheduled, the public sees nothing.
+        self.log_in("editor", "pw-editor")
+        self.open_report("?status=review")
+        tomorrow = timezone.now() + datetime.timedelta(days=1)
+        page.fill("#id_publish_at_0", tomorrow.strftime("%Y-%m-%d"))
+        page.fill("#id_publish_at_1", "09:00:00")
+        page.click("button:has-text('Publish')")
+        self.assertIn(f"Scheduled for {tomorrow:%b}. {tomorrow.day}, {tomorrow.year}, 9 a.m.", self.message())
+        page.goto(self.url("/admin/reports/report/"))
+        self.assertIn("Scheduled", page.locator("tr", has_text=TITLE).inner_text())
+        self.assertEqual(self.public_status(), 404)
+
+        # The editor publishes it now instead.
+        self.open_report()
+        page.click("button:has-text('Publish')")
+        self.assertIn(f"Published: “{TITLE}”", self.message())
+        self.assertEqual(self.public_status(), 200)
+        report = Report.objects.get(slug=SLUG)
+        self.assertEqual(sorted(report.tags.names()), ["Baghdad", "Kata’ib Hezbollah"])
+        self.assertEqual(report.summary, "Kata’ib Hezbollah escalated rocket attacks on Baghdad airport.")
+
+        # And unpublishes it: it leaves the public site at once; the history shows every step.
+        self.open_report()
+        page.click("button:has-text('Unpublish')")
+        self.assertIn("Unpublished", self.message())
+        self.assertEqual(self.public_status(), 404)
+        self.open_report()
+        history = page.locator("#events-group").inner_text()
+        for step in ("Submitted for review", "Changes requested", "Scheduled", "Published", "Unpublished"):
+            self.assertIn(step, history)
+
+
+class ReaderJourneyTests(BrowserTestCase):
+    def setUp(self):
+        super().setUp()
+        make_series()
+        make_report("Iraq Situation Report: June 24-30, 2020", start=(2020, 6, 24), end=(2020, 6, 30),
+                    tags=["Kata’ib Hezbollah", "Baghdad"])  # fmt: skip
+        make_report("Iraq Situation Report: July 1-7, 2020", start=(2020, 7, 1), end=(2020, 7, 7),
+                    tags=["Kata’ib Hezbollah", "Green Zone"])  # fmt: skip
+        make_report("Iraq Situation Report: July 15-21, 2020", start=(2020, 7, 15), end=(2020, 7, 21),
+                    tags=["Saudi Arabia"])  # fmt: skip
+        make_report("A draft nobody may see", status=Report.Status.DRAFT, tags=["Kata’ib Hezbollah"])
+
+    def titles(self):
+        return self.page.locator("article h2").all_inner_texts()
+
+    def test_reader_filters_by_tag_and_week_opens_a_report_and_finds_the_feed(self):
+        page = self.page
+        page.goto(self.url("/"))
+        self.assertEqual(len(self.titles()), 3)
+
+        # Filter by a tag from a result, then narrow to a week with the form.
+        page.locator("article", has_text="June 24-30").get_by_role("link", name="Kata’ib Hezbollah").click()
+        self.assertEqual(len(self.titles()), 2)
+        page.fill("#id_week", "2020-W27")
+        page.click("button:has-text('Filter')")
+        self.assertRegex(page.url, r"\?tag=kataib-hezbollah&week=2020-W27$")
+        self.assertEqual(
+            self.titles(), ["Iraq Situation Report: July 1-7, 2020", "Iraq Situation Report: June 24-30, 2020"]
+        )
+        self.assertIn("Week: 2020-W27 (June 29 – July 5, 2020)", page.locator(".active-filters").inner_text())
+
+        # The feed link carries the filters, and the feed holds the same reports.
+        feed_href = page.locator("link[rel=alternate][type='application/atom+xml']").get_attribute("href")
+        self.assertEqual(feed_href, "/feeds/atom/?tag=kataib-hezbollah&week=2020-W27")
+        with urllib.request.urlopen(self.url(feed_href)) as response:
+            feed = response.read().decode()
+        self.assertEqual(len(re.findall("<entry>", feed)), 2)
+        self.assertNotIn("A draft nobody may see", feed)
+
+        # Remove the tag filter: the week stays.
+        page.get_by_role("link", name=re.compile("Remove filter Tag")).click()
+        self.assertRegex(page.url, r"\?week=2020-W27$")
+        self.assertEqual(len(self.titles()), 2)
+
+        # Open a report, then follow one of its tags back to the archive.
+        page.get_by_role("link", name="Iraq Situation Report: July 1-7, 2020").click()
+        self.assertEqual(page.locator("h1").inner_text(), "Iraq Situation Report: July 1-7, 2020")
+        page.get_by_role("link", name="Green Zone").click()
+        self.assertEqual(self.titles(), ["Iraq Situation Report: July 1-7, 2020"])
+        self.assertNotIn("A draft nobody may see", page.content())
