@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint check-deploy serve clean
+.PHONY: run test lint check-deploy serve bench clean
 
 # The virtualenv is rebuilt whenever a requirements file changes.
 $(BIN)/.installed: requirements.txt requirements-dev.txt
@@ -38,6 +38,12 @@ serve: $(BIN)/.installed
 	DEBUG=0 $(BIN)/python manage.py collectstatic --no-input -v0
 	DEBUG=0 SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0 $(BIN)/gunicorn sitrep.wsgi \
 		--bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
+
+# Load benchmarks with wrk against gunicorn (PostgreSQL; BENCH_ARGS=--sqlite for SQLite).
+# Ratios to a constant view in the same run; never timed unit tests.
+bench: $(BIN)/.installed
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from reports.sitemaps import PagesSitemap, ReportSitemap
 from reports.views import RobotsView
+from sitrep.health import healthz
 
 admin.site.site_header = "sitrep editorial"
 admin.site.site_title = "sitrep"
@@ -17,5 +18,6 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("robots.txt", RobotsView.as_view(), name="robots"),
+    path("healthz", healthz, name="healthz"),
     path("", include("reports.urls")),
 ]
