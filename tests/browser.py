@@ -67,6 +67,15 @@ class BrowserTestCase(StaticLiveServerTestCase):
         # The page stays open after the test so that a failure can be photographed
         # (tests/conftest.py); the context is closed there.
         self.page = self.context.new_page()
+        # Anything the Content-Security-Policy blocked shows up as a console error.
+        self.csp_violations = []
+        self.context.on(
+            "console",
+            lambda message: "Content Security Policy" in message.text and self.csp_violations.append(message.text),
+        )
+
+    def assertNoCspViolations(self):
+        self.assertEqual(self.csp_violations, [], "the page needed something the Content-Security-Policy forbids")
 
     def url(self, path):
         return self.live_server_url + path

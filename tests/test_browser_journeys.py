@@ -99,6 +99,7 @@ class EditorialJourneyTests(BrowserTestCase):
         history = page.locator("#events-group").inner_text()
         for step in ("Submitted for review", "Changes requested", "Scheduled", "Published", "Unpublished"):
             self.assertIn(step, history)
+        self.assertNoCspViolations()
 
 
 class ReaderJourneyTests(BrowserTestCase):
@@ -151,3 +152,4 @@ class ReaderJourneyTests(BrowserTestCase):
         page.get_by_role("link", name="Green Zone").click()
         self.assertEqual(self.titles(), ["Iraq Situation Report: July 1-7, 2020"])
         self.assertNotIn("A draft nobody may see", page.content())
+        self.assertNoCspViolations()
