@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint check-deploy serve bench clean
+.PHONY: run test checkers lint check-deploy serve bench clean
 
 # The virtualenv is rebuilt whenever a requirements file changes.
 $(BIN)/.installed: requirements.txt requirements-dev.txt
@@ -24,6 +24,11 @@ run: $(BIN)/.installed .env
 # On SQLite unless DATABASE_URL names another database (PostgreSQL in CI).
 test: $(BIN)/.installed
 	DEBUG=0 SECRET_KEY=test-only-secret-key TESTING=1 SECURE_SSL_REDIRECT=0 $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# axe-core and the Nu HTML checker for the accessibility and HTML tests (needs npm and Java 17);
+# without them `make test` skips those tests and says so in one line.
+checkers: package-lock.json
+	npm ci --no-audit --no-fund
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
@@ -46,4 +51,4 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles node_modules

@@ -11,21 +11,24 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     instance = getattr(item, "instance", None)
-    context = getattr(instance, "context", None)
-    if report.when == "call" and context is not None:
-        # Browser tests: photograph the page of a failed test, then release the browser context.
-        if report.failed:
-            ARTIFACTS.mkdir(exist_ok=True)
-            path = ARTIFACTS / f"{item.name}.png"
-            try:
-                instance.page.screenshot(path=str(path), full_page=True)
-                report.sections.append(("screenshot", str(path)))
-            except Exception as error:  # a crashed page must not hide the real failure
-                report.sections.append(("screenshot", f"not taken: {error}"))
-        context.close()
-        instance.context = None
-    if report.skipped and isinstance(report.longrepr, tuple) and "browser tests skipped" in report.longrepr[2]:
+    if report.when == "call" and report.failed and getattr(instance, "context", None) is not None:
+        # Browser tests: photograph the page of a failed test (or subtest) while it is still open.
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{item.name}-{len(list(ARTIFACTS.glob(item.name + '*')))}.png"
+        try:
+            instance.page.screenshot(path=str(path), full_page=True)
+            report.sections.append(("screenshot", str(path)))
+        except Exception as error:  # a crashed page must not hide the real failure
+            report.sections.append(("screenshot", f"not taken: {error}"))
+    if report.skipped and isinstance(report.longrepr, tuple) and " skipped: " in report.longrepr[2]:
         _browser_skip_reasons.add(report.longrepr[2].removeprefix("Skipped: "))
+
+
+def pytest_runtest_teardown(item):
+    instance = getattr(item, "instance", None)
+    if getattr(instance, "context", None) is not None:
+        instance.context.close()  # the browser context each browser test opened in setUp
+        instance.context = None
 
 
 def pytest_terminal_summary(terminalreporter):

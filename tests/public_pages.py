@@ -1,0 +1,30 @@
+"""Every kind of public page, with data that exercises it: the validators and fuzzers share it."""
+
+from .helpers import make_report, make_series
+
+
+def build_public_pages():
+    """Create a small published archive (and a draft) and return {label: path} for each page."""
+    iraq = make_series()
+    syria = make_series("Syria Situation Report", "syria")
+    first = make_report(
+        "Iraq Situation Report: June 24-30, 2020", start=(2020, 6, 24), end=(2020, 6, 30),
+        tags=["Kata’ib Hezbollah", "Baghdad", "Mustafa al-Kadhimi"],
+        body="## Rockets\n\nAttacks on *Baghdad* airport.\n\n- one\n- two\n\n[Map](https://example.org)",
+    )  # fmt: skip
+    make_report(
+        "Iraq Situation Report: July 1-7, 2020", series=iraq, start=(2020, 7, 1), end=(2020, 7, 7),
+        tags=["Kata’ib Hezbollah", "Green Zone"],
+    )  # fmt: skip
+    make_report("Syria Situation Report: July 1-7, 2020", series=syria, start=(2020, 7, 1), end=(2020, 7, 7))
+    make_report("A draft", status="draft", tags=["Secret"])
+    return {
+        "archive": "/",
+        "archive filtered": "/?tag=kataib-hezbollah&week=2020-W27",
+        "archive with range and series": "/?from=2020-06-01&to=2020-07-31&series=iraq",
+        "archive with nothing found": "/?week=2019-W01",
+        "archive with invalid filters": "/?week=2020-W60&from=yesterday",
+        "report": first.get_absolute_url(),
+        "tags": "/tags/",
+        "404 page": "/reports/no-such-report/",
+    }
