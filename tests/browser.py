@@ -36,6 +36,7 @@ class BrowserTestCase(StaticLiveServerTestCase):
     """A live server (with static files) and one Chromium per test class; a fresh page per test."""
 
     viewport = {"width": 1280, "height": 900}
+    bypass_csp = False  # True to test what the page itself allows, without the CSP's safety net
 
     @classmethod
     def setUpClass(cls):
@@ -62,7 +63,7 @@ class BrowserTestCase(StaticLiveServerTestCase):
     def setUp(self):
         super().setUp()
         ensure_editorial_groups()  # the live server's database is flushed between tests
-        self.context = self.browser.new_context(viewport=self.viewport)
+        self.context = self.browser.new_context(viewport=self.viewport, bypass_csp=self.bypass_csp)
         self.context.set_default_timeout(10_000)
         # The page stays open after the test so that a failure can be photographed
         # (tests/conftest.py); the context is closed there.
