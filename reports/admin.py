@@ -4,9 +4,10 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 from django.utils.text import slugify
+from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
-from . import workflow
+from . import page_cache, workflow
 from .models import Report, ReportEvent, Series
 
 # The name of the submit buttons that ask for a transition; their value is the transition's name.
@@ -116,8 +117,32 @@ class ReportEventInline(admin.TabularInline):
         return request.user.has_perm("reports.view_report")
 
 
+class RefreshesPublicPages:
+    """Admin changes readers could see make the cached public pages stale at once."""
+
+    def is_public(self, obj):
+        return True
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if self.is_public(form.instance):
+            page_cache.public_changed()
+
+    def delete_model(self, request, obj):
+        public = self.is_public(obj)
+        super().delete_model(request, obj)
+        if public:
+            page_cache.public_changed()
+
+    def delete_queryset(self, request, queryset):
+        public = any(self.is_public(obj) for obj in queryset)
+        super().delete_queryset(request, queryset)
+        if public:
+            page_cache.public_changed()
+
+
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(RefreshesPublicPages, admin.ModelAdmin):
     form = ReportAdminForm
     change_form_template = "admin/reports/report/change_form.html"
     list_display = ("title", "series", "period", "status_column", "tag_list", "updated_at")
@@ -155,6 +180,9 @@ class ReportAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
+
+    def is_public(self, report):
+        return report.status == Report.Status.PUBLISHED  # live or scheduled
 
     def has_change_permission(self, request, obj=None):
         # Writers may edit drafts and reports in review; a published or scheduled report is
@@ -218,7 +246,15 @@ class ReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(Series)
-class SeriesAdmin(admin.ModelAdmin):
+class SeriesAdmin(RefreshesPublicPages, admin.ModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
+
+
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(RefreshesPublicPages, TaggitTagAdmin):
+    pass

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from . import page_cache
 from .models import Report, ReportEvent
 
 Status = Report.Status
@@ -111,7 +112,9 @@ def publish(report, *, by, at=None):
     if report.first_published_at is None or report.first_published_at > now:
         report.first_published_at = goes_live
     action = Action.SCHEDULE if at else Action.PUBLISH
-    return _finish(report, by=by, action=action, from_status=from_status, publish_at=goes_live)
+    event = _finish(report, by=by, action=action, from_status=from_status, publish_at=goes_live)
+    page_cache.public_changed()
+    return event
 
 
 @transaction.atomic
@@ -131,7 +134,9 @@ def unpublish(report, *, by, note=""):
     report.published_at = None
     if report.first_published_at and report.first_published_at > now:
         report.first_published_at = None  # it was only scheduled: it never went out
-    return _finish(report, by=by, action=Action.UNPUBLISH, from_status=from_status, note=(note or "").strip())
+    event = _finish(report, by=by, action=Action.UNPUBLISH, from_status=from_status, note=(note or "").strip())
+    page_cache.public_changed()
+    return event
 
 
 def latest_change_request(report):

@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "reports.page_cache.PublicPageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
@@ -152,6 +153,26 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Local memory by default; Redis (shared by every worker and host) when CACHE_URL or REDIS_URL
+# is set, e.g. redis://127.0.0.1:6379/0.
+_cache_url = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL")
+if _cache_url and not _cache_url.startswith("redis"):
+    raise ImproperlyConfigured(f"CACHE_URL must be a redis:// or rediss:// URL; got {_cache_url!r}.")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url, "KEY_PREFIX": "sitrep"}
+        if _cache_url
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}
+    )
+}
+# Anonymous public pages (reports/page_cache.py). 0 seconds turns the page cache off.
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+PAGE_CACHE_CHECK_SECONDS = 1.0  # the most a reader's page may lag an editor's change
+PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/healthz", "/preview/")
+CDN_MAX_AGE = env_int("CDN_MAX_AGE", 0)
+PAGE_PURGE_HOOK = env_str("PAGE_PURGE_HOOK", "")  # dotted path of a function called after each change
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 

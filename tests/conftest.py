@@ -3,6 +3,22 @@ from pathlib import Path
 import pytest
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture(autouse=True)
+def fresh_page_cache():
+    """Each test starts with an empty cache: generations restart when a test's data rolls back."""
+    from django.core.cache import cache
+
+    from reports import page_cache
+
+    cache.clear()
+    page_cache.forget()
+    yield
+    cache.clear()
+    page_cache.forget()
+
+
 _browser_skip_reasons = set()
 
 

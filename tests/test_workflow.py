@@ -336,6 +336,7 @@ class AdminWorkflowTests(TestCase):
         self.assertContains(response, "The period end cannot be before the period start.")
 
     def test_change_list_shows_status_tags_and_filters_without_a_query_per_row(self):
+        # (Staff bypass the public page cache, so nothing here depends on it.)
         other = make_series("Syria Situation Report", "syria")
         for i in range(3):
             make_report(title=f"Report {i}", tags=["Iran", f"tag {i}"], series=other if i else None)
