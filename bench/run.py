@@ -27,18 +27,23 @@ PYTHON = sys.executable
 RESULTS = ROOT / "bench" / "results"
 PG_SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 
-# (label, path): the pages the issue names; {tag}, {tag2} and {week} are filled from the data.
+# (label, path, page cache on?): the pages the issue names; {tag}, {tag2}, {week}, ... come from the data.
+# Each phase (cache off, cache on) is served by its own gunicorn and has its own reference row.
 PAGES = [
-    ("constant view (reference)", "/healthz"),
-    ("archive", "/"),
-    ("archive: tag + week", "/?tag={tag}&week={week}"),
-    ("archive: two tags", "/?tag={tag}&tag={tag2}"),
-    ("archive: q", "/?q=militia+ceasefire"),
-    ("archive: date range", "/?from={range_from}&to={range_to}"),
-    ("report page", "{report}"),
-    ("atom feed", "/feeds/atom/"),
-    ("rss feed", "/feeds/rss/"),
-    ("archive, anonymous, warm cache", "/?page=2"),
+    ("constant view (reference)", "/healthz", False),
+    ("archive", "/", False),
+    ("archive: tag + week", "/?tag={tag}&week={week}", False),
+    ("archive: two tags", "/?tag={tag}&tag={tag2}", False),
+    ("archive: q", "/?q=militia+ceasefire", False),
+    ("archive: date range", "/?from={range_from}&to={range_to}", False),
+    ("report page", "{report}", False),
+    ("atom feed", "/feeds/atom/", False),
+    ("rss feed", "/feeds/rss/", False),
+    ("constant view (reference, cache on)", "/healthz", True),
+    ("archive, anonymous, warm cache", "/", True),
+    ("archive: tag + week, warm cache", "/?tag={tag}&week={week}", True),
+    ("report page, warm cache", "{report}", True),
+    ("atom feed, warm cache", "/feeds/atom/", True),
 ]
 
 
@@ -119,6 +124,33 @@ def parse_wrk(output):
     }
 
 
+LOAD_PAGES = ["archive", "report page", "atom feed", "rss feed"]
+
+
+def load(base, pages, args, env):
+    """Issue 7's load check: sustained load on the busiest pages; any error or 5xx fails."""
+    rows = []
+    for label, path in pages:
+        if label not in LOAD_PAGES:
+            continue
+        out = run(
+            "wrk", "-t", "2", "-c", str(args.load_connections), "-d", f"{args.load_seconds}s", "--timeout", "10s",
+            "--latency", base + path, env=env, capture_output=True, text=True,
+        ).stdout  # fmt: skip
+        row = {"page": label, "path": path, **parse_wrk(out)}
+        rows.append(row)
+        log(f"  load {label:<27} {row['rps']:>8.1f} req/s  errors {row['socket_errors']}  non-2xx {row['non_2xx']}")
+    return rows
+
+
+def serve(env, port):
+    return subprocess.Popen(
+        [str(Path(PYTHON).parent / "gunicorn"), "sitrep.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
+         "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+
+
 def measure(size, args, workdir):
     db_url = database_url(size, args.sqlite, workdir)
     env = production_env(db_url, workdir / "static")
@@ -127,39 +159,38 @@ def measure(size, args, workdir):
     run(PYTHON, "bench/populate.py", str(size), env=env)
     run(PYTHON, "manage.py", "collectstatic", "--no-input", "-v", "0", env=env)
     values = sample_values(env)
-    pages = [(label, path.format(**values)) for label, path in PAGES]
-    queries = json.loads(
-        run(PYTHON, "bench/count_queries.py", *[p for _, p in pages], env=env, capture_output=True, text=True)
-        .stdout.strip()
-        .splitlines()[-1]
-    )
-    port = args.port
-    server = subprocess.Popen(
-        [str(Path(PYTHON).parent / "gunicorn"), "sitrep.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
-    rows = []
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_for(base + "/healthz")
-        for label, path in pages:
-            for _ in range(3):  # warm: both workers' connections, template caches, the page cache
-                urllib.request.urlopen(base + path, timeout=60).read()
-            out = run(
-                "wrk", "-t", "2", "-c", str(args.connections), "-d", f"{args.duration}s", "--latency", base + path,
-                env=env, capture_output=True, text=True,
-            ).stdout  # fmt: skip
-            row = {"page": label, "path": path, **parse_wrk(out), **queries[path]}
-            rows.append(row)
-            log(f"  {label:<32} {row['rps']:>8.1f} req/s  p50 {row['p50_ms']:.1f} ms  p99 {row['p99_ms']:.1f} ms")
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    reference = rows[0]["rps"]
-    for row in rows:
-        row["ratio"] = row["rps"] / reference
-    return rows
+    rows, load_rows = [], []
+    for cached in (False, True):
+        phase_env = dict(env, PAGE_CACHE_SECONDS="600" if cached else "0")
+        pages = [(label, path.format(**values)) for label, path, on in PAGES if on is cached]
+        queries = json.loads(
+            run(PYTHON, "bench/count_queries.py", *[p for _, p in pages], env=phase_env, capture_output=True,
+                text=True).stdout.strip().splitlines()[-1]
+        )  # fmt: skip
+        server = serve(phase_env, args.port)
+        try:
+            base = f"http://127.0.0.1:{args.port}"
+            wait_for(base + "/healthz")
+            phase = []
+            for label, path in pages:
+                for _ in range(3):  # warm: both workers' connections, template caches, the page cache
+                    urllib.request.urlopen(base + path, timeout=60).read()
+                out = run(
+                    "wrk", "-t", "2", "-c", str(args.connections), "-d", f"{args.duration}s", "--latency",
+                    base + path, env=env, capture_output=True, text=True,
+                ).stdout  # fmt: skip
+                row = {"page": label, "path": path, "cache": cached, **parse_wrk(out), **queries[path]}
+                phase.append(row)
+                log(f"  {label:<36} {row['rps']:>8.1f} req/s  p50 {row['p50_ms']:.1f} ms  p99 {row['p99_ms']:.1f} ms")
+            if not cached and args.load_seconds and size == min(args.size_list):
+                load_rows = load(base, pages, args, env)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        for row in phase:
+            row["ratio"] = row["rps"] / phase[0]["rps"]
+        rows += phase
+    return rows, load_rows
 
 
 def table(results, measured_on, engine):
@@ -177,10 +208,15 @@ def table(results, measured_on, engine):
                 f"{r['p99_ms']:.1f} | {r['queries']} | {r['non_2xx']} |"
             )
     if len(results) > 1:
-        small, large = (results[k] for k in sorted(results, key=int)[:2])
+        small, large = (results[k] for k in sorted(results, key=int)[-2:])
         lines += ["", "| page | cost of 10x more reports (rps small / rps large) |", "|---|---:|"]
         for a, b in zip(small, large, strict=True):
             lines.append(f"| {a['page']} | {a['rps'] / b['rps']:.2f}x |")
+    lines += [
+        "",
+        "Targets (issue 6, at 100,000 reports on PostgreSQL): uncached archive 0.15, tag + week 0.12, "
+        "q 0.08, report page 0.25, pages from the cache 0.75; 10k to 100k costs at most 1.2x.",
+    ]
     return "\n".join(lines)
 
 
@@ -191,20 +227,38 @@ def main():
     parser.add_argument("--duration", type=int, default=10, help="seconds of wrk load per page")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections")
     parser.add_argument("--port", type=int, default=8799)
+    parser.add_argument("--load-seconds", type=int, default=30, help="load check per page (0 skips it)")
+    parser.add_argument("--load-connections", type=int, default=64)
     parser.add_argument("--readme", action="store_true", help="write the table into README.md")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("bench: wrk is missing; install Debian's package: apt-get install wrk")
 
     workdir = Path(tempfile.mkdtemp(prefix="sitrep-bench-"))
-    sizes = [int(s) for s in args.sizes.split(",")]
-    results = {str(size): measure(size, args, workdir) for size in sizes}
+    args.size_list = [int(s) for s in args.sizes.split(",")]
+    results, load_rows = {}, []
+    for size in args.size_list:
+        results[str(size)], size_load = measure(size, args, workdir)
+        load_rows += size_load
     measured_on = datetime.date.today().isoformat()
     engine = "SQLite" if args.sqlite else "PostgreSQL"
     text = table(results, measured_on, engine)
+    if load_rows:
+        text += (
+            f"\n\nLoad check: {args.load_seconds} s at {args.load_connections} connections per page, "
+            f"{min(args.size_list):,} reports.\n\n"
+            "| page | req/s | p99 ms | errors | non-2xx |\n|---|---:|---:|---:|---:|\n"
+        )
+        text += "\n".join(
+            f"| {r['page']} | {r['rps']:.0f} | {r['p99_ms']:.0f} | {r['socket_errors']} | {r['non_2xx']} |"
+            for r in load_rows
+        )
     print(text)
     RESULTS.mkdir(exist_ok=True)
-    payload = {"measured_on": measured_on, "engine": engine, "duration_s": args.duration, "results": results}
+    payload = {
+        "measured_on": measured_on, "engine": engine, "duration_s": args.duration, "results": results,
+        "load": load_rows,
+    }  # fmt: skip
     (RESULTS / "latest.json").write_text(json.dumps(payload, indent=2) + "\n")
     if args.readme:
         readme = ROOT / "README.md"
@@ -216,6 +270,9 @@ def main():
         )
         readme.write_text(marked)
     shutil.rmtree(workdir, ignore_errors=True)
+    failed = [r["page"] for r in load_rows if r["socket_errors"] or r["non_2xx"]]
+    if failed:
+        raise SystemExit(f"bench: the load check had errors or non-2xx responses on: {', '.join(failed)}")
 
 
 if __name__ == "__main__":
