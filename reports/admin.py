@@ -7,7 +7,7 @@ from django.utils.text import slugify
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
-from . import page_cache, workflow
+from . import page_cache, unsaved, workflow
 from .models import Report, ReportEvent, Series
 
 # The name of the submit buttons that ask for a transition; their value is the transition's name.
@@ -66,6 +66,14 @@ class ReportAdminForm(forms.ModelForm):
             self.instance.created_by = self.user
         self.instance.updated_by = self.user
         return super().save(commit)
+
+
+def _bound_to(data):
+    def __init__(self, *args, **kwargs):
+        kwargs["data"] = data
+        super(type(self), self).__init__(*args, **kwargs)
+
+    return __init__
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -192,9 +200,23 @@ class ReportAdmin(RefreshesPublicPages, admin.ModelAdmin):
                 return False
         return super().has_change_permission(request, obj)
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "GET":
+            request.unsaved_input = unsaved.take(request)
+            if request.unsaved_input is not None:
+                self.message_user(
+                    request, "This is the input you had not saved when your session expired. Review it and save.",
+                    messages.WARNING,
+                )  # fmt: skip
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         form.user = request.user
+        kept = getattr(request, "unsaved_input", None)
+        if kept is not None:
+            # Shown bound to the kept input (with any errors it has); saved only by a real POST.
+            form = type(form.__name__, (form,), {"__init__": _bound_to(kept)})
         return form
 
     @admin.display(description="period", ordering="period_start")

@@ -105,12 +105,14 @@ MIDDLEWARE = [
     "reports.page_cache.PublicPageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "reports.unsaved.KeepUnsavedAdminInputMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 # Failed admin log-ins are counted per client address by django-axes (in the database, so
 # the count is shared by every worker and host); past the limit that address is refused
 # with 429 for the cool-off time, and a successful log-in resets the count.
+LOGIN_URL = "admin:login"  # the only log-in page there is
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
