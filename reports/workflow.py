@@ -5,6 +5,7 @@ form thought) and the user's permission, stamps dates and writes a ReportEvent. 
 transition raises TransitionRefused with a sentence for a person and changes nothing.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -132,6 +133,92 @@ def unpublish(report, *, by, note=""):
     if report.first_published_at and report.first_published_at > now:
         report.first_published_at = None  # it was only scheduled: it never went out
     return _finish(report, by=by, action=Action.UNPUBLISH, from_status=from_status, note=(note or "").strip())
+
+
+@dataclass(frozen=True)
+class ImportedState:
+    """The workflow state an imported report arrives in, as its source says.
+
+    A listing says only draft or published (the importer dates it); an export carries the
+    status and dates the report had, a scheduled one included.
+    """
+
+    status: str = Status.DRAFT
+    published_at: datetime.datetime | None = None
+    first_published_at: datetime.datetime | None = None
+
+
+# The permission an import needs to bring reports in a given state, as the buttons would.
+IMPORT_PERMISSIONS = {Status.REVIEW: CHANGE_PERMISSION, Status.PUBLISHED: PUBLISH_PERMISSION}
+# Rows locked per query: well under the bound-parameter limits of SQLite and PostgreSQL.
+LOCK_BATCH = 500
+
+
+@transaction.atomic
+def record_imports(imports, *, by=None, note=""):
+    """Give reports an import has just created the state their source says, in bulk.
+
+    `imports` holds (report, ImportedState) pairs. Each report must be a draft that was never
+    published: an import never moves a report that already has a life in sitrep. Each gets
+    its status and dates and one IMPORT event. `by` is the user importing, who needs the
+    permission the matching button needs; None is the command line, whose operator is trusted.
+    Returns the events.
+    """
+    imports = list(imports)
+    for report, state in imports:
+        reason = imported_state_refusal(state, by)
+        if reason:
+            raise TransitionRefused(f"“{report}”: {reason}.")
+    pks = [report.pk for report, _ in imports]
+    fresh = set()
+    for start in range(0, len(pks), LOCK_BATCH):
+        fresh.update(
+            Report.objects.select_for_update()
+            .filter(pk__in=pks[start : start + LOCK_BATCH], status=Status.DRAFT, first_published_at__isnull=True)
+            .values_list("pk", flat=True)
+        )
+    for report, _ in imports:
+        if report.pk not in fresh:
+            raise TransitionRefused(f"“{report}” is not a new draft: an import cannot change its status.")
+
+    now = timezone.now()
+    for report, state in imports:
+        report.status = state.status
+        report.published_at = state.published_at
+        report.first_published_at = state.first_published_at or state.published_at
+        report.updated_by = by
+    # The reports are all new drafts that never went out: only the others need writing.
+    moved = [report for report, _ in imports if report.status != Status.DRAFT or report.first_published_at]
+    Report.objects.bulk_update(moved, ["status", "published_at", "first_published_at", "updated_by"])
+    events = [
+        ReportEvent(
+            report=report,
+            action=Action.IMPORT,
+            from_status=Status.DRAFT,
+            to_status=report.status,
+            note=note,
+            publish_at=report.published_at,
+            actor=by,
+            created_at=now,
+        )
+        for report, _ in imports
+    ]
+    return ReportEvent.objects.bulk_create(events)
+
+
+def imported_state_refusal(state, by=None):
+    """Why a report may not arrive in `state` (imported by `by`), or None if it may.
+    Written to follow "line 12: <title>: ", so lower case and without a full stop."""
+    if state.status not in Status.values:
+        return f"“{state.status}” is not a status ({', '.join(Status.values)})"
+    if state.status == Status.PUBLISHED and state.published_at is None:
+        return "a published report needs its publication date"
+    if state.status != Status.PUBLISHED and state.published_at is not None:
+        return "only a published report has a publication date"
+    permission = IMPORT_PERMISSIONS.get(state.status)
+    if by is not None and permission and not by.has_perm(permission):
+        return f"you do not have permission to import reports that are {Status(state.status).label.lower()}"
+    return None
 
 
 def latest_change_request(report):

@@ -1,7 +1,9 @@
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,14 +19,18 @@ def change_url(report):
     return reverse("admin:reports_report_change", args=[report.pk])
 
 
-class WorkflowFunctionTests(TestCase):
-    """reports.workflow on its own: every transition from every state, for each role."""
+class RolesTestCase(TestCase):
+    """A writer, an editor and a series, shared by the tests below."""
 
     @classmethod
     def setUpTestData(cls):
         cls.writer = make_user("writer")
         cls.editor = make_user("editor")
         cls.series = make_series()
+
+
+class WorkflowFunctionTests(RolesTestCase):
+    """reports.workflow on its own: every transition from every state, for each role."""
 
     def report_in(self, state):
         future = timezone.now() + datetime.timedelta(days=3)
@@ -141,14 +147,71 @@ class WorkflowFunctionTests(TestCase):
                 self.assertIsNotNone(workflow.refusal(name, report, nobody))
 
 
-class AdminWorkflowTests(TestCase):
-    """The same rules, driven through the admin's buttons and through forged requests."""
+class RecordImportsTests(RolesTestCase):
+    """workflow.record_imports: the one way an import gives new reports their state."""
 
-    @classmethod
-    def setUpTestData(cls):
-        cls.writer = make_user("writer")
-        cls.editor = make_user("editor")
-        cls.series = make_series()
+    def new_drafts(self, count):
+        return [
+            make_report(f"Imported {n}", status=Status.DRAFT, start=(2020, 1, 1 + n), end=(2020, 1, 1 + n))
+            for n in range(count)
+        ]
+
+    def test_new_drafts_get_their_state_and_one_import_event_each_in_bulk(self):
+        moment = timezone.now() - datetime.timedelta(days=400)
+        published = workflow.ImportedState(Status.PUBLISHED, published_at=moment)
+        self.editor.has_perm(workflow.PUBLISH_PERMISSION)  # the permissions are cached from here on
+        few, many = self.new_drafts(2), self.new_drafts(30)[2:]
+        with CaptureQueriesContext(connection) as for_few:
+            workflow.record_imports([(few[0], published), (few[1], workflow.ImportedState())], by=self.editor)
+        states = [published] * 27 + [workflow.ImportedState()]
+        with CaptureQueriesContext(connection) as for_many:
+            events = workflow.record_imports(zip(many, states, strict=True), by=self.editor, note="From old.txt")
+        self.assertEqual(len(for_many), len(for_few))  # a lock, an update, an insert: not one per report
+        self.assertEqual(Report.objects.published().count(), 28)
+        report = Report.objects.get(pk=many[0].pk)
+        self.assertEqual((report.published_at, report.first_published_at), (moment, moment))
+        self.assertEqual(report.updated_by, self.editor)
+        self.assertEqual(len(events), 28)
+        self.assertEqual(
+            set(ReportEvent.objects.filter(note="From old.txt").values_list("action", "from_status", "to_status")),
+            {("import", "draft", "published"), ("import", "draft", "draft")},
+        )
+        self.assertEqual(set(ReportEvent.objects.values_list("actor", flat=True)), {self.editor.pk})
+
+    def test_a_report_that_is_not_a_new_draft_is_refused_and_nothing_changes(self):
+        published = make_report(status=Status.PUBLISHED)
+        once_published = make_report(status=Status.DRAFT, slug="once-published")
+        Report.objects.filter(pk=once_published.pk).update(first_published_at=timezone.now())
+        for report in (published, once_published):
+            with self.subTest(report=report.slug):
+                fresh = self.new_drafts(1)[0]
+                with self.assertRaisesMessage(workflow.TransitionRefused, "is not a new draft"):
+                    workflow.record_imports([(fresh, workflow.ImportedState()), (report, workflow.ImportedState())])
+                self.assertFalse(ReportEvent.objects.exists())
+                self.assertEqual(Report.objects.get(pk=fresh.pk).status, Status.DRAFT)
+
+    def test_an_import_needs_the_permission_the_matching_button_needs(self):
+        published = workflow.ImportedState(Status.PUBLISHED, published_at=timezone.now())
+        cases = [
+            ("writer", workflow.ImportedState(), True),
+            ("writer", workflow.ImportedState(Status.REVIEW), True),
+            ("writer", published, False),
+            ("editor", published, True),
+        ]
+        for role, state, allowed in cases:
+            with self.subTest(role=role, status=state.status):
+                report = self.new_drafts(1)[0]
+                if allowed:
+                    workflow.record_imports([(report, state)], by=getattr(self, role))
+                    self.assertEqual(Report.objects.get(pk=report.pk).status, state.status)
+                else:
+                    with self.assertRaisesMessage(workflow.TransitionRefused, "do not have permission"):
+                        workflow.record_imports([(report, state)], by=getattr(self, role))
+                    self.assertEqual(Report.objects.get(pk=report.pk).status, Status.DRAFT)
+
+
+class AdminWorkflowTests(RolesTestCase):
+    """The same rules, driven through the admin's buttons and through forged requests."""
 
     def login(self, role):
         self.client.force_login(getattr(self, role))
