@@ -8,6 +8,7 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import SimpleTestCase, TestCase
+from django.urls import reverse
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
@@ -16,7 +17,7 @@ from taggit.models import Tag
 from reports.exporting import COLUMNS, guard_cell, unguard_cell
 from reports.models import Report, ReportEvent, Series
 
-from .helpers import make_report, make_series
+from .helpers import make_report, make_series, make_user
 
 Status = Report.Status
 UTC = datetime.UTC
@@ -252,3 +253,47 @@ class ExportCommandTests(TestCase):
             with self.assertRaisesMessage(CommandError, "cannot be written"):
                 export("--output", str(Path(folder) / "missing" / "reports.json"))
 
+
+class AdminExportActionTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.writer = make_user("writer")
+        series = make_series()
+        cls.published = make_report("=Published", series=series, slug="published", tags=["Iran"])
+        for number in range(3):
+            day = 1 + 7 * number
+            make_report(
+                f"Draft {number}",
+                series=series,
+                slug=f"draft-{number}",
+                status=Status.DRAFT,
+                start=(2020, 7, day),
+                end=(2020, 7, day + 6),
+            )
+
+    def export_action(self, query="", **data):
+        self.client.force_login(self.writer)
+        url = reverse("admin:reports_report_changelist") + query
+        return self.client.post(url, {"action": "export_csv", "index": 0, **data})
+
+    def rows(self, response):
+        self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
+        self.assertIn("attachment; filename=", response["Content-Disposition"])
+        text = response.content.decode("utf-8")
+        self.assertTrue(text.startswith("\ufeff"))
+        return list(csv.DictReader(io.StringIO(text[1:], newline="")))
+
+    def test_the_selected_reports_are_exported_with_the_command_s_columns(self):
+        response = self.export_action(_selected_action=[self.published.pk])
+        rows = self.rows(response)
+        self.assertEqual(tuple(rows[0]), COLUMNS)
+        self.assertEqual([(row["title"], row["tags"]) for row in rows], [("'=Published", "Iran")])
+
+    def test_select_all_exports_every_report_the_current_filters_show(self):
+        response = self.export_action("?status=draft", select_across=1, _selected_action=[self.published.pk])
+        self.assertEqual([row["slug"] for row in self.rows(response)], ["draft-0", "draft-1", "draft-2"])
+
+    def test_the_action_is_offered_to_whoever_may_view_reports(self):
+        self.client.force_login(self.writer)
+        page = self.client.get(reverse("admin:reports_report_changelist"))
+        self.assertContains(page, "Export selected reports as CSV")
