@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint check-deploy serve clean
+.PHONY: run test lint check-deploy serve clean seed-fixture
 
 # The virtualenv is rebuilt whenever a requirements file changes.
 $(BIN)/.installed: requirements.txt requirements-dev.txt
@@ -38,6 +38,20 @@ serve: $(BIN)/.installed
 	DEBUG=0 $(BIN)/python manage.py collectstatic --no-input -v0
 	DEBUG=0 SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0 $(BIN)/gunicorn sitrep.wsgi \
 		--bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
+
+# fixtures/seed_reports.json, rebuilt from the shared seed listing and the tag vocabulary
+# (fixtures/seed_vocabulary.json) in a throwaway SQLite database. The same inputs always
+# give the same file. The workflow events of the build are left out: they are the
+# throwaway database's history, not content.
+SEED_LISTING ?= ../shared/seeds/000_7698ccc2d73061d9.txt
+seed-fixture: $(BIN)/.installed
+	set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	export DATABASE_URL="sqlite:///$$tmp/seed.sqlite3" DEBUG=1 DOTENV_FILE=; \
+	$(BIN)/python manage.py migrate --no-input -v0; \
+	$(BIN)/python manage.py loaddata seed_vocabulary; \
+	$(BIN)/python manage.py import_reports $(SEED_LISTING) --status published; \
+	$(BIN)/python manage.py dumpdata reports.series taggit.tag reports.report reports.taggedreport \
+		--indent 1 -o fixtures/seed_reports.json
 
 clean:
 	rm -rf $(VENV) staticfiles
