@@ -36,6 +36,7 @@ from typing import NamedTuple
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
@@ -56,6 +57,8 @@ TAG_LENGTH = Tag._meta.get_field("name").max_length
 
 # Rows per INSERT and per slug lookup: under the bound-parameter limits of SQLite and PostgreSQL.
 WRITE_BATCH = 500
+# Reports written between two steps of the progress bar.
+PROGRESS_BATCH = 1000
 
 # A listing gives no dates. Imported as published, a report is taken to have gone out two
 # days after its period ended, at 14:00 UTC (the back catalogue's rhythm), and never later
@@ -480,8 +483,8 @@ class TagVocabulary:
     def __init__(self, names):
         self.matchers = []
         for name in sorted(set(names), key=str.lower):
-            pattern, anchor = self._pattern(name)
-            self.matchers.append((name, anchor, re.compile(pattern, re.IGNORECASE)))
+            if re.search(r"\w", name):  # a name without letters or digits has no word boundaries
+                self.matchers.append((name, *self._matcher(name)))
 
     @classmethod
     def from_database(cls):
@@ -489,21 +492,28 @@ class TagVocabulary:
 
     def propose(self, text):
         """The names of the vocabulary's tags found in `text`, in alphabetical order."""
-        lowered = text.lower()
-        return [name for name, anchor, pattern in self.matchers if anchor in lowered and pattern.search(text)]
+        words = set(re.findall(r"\w+", text.lower()))
+        return [
+            name
+            for name, required, last_forms, pattern in self.matchers
+            if required <= words and not last_forms.isdisjoint(words) and pattern.search(text)
+        ]
 
     @classmethod
-    def _pattern(cls, name):
-        """The regular expression for a name, and a piece of it any match contains (a cheap
-        first test: most tags are not in most texts)."""
+    def _matcher(cls, name):
+        """The words any match of the name must have in the text, the forms its last word may
+        take there, and the regular expression. The words are a cheap first test: most tags
+        are not in most texts."""
         *leading, last = name.split()
-        stem, ending = last, ""
+        stem, endings = last, ("",)
         if last.isalpha() and not last.isupper() and len(last) > 3:
             stem = last[:-1] if last.endswith("s") and not last.endswith("ss") else last
-            ending = "(?:s|es|ers?)?"
-        words = [cls._word(word) for word in leading] + [cls._word(stem) + ending]
-        pieces = re.split(rf"[\s{cls.APOSTROPHES}{cls.HYPHENS}]+", " ".join([*leading, stem]).lower())
-        return r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", max(pieces, key=len)
+            endings = ("", "s", "es", "er", "ers")
+        optional_ending = f"(?:{'|'.join(endings[1:])})?" if len(endings) > 1 else ""
+        words = [cls._word(word) for word in leading] + [cls._word(stem) + optional_ending]
+        pattern = re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+        tokens = re.findall(r"\w+", " ".join([*leading, stem]).lower())
+        return frozenset(tokens[:-1]), frozenset(tokens[-1] + ending for ending in endings), pattern
 
     @classmethod
     def _word(cls, word):
@@ -539,7 +549,6 @@ def plan_import(source, *, progress=None):
         if len(title) > TITLE_LENGTH:
             plan.refused.append(_refuse(incoming, f"the title would be longer than {TITLE_LENGTH} characters"))
             continue
-        tags = vocabulary.propose(incoming.summary) if incoming.is_listing else incoming.tags
         matches = existing.get(key, [])
         if len(matches) > 1:
             slug = incoming.slug or slugify(title)
@@ -548,15 +557,15 @@ def plan_import(source, *, progress=None):
             reason = f"{len(matches)} reports of {report_series.name} already cover this period: keep one"
             plan.refused.append(_refuse(incoming, reason))
         elif matches:
-            _compare(plan, matches[0], incoming, title, tags)
+            _compare(plan, matches[0], incoming, title)
         elif incoming.is_listing:
             slug = slugs.claim_free(slugify(title)[:SLUG_LENGTH])
-            plan.created.append(NewReport(incoming, report_series, title, slug, tags))
+            plan.created.append(NewReport(incoming, report_series, title, slug, vocabulary.propose(incoming.summary)))
         elif slugs.is_taken(incoming.slug):
             plan.refused.append(_refuse(incoming, f"another report already has the slug “{incoming.slug}”"))
         else:
             slugs.claim(incoming.slug)
-            plan.created.append(NewReport(incoming, report_series, title, incoming.slug, tags))
+            plan.created.append(NewReport(incoming, report_series, title, incoming.slug, incoming.tags))
     if progress:
         progress(len(source.reports))
     plan.refused.sort(key=lambda refusal: refusal.where)
@@ -567,18 +576,19 @@ def _refuse(incoming, reason):
     return Refusal(incoming.where, incoming.source_title, reason)
 
 
-def _compare(plan, report, incoming, title, tags):
+def _compare(plan, report, incoming, title):
     """Unchanged, or an update of the texts the source defines (see the module's docstring)."""
     imported = {"summary": incoming.summary}
     if not incoming.is_listing:
         imported |= {"title": title, "body": incoming.body}
     changes = {name: (getattr(report, name), text) for name, text in imported.items() if getattr(report, name) != text}
-    new_tags = None
+    tags = incoming.tags
     if not incoming.is_listing and {t.lower() for t in tags} != {t.lower() for t in report.tag_names}:
-        new_tags = tags
         changes["tags"] = (", ".join(sorted(report.tag_names, key=str.lower)), ", ".join(sorted(tags, key=str.lower)))
+    else:
+        tags = None
     if changes:
-        plan.updated.append(Update(report, incoming, changes, new_tags))
+        plan.updated.append(Update(report, incoming, changes, tags))
     else:
         plan.unchanged.append(incoming)
 
@@ -670,22 +680,19 @@ def apply_plan(plan, *, by=None, note="", progress=None):
     # Oldest first, as if the back catalogue had been written here: listings run newest first.
     chronological = sorted(plan.created, key=lambda new: (new.incoming.period_start, new.incoming.period_end))
     created = []
-    for start in range(0, len(chronological), WRITE_BATCH):
-        batch = [(_new_report(new, by), new) for new in chronological[start : start + WRITE_BATCH]]
-        Report.objects.bulk_create([report for report, _ in batch])
+    for start in range(0, len(chronological), PROGRESS_BATCH):
+        batch = [(_new_report(new, by), new) for new in chronological[start : start + PROGRESS_BATCH]]
+        workflow.create_imported([(report, new.incoming.state) for report, new in batch], by=by, note=note)
         created += batch
         if progress:
             progress(len(created))
-    # bulk_create stamps auto_now fields with the current time; the source's dates are put back.
-    dated = [report for report, new in created if _restore_dates(report, new.incoming)]
-    Report.objects.bulk_update(dated, ["created_at", "updated_at"], batch_size=WRITE_BATCH)
+    _restore_dates(created)
     links = [
         TaggedReport(content_object_id=report.pk, tag_id=tags[name.lower()].pk)
         for report, new in created
         for name in _unique_names(new.tags)
     ]
     TaggedReport.objects.bulk_create(links, batch_size=WRITE_BATCH)
-    workflow.record_imports([(report, new.incoming.state) for report, new in created], by=by, note=note)
     _apply_updates(plan.updated, by=by, now=now)
     if progress:
         progress(len(created) + len(plan.updated))
@@ -706,11 +713,25 @@ def _new_report(new, by):
     )
 
 
-def _restore_dates(report, incoming):
-    if incoming.created_at is None:
-        return False
-    report.created_at, report.updated_at = incoming.created_at, incoming.updated_at or incoming.created_at
-    return True
+def _restore_dates(created):
+    """Inserting stamps created_at and updated_at with the current time; put the source's back.
+    Where both are the publication time (the listing rule), one UPDATE per batch copies it;
+    other dates are written row by row."""
+    as_published, others = [], []
+    for report, new in created:
+        incoming = new.incoming
+        if incoming.created_at is None:
+            continue
+        report.created_at, report.updated_at = incoming.created_at, incoming.updated_at or incoming.created_at
+        if report.created_at == report.updated_at == report.published_at:
+            as_published.append(report.pk)
+        else:
+            others.append(report)
+    for start in range(0, len(as_published), WRITE_BATCH):
+        Report.objects.filter(pk__in=as_published[start : start + WRITE_BATCH]).update(
+            created_at=F("published_at"), updated_at=F("published_at")
+        )
+    Report.objects.bulk_update(others, ["created_at", "updated_at"], batch_size=WRITE_BATCH)
 
 
 def _apply_updates(updates, *, by, now):

@@ -150,46 +150,32 @@ class ImportedState:
 
 # The permission an import needs to bring reports in a given state, as the buttons would.
 IMPORT_PERMISSIONS = {Status.REVIEW: CHANGE_PERMISSION, Status.PUBLISHED: PUBLISH_PERMISSION}
-# Rows locked per query: well under the bound-parameter limits of SQLite and PostgreSQL.
-LOCK_BATCH = 500
+# Rows per INSERT: under the bound-parameter limits of SQLite and PostgreSQL.
+IMPORT_BATCH = 500
 
 
 @transaction.atomic
-def record_imports(imports, *, by=None, note=""):
-    """Give reports an import has just created the state their source says, in bulk.
+def create_imported(imports, *, by=None, note=""):
+    """Create the reports an import brings, each in the state its source says, in bulk.
 
-    `imports` holds (report, ImportedState) pairs. Each report must be a draft that was never
-    published: an import never moves a report that already has a life in sitrep. Each gets
-    its status and dates and one IMPORT event. `by` is the user importing, who needs the
-    permission the matching button needs; None is the command line, whose operator is trusted.
-    Returns the events.
+    `imports` holds (report, ImportedState) pairs of reports not saved yet: an import never
+    moves a report that already has a life in sitrep. `by` is the user importing, who needs
+    the permission the matching button needs; None is the command line, whose operator is
+    trusted. Each report is stamped with its status and dates, inserted, and gets one IMPORT
+    event: two bulk inserts, however many reports. Returns the events.
     """
     imports = list(imports)
     for report, state in imports:
+        if report.pk is not None:
+            raise TransitionRefused(f"“{report}” already exists: an import cannot change its status.")
         reason = imported_state_refusal(state, by)
         if reason:
             raise TransitionRefused(f"“{report}”: {reason}.")
-    pks = [report.pk for report, _ in imports]
-    fresh = set()
-    for start in range(0, len(pks), LOCK_BATCH):
-        fresh.update(
-            Report.objects.select_for_update()
-            .filter(pk__in=pks[start : start + LOCK_BATCH], status=Status.DRAFT, first_published_at__isnull=True)
-            .values_list("pk", flat=True)
-        )
-    for report, _ in imports:
-        if report.pk not in fresh:
-            raise TransitionRefused(f"“{report}” is not a new draft: an import cannot change its status.")
-
-    now = timezone.now()
-    for report, state in imports:
         report.status = state.status
         report.published_at = state.published_at
         report.first_published_at = state.first_published_at or state.published_at
-        report.updated_by = by
-    # The reports are all new drafts that never went out: only the others need writing.
-    moved = [report for report, _ in imports if report.status != Status.DRAFT or report.first_published_at]
-    Report.objects.bulk_update(moved, ["status", "published_at", "first_published_at", "updated_by"])
+    reports = Report.objects.bulk_create([report for report, _ in imports], batch_size=IMPORT_BATCH)
+    now = timezone.now()
     events = [
         ReportEvent(
             report=report,
@@ -201,9 +187,9 @@ def record_imports(imports, *, by=None, note=""):
             actor=by,
             created_at=now,
         )
-        for report, _ in imports
+        for report in reports
     ]
-    return ReportEvent.objects.bulk_create(events)
+    return ReportEvent.objects.bulk_create(events, batch_size=IMPORT_BATCH)
 
 
 def imported_state_refusal(state, by=None):

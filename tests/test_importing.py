@@ -187,6 +187,19 @@ class TagVocabularyTests(SimpleTestCase):
             with self.subTest(text=text):
                 self.assertEqual(self.VOCABULARY.propose(text), expected)
 
+    def test_names_with_punctuation_are_found_as_written(self):
+        vocabulary = TagVocabulary(["U.S. forces", "Basra, Iraq", "!!!", "Sadr City"])
+        cases = [
+            ("U.S. forces left", ["U.S. forces"]),
+            ("US forces left", []),
+            ("in Basra, Iraq, today", ["Basra, Iraq"]),
+            ("in Basra Iraq", []),
+            ("Sadr City’s streets!!!", ["Sadr City"]),
+        ]
+        for text, expected in cases:
+            with self.subTest(text=text):
+                self.assertEqual(vocabulary.propose(text), expected)
+
     def test_proposals_come_in_alphabetical_order_and_only_from_the_vocabulary(self):
         text = "Protesters in Iran, rocket attacks, and a new group called the Baghdad Brigade."
         self.assertEqual(self.VOCABULARY.propose(text), ["Iran", "Protests", "Rocket attacks"])
@@ -368,8 +381,8 @@ class ImportListingTests(ImportCommandCase):
     def test_an_interrupted_import_leaves_the_database_as_it_was(self):
         self.run_import(listing("Iraq Situation Report: July 1-7, 2020", SUMMARY_3))
         before = self.snapshot()
-        # Interrupted after the reports and tags are inserted, before the workflow step.
-        with mock.patch("reports.importing.workflow.record_imports", side_effect=KeyboardInterrupt):
+        # Interrupted after the new reports and their tags are written, before the updates.
+        with mock.patch("reports.importing._apply_updates", side_effect=KeyboardInterrupt):
             with self.assertRaises(KeyboardInterrupt):
                 self.run_import(GOOD_LISTING.replace(SUMMARY_2, "Changed."), "--status", "published")
         self.assertEqual(self.snapshot(), before)

@@ -147,30 +147,41 @@ class WorkflowFunctionTests(RolesTestCase):
                 self.assertIsNotNone(workflow.refusal(name, report, nobody))
 
 
-class RecordImportsTests(RolesTestCase):
-    """workflow.record_imports: the one way an import gives new reports their state."""
+class CreateImportedTests(RolesTestCase):
+    """workflow.create_imported: the one way an import gives its new reports their state."""
 
-    def new_drafts(self, count):
+    def unsaved(self, count):
         return [
-            make_report(f"Imported {n}", status=Status.DRAFT, start=(2020, 1, 1 + n), end=(2020, 1, 1 + n))
-            for n in range(count)
+            Report(
+                series=self.series,
+                title=f"Imported {number}",
+                slug=f"imported-{number}",
+                period_start=datetime.date(2020, 1, 1 + number),
+                period_end=datetime.date(2020, 1, 1 + number),
+                summary="Imported.",
+            )
+            for number in range(count)
         ]
 
-    def test_new_drafts_get_their_state_and_one_import_event_each_in_bulk(self):
+    def test_reports_are_created_in_their_state_with_one_import_event_each_in_bulk(self):
         moment = timezone.now() - datetime.timedelta(days=400)
         published = workflow.ImportedState(Status.PUBLISHED, published_at=moment)
+        was_published = workflow.ImportedState(Status.DRAFT, first_published_at=moment)
         self.editor.has_perm(workflow.PUBLISH_PERMISSION)  # the permissions are cached from here on
-        few, many = self.new_drafts(2), self.new_drafts(30)[2:]
-        with CaptureQueriesContext(connection) as for_few:
-            workflow.record_imports([(few[0], published), (few[1], workflow.ImportedState())], by=self.editor)
+        reports = self.unsaved(30)
+        with CaptureQueriesContext(connection) as for_two:
+            workflow.create_imported([(reports[0], published), (reports[1], was_published)], by=self.editor)
         states = [published] * 27 + [workflow.ImportedState()]
         with CaptureQueriesContext(connection) as for_many:
-            events = workflow.record_imports(zip(many, states, strict=True), by=self.editor, note="From old.txt")
-        self.assertEqual(len(for_many), len(for_few))  # a lock, an update, an insert: not one per report
+            events = workflow.create_imported(
+                zip(reports[2:], states, strict=True), by=self.editor, note="From old.txt"
+            )
+        self.assertEqual(len(for_many), len(for_two))  # two inserts: not a query per report
         self.assertEqual(Report.objects.published().count(), 28)
-        report = Report.objects.get(pk=many[0].pk)
+        report = Report.objects.get(slug="imported-2")
         self.assertEqual((report.published_at, report.first_published_at), (moment, moment))
-        self.assertEqual(report.updated_by, self.editor)
+        once = Report.objects.get(slug="imported-1")
+        self.assertEqual((once.status, once.published_at, once.first_published_at), (Status.DRAFT, None, moment))
         self.assertEqual(len(events), 28)
         self.assertEqual(
             set(ReportEvent.objects.filter(note="From old.txt").values_list("action", "from_status", "to_status")),
@@ -178,17 +189,13 @@ class RecordImportsTests(RolesTestCase):
         )
         self.assertEqual(set(ReportEvent.objects.values_list("actor", flat=True)), {self.editor.pk})
 
-    def test_a_report_that_is_not_a_new_draft_is_refused_and_nothing_changes(self):
-        published = make_report(status=Status.PUBLISHED)
-        once_published = make_report(status=Status.DRAFT, slug="once-published")
-        Report.objects.filter(pk=once_published.pk).update(first_published_at=timezone.now())
-        for report in (published, once_published):
-            with self.subTest(report=report.slug):
-                fresh = self.new_drafts(1)[0]
-                with self.assertRaisesMessage(workflow.TransitionRefused, "is not a new draft"):
-                    workflow.record_imports([(fresh, workflow.ImportedState()), (report, workflow.ImportedState())])
-                self.assertFalse(ReportEvent.objects.exists())
-                self.assertEqual(Report.objects.get(pk=fresh.pk).status, Status.DRAFT)
+    def test_a_report_that_exists_is_refused_and_nothing_is_written(self):
+        existing = make_report(status=Status.DRAFT)
+        new = self.unsaved(1)[0]
+        with self.assertRaisesMessage(workflow.TransitionRefused, "already exists: an import cannot change"):
+            workflow.create_imported([(new, workflow.ImportedState()), (existing, workflow.ImportedState())])
+        self.assertEqual(list(Report.objects.all()), [existing])
+        self.assertFalse(ReportEvent.objects.exists())
 
     def test_an_import_needs_the_permission_the_matching_button_needs(self):
         published = workflow.ImportedState(Status.PUBLISHED, published_at=timezone.now())
@@ -198,16 +205,32 @@ class RecordImportsTests(RolesTestCase):
             ("writer", published, False),
             ("editor", published, True),
         ]
-        for role, state, allowed in cases:
+        for number, (role, state, allowed) in enumerate(cases):
             with self.subTest(role=role, status=state.status):
-                report = self.new_drafts(1)[0]
+                report = self.unsaved(number + 1)[number]
                 if allowed:
-                    workflow.record_imports([(report, state)], by=getattr(self, role))
-                    self.assertEqual(Report.objects.get(pk=report.pk).status, state.status)
+                    workflow.create_imported([(report, state)], by=getattr(self, role))
+                    self.assertEqual(Report.objects.get(slug=report.slug).status, state.status)
                 else:
                     with self.assertRaisesMessage(workflow.TransitionRefused, "do not have permission"):
-                        workflow.record_imports([(report, state)], by=getattr(self, role))
-                    self.assertEqual(Report.objects.get(pk=report.pk).status, Status.DRAFT)
+                        workflow.create_imported([(report, state)], by=getattr(self, role))
+                    self.assertFalse(Report.objects.filter(slug=report.slug).exists())
+
+    def test_a_state_the_workflow_cannot_reach_is_refused(self):
+        cases = [
+            (workflow.ImportedState("live"), "“live” is not a status (draft, review, published)"),
+            (workflow.ImportedState(Status.PUBLISHED), "a published report needs its publication date"),
+            (
+                workflow.ImportedState(Status.REVIEW, published_at=timezone.now()),
+                "only a published report has a publication date",
+            ),
+        ]
+        for state, reason in cases:
+            with self.subTest(reason):
+                self.assertEqual(workflow.imported_state_refusal(state), reason)
+                with self.assertRaisesMessage(workflow.TransitionRefused, reason):
+                    workflow.create_imported([(self.unsaved(1)[0], state)])
+        self.assertFalse(Report.objects.exists())
 
 
 class AdminWorkflowTests(RolesTestCase):
