@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint check-deploy serve clean seed-fixture
+.PHONY: run test lint check-deploy serve clean seed-fixture bench bench-import
 
 # The virtualenv is rebuilt whenever a requirements file changes.
 $(BIN)/.installed: requirements.txt requirements-dev.txt
@@ -52,6 +52,13 @@ seed-fixture: $(BIN)/.installed
 	$(BIN)/python manage.py import_reports $(SEED_LISTING) --status published; \
 	$(BIN)/python manage.py dumpdata reports.series taggit.tag reports.report reports.taggedreport \
 		--indent 1 -o fixtures/seed_reports.json
+
+# Benchmarks: each prints its time against its budget. Add new ones as prerequisites of bench.
+# BENCH_ARGS=--postgres runs the import benchmark on PostgreSQL (see bench/import_bench.py).
+bench: bench-import
+
+bench-import: $(BIN)/.installed
+	$(BIN)/python bench/import_bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles
