@@ -293,7 +293,7 @@ def read_export_json(text, *, name="export.json"):
             continue
         tags = row.get("tags", [])
         if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
-            refused.append(Refusal(where, str(row.get("title", "")), "tags must be a list of names"))
+            refused.append(Refusal(where, _row_title(row), "the tags must be a list of names"))
             continue
         _add_export_row(row, tags, where, reports, refused)
     return Source("json", name, reports, refused)
@@ -314,7 +314,7 @@ def read_export_csv(text, *, name="export.csv"):
         for row in reader:
             where, last_line = Place("line", last_line + 1), reader.line_num
             if None in row:
-                refused.append(Refusal(where, row.get("title") or "", "more cells than the header has columns"))
+                refused.append(Refusal(where, _row_title(row), "more cells than the header has columns"))
                 continue
             cells = {column: exporting.unguard_cell(value or "") for column, value in row.items()}
             _add_export_row(cells, parse_tags(cells.get("tags", "")), where, reports, refused)
@@ -327,7 +327,11 @@ def _add_export_row(row, tags, where, reports, refused):
     try:
         reports.append(_incoming_from_export(row, tags, where))
     except ValueError as error:
-        refused.append(Refusal(where, str(row.get("title") or "(no title)"), str(error)))
+        refused.append(Refusal(where, _row_title(row), str(error)))
+
+
+def _row_title(row):
+    return str(row.get("title") or "(no title)")
 
 
 def _incoming_from_export(row, tags, where):
@@ -554,7 +558,7 @@ def plan_import(source, *, progress=None):
             slug = incoming.slug or slugify(title)
             matches = [report for report in matches if report.slug == slug] or matches
         if len(matches) > 1:
-            reason = f"{len(matches)} reports of {report_series.name} already cover this period: keep one"
+            reason = f"{len(matches)} reports of {report_series.name} already cover this period: keep one, then import"
             plan.refused.append(_refuse(incoming, reason))
         elif matches:
             _compare(plan, matches[0], incoming, title)
@@ -602,9 +606,11 @@ def _series_for(incomings):
         wanted.setdefault(incoming.series_slug, incoming.series_name)
     by_name = {s.name: s for s in Series.objects.filter(name__in=list(wanted.values()))}
     by_slug = {s.slug: s for s in Series.objects.filter(slug__in=list(wanted))}
-    return {
-        slug: by_name.get(name) or by_slug.get(slug) or Series(name=name, slug=slug) for slug, name in wanted.items()
-    }
+    found = {}
+    for slug, name in wanted.items():
+        found[slug] = by_name.get(name) or by_slug.get(slug) or Series(name=name, slug=slug)
+        by_name.setdefault(name, found[slug])  # one new series per name, however many slugs
+    return found
 
 
 def _existing_reports(series, *, with_tags):
@@ -765,9 +771,8 @@ def _unique_names(names):
 
 def _tags_named(names):
     """Tags by lower-case name, creating the missing ones (an export's tags are data)."""
-    wanted = {name.lower(): name for name in reversed(list(names))}
     tags = {tag.name.lower(): tag for tag in Tag.objects.all()}
-    missing = [name for lowered, name in wanted.items() if lowered not in tags]
+    missing = [name for name in _unique_names(names) if name.lower() not in tags]
     if missing:
         slugs = set(Tag.objects.values_list("slug", flat=True))
         new_tags = []

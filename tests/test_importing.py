@@ -437,7 +437,7 @@ class ImportListingTests(ImportCommandCase):
             err,
             [
                 "line 7: Iraq Situation Report June 24-30, 2020: "
-                "2 reports of Iraq Situation Report already cover this period: keep one"
+                "2 reports of Iraq Situation Report already cover this period: keep one, then import"
             ],
         )
 
