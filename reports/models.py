@@ -147,6 +147,7 @@ class ReportEvent(models.Model):
         SCHEDULE = "schedule", "Scheduled"
         REQUEST_CHANGES = "request_changes", "Changes requested"
         UNPUBLISH = "unpublish", "Unpublished"
+        IMPORT = "import", "Imported"
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=20, choices=Action.choices)

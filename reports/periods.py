@@ -24,6 +24,12 @@ MONTHS = {name.lower(): number for number, name in enumerate(MONTH_NAMES, 1)}
 MONTHS |= {name[:3].lower(): number for number, name in enumerate(MONTH_NAMES, 1)}
 MONTHS["sept"] = 9
 
+# With only the end year written, a start month later than the end month
+# means the period began the year before ("December 30 - January 5, 2021").
+# That reading is only believed for a period no longer than this (a quarter):
+# "Aug. 5 - July 29, 2020" is a reversed week, not a year-long report.
+LONGEST_YEAR_CROSSING = datetime.timedelta(days=92)
+
 # The most days a month ever has; a day beyond this is wrong in any year,
 # so the reason need not mention the year (February 29 is the one case
 # that depends on it).
@@ -114,11 +120,11 @@ def _period(match: re.Match) -> tuple[datetime.date, datetime.date]:
             raise PeriodError("the period starts in a later year than it ends")
     else:
         # "December 30 - January 5, 2021": the one year written is the end's,
-        # so a start month later than the end month must be last year.
+        # so a start month later than the end month may be last year's.
         start_year = end_year - 1 if start_month > end_month else end_year
     start = _date(start_year, start_month, int(match["day1"]))
     end = _date(end_year, end_month, int(match["day2"] or match["day1"]))
-    if end < start:
+    if end < start or (start_year < end_year and not match["year1"] and end - start > LONGEST_YEAR_CROSSING):
         raise PeriodError("the period ends before it starts")
     return start, end
 

@@ -1,6 +1,9 @@
 import datetime
+import io
+import tempfile
 from unittest import mock
 
+from django.core.management import call_command
 from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -117,6 +120,15 @@ class PageCacheTests(TestCase):
         self.assertEqual(self.client.get("/?week=2020-W60").status_code, 400)
         self.assertNotIn("ETag", self.client.get("/?week=2020-W60"))
         self.assertNotIn("ETag", self.client.get("/admin/login/"))
+
+    def test_an_import_of_published_reports_refreshes_the_pages(self):
+        self.client.get("/")
+        listing = "Iraq Situation Report\n\nIraq Situation Report: July 8-14, 2020\n\nImported takeaways.\n"
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8") as file:
+            file.write(listing)
+            file.flush()
+            call_command("import_reports", file.name, "--status", "published", stdout=io.StringIO())
+        self.assertContains(self.client.get("/"), "Imported takeaways.")
 
     @override_settings(PAGE_CACHE_SECONDS=0)
     def test_the_cache_can_be_turned_off(self):

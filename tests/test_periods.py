@@ -1,10 +1,10 @@
 from datetime import date, timedelta
 
 from django.test import SimpleTestCase
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from reports.periods import PeriodError, format_period, house_title, parse_period
+from reports.periods import MONTH_NAMES, PeriodError, format_period, house_title, parse_period
 
 # Escapes rather than literal characters: en and em dash look like hyphens.
 EN = "\u2013"
@@ -71,6 +71,15 @@ OTHER_FORMS = (
     (f"December 30, 2020 {EN} January 5, 2021", NEW_YEAR),
     ("December 30 - January 5, 2021", NEW_YEAR),
     ("Iraq Situation Report Dec 30 to Jan 5 2021", NEW_YEAR),
+    (f"Dec. 30, 2020{EM}Jan. 5, 2021", NEW_YEAR),
+    (f"Dec 30 {EN} Jan 5, 2021", NEW_YEAR),
+    ("Dec 30 2020 - Jan 5 2021", NEW_YEAR),
+    # With only the end year, a year is crossed only for a plausible reporting period.
+    ("Nov. 1 - Jan. 31, 2021", (date(2020, 11, 1), date(2021, 1, 31))),
+    # September as archives write it, across a month.
+    ("Sept. 28 - Oct. 4, 2020", (date(2020, 9, 28), date(2020, 10, 4))),
+    (f"Sep 28{EN}Oct 4, 2020", (date(2020, 9, 28), date(2020, 10, 4))),
+    (f"Iraq Situation Report: Sept 28 {EM} Oct. 4, 2020", (date(2020, 9, 28), date(2020, 10, 4))),
     # A year on both ends within one year; comma before the year optional.
     ("June 24, 2020 - June 30, 2020", JUNE_24_30),
     ("June 24 2020 - June 30 2020", JUNE_24_30),
@@ -110,6 +119,10 @@ MALFORMED = (
         "the period ends before it starts",
     ),
     ("December 30, 2021 - January 5, 2021", "the period ends before it starts"),
+    # Only the end year: read as crossing into it, these would last most of a year.
+    ("Aug. 5 - July 29, 2020", "the period ends before it starts"),
+    ("Iraq Situation Report: Aug 5 - July 29, 2020", "the period ends before it starts"),
+    ("Oct. 1 - Jan. 31, 2021", "the period ends before it starts"),
     (
         "December 30, 2022 - January 5, 2021",
         "the period starts in a later year than it ends",
@@ -200,7 +213,67 @@ class FormatPeriodTests(SimpleTestCase):
                 self.assertEqual(house_title(SERIES, start, end), expected)
 
 
+def ap_month(month):
+    """AP style: March to July in full, "Sept." with four letters, the others as "Aug."."""
+    name = MONTH_NAMES[month - 1]
+    if 3 <= month <= 7:
+        return name
+    return ("Sept" if month == 9 else name[:3]) + "."
+
+
+# How archives write month names; each must read back as the same month.
+MONTH_STYLES = {
+    "full": lambda month: MONTH_NAMES[month - 1],
+    "abbreviated": lambda month: MONTH_NAMES[month - 1][:3],
+    "abbreviated with a dot": lambda month: MONTH_NAMES[month - 1][:3] + ".",
+    "AP": ap_month,
+    "upper case": lambda month: MONTH_NAMES[month - 1].upper(),
+}
+DASHES = ("-", EN, EM, "to")
+
+
+def archive_style(start, end, *, month, dash, spaced, both_years):
+    """A period as a hand-typed archive might write it: 'Sept. 28 – Oct. 4, 2020'."""
+    separator = f" {dash} " if spaced or dash == "to" else dash
+    if start == end:
+        return f"{month(start.month)} {start.day}, {start.year}"
+    if both_years:
+        return f"{month(start.month)} {start.day}, {start.year}{separator}{month(end.month)} {end.day}, {end.year}"
+    end_month = f"{month(end.month)} " if end.month != start.month else ""
+    return f"{month(start.month)} {start.day}{separator}{end_month}{end.day}, {end.year}"
+
+
 class RoundTripTests(SimpleTestCase):
+    @given(
+        start=st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31)),
+        length=st.integers(min_value=0, max_value=40),
+        month_style=st.sampled_from(sorted(MONTH_STYLES)),
+        dash=st.sampled_from(DASHES),
+        spaced=st.booleans(),
+        both_years=st.booleans(),
+        prefix=st.sampled_from(("", f"{SERIES}: ", f"{SERIES} ")),
+    )
+    def test_archive_styles_parse_back(self, start, length, month_style, dash, spaced, both_years, prefix):
+        end = start + timedelta(days=length)
+        text = prefix + archive_style(
+            start, end, month=MONTH_STYLES[month_style], dash=dash, spaced=spaced, both_years=both_years
+        )
+        self.assertEqual(parse_period(text), (start, end), text)
+
+    @given(
+        end=st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31)),
+        reversal=st.integers(min_value=1, max_value=40),
+        month_style=st.sampled_from(sorted(MONTH_STYLES)),
+        dash=st.sampled_from(DASHES),
+    )
+    def test_a_reversed_period_within_a_year_is_refused(self, end, reversal, month_style, dash):
+        start = end + timedelta(days=reversal)
+        assume(start.year == end.year)
+        month = MONTH_STYLES[month_style]
+        text = f"{month(start.month)} {start.day} {dash} {month(end.month)} {end.day}, {end.year}"
+        with self.assertRaisesMessage(PeriodError, "the period ends before it starts"):
+            parse_period(text)
+
     @given(
         start=st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31)),
         length=st.integers(min_value=0, max_value=40),

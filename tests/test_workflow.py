@@ -1,7 +1,9 @@
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,14 +19,18 @@ def change_url(report):
     return reverse("admin:reports_report_change", args=[report.pk])
 
 
-class WorkflowFunctionTests(TestCase):
-    """reports.workflow on its own: every transition from every state, for each role."""
+class RolesTestCase(TestCase):
+    """A writer, an editor and a series, shared by the tests below."""
 
     @classmethod
     def setUpTestData(cls):
         cls.writer = make_user("writer")
         cls.editor = make_user("editor")
         cls.series = make_series()
+
+
+class WorkflowFunctionTests(RolesTestCase):
+    """reports.workflow on its own: every transition from every state, for each role."""
 
     def report_in(self, state):
         future = timezone.now() + datetime.timedelta(days=3)
@@ -141,14 +147,94 @@ class WorkflowFunctionTests(TestCase):
                 self.assertIsNotNone(workflow.refusal(name, report, nobody))
 
 
-class AdminWorkflowTests(TestCase):
-    """The same rules, driven through the admin's buttons and through forged requests."""
+class CreateImportedTests(RolesTestCase):
+    """workflow.create_imported: the one way an import gives its new reports their state."""
 
-    @classmethod
-    def setUpTestData(cls):
-        cls.writer = make_user("writer")
-        cls.editor = make_user("editor")
-        cls.series = make_series()
+    def unsaved(self, count):
+        return [
+            Report(
+                series=self.series,
+                title=f"Imported {number}",
+                slug=f"imported-{number}",
+                period_start=datetime.date(2020, 1, 1 + number),
+                period_end=datetime.date(2020, 1, 1 + number),
+                summary="Imported.",
+            )
+            for number in range(count)
+        ]
+
+    def test_reports_are_created_in_their_state_with_one_import_event_each_in_bulk(self):
+        moment = timezone.now() - datetime.timedelta(days=400)
+        published = workflow.ImportedState(Status.PUBLISHED, published_at=moment)
+        was_published = workflow.ImportedState(Status.DRAFT, first_published_at=moment)
+        self.editor.has_perm(workflow.PUBLISH_PERMISSION)  # the permissions are cached from here on
+        reports = self.unsaved(30)
+        with CaptureQueriesContext(connection) as for_two:
+            workflow.create_imported([(reports[0], published), (reports[1], was_published)], by=self.editor)
+        states = [published] * 27 + [workflow.ImportedState()]
+        with CaptureQueriesContext(connection) as for_many:
+            events = workflow.create_imported(
+                zip(reports[2:], states, strict=True), by=self.editor, note="From old.txt"
+            )
+        self.assertEqual(len(for_many), len(for_two))  # two inserts: not a query per report
+        self.assertEqual(Report.objects.published().count(), 28)
+        report = Report.objects.get(slug="imported-2")
+        self.assertEqual((report.published_at, report.first_published_at), (moment, moment))
+        once = Report.objects.get(slug="imported-1")
+        self.assertEqual((once.status, once.published_at, once.first_published_at), (Status.DRAFT, None, moment))
+        self.assertEqual(len(events), 28)
+        self.assertEqual(
+            set(ReportEvent.objects.filter(note="From old.txt").values_list("action", "from_status", "to_status")),
+            {("import", "draft", "published"), ("import", "draft", "draft")},
+        )
+        self.assertEqual(set(ReportEvent.objects.values_list("actor", flat=True)), {self.editor.pk})
+
+    def test_a_report_that_exists_is_refused_and_nothing_is_written(self):
+        existing = make_report(status=Status.DRAFT)
+        new = self.unsaved(1)[0]
+        with self.assertRaisesMessage(workflow.TransitionRefused, "already exists: an import cannot change"):
+            workflow.create_imported([(new, workflow.ImportedState()), (existing, workflow.ImportedState())])
+        self.assertEqual(list(Report.objects.all()), [existing])
+        self.assertFalse(ReportEvent.objects.exists())
+
+    def test_an_import_needs_the_permission_the_matching_button_needs(self):
+        published = workflow.ImportedState(Status.PUBLISHED, published_at=timezone.now())
+        cases = [
+            ("writer", workflow.ImportedState(), True),
+            ("writer", workflow.ImportedState(Status.REVIEW), True),
+            ("writer", published, False),
+            ("editor", published, True),
+        ]
+        for number, (role, state, allowed) in enumerate(cases):
+            with self.subTest(role=role, status=state.status):
+                report = self.unsaved(number + 1)[number]
+                if allowed:
+                    workflow.create_imported([(report, state)], by=getattr(self, role))
+                    self.assertEqual(Report.objects.get(slug=report.slug).status, state.status)
+                else:
+                    with self.assertRaisesMessage(workflow.TransitionRefused, "do not have permission"):
+                        workflow.create_imported([(report, state)], by=getattr(self, role))
+                    self.assertFalse(Report.objects.filter(slug=report.slug).exists())
+
+    def test_a_state_the_workflow_cannot_reach_is_refused(self):
+        cases = [
+            (workflow.ImportedState("live"), "“live” is not a status (draft, review, published)"),
+            (workflow.ImportedState(Status.PUBLISHED), "a published report needs its publication date"),
+            (
+                workflow.ImportedState(Status.REVIEW, published_at=timezone.now()),
+                "only a published report has a publication date",
+            ),
+        ]
+        for state, reason in cases:
+            with self.subTest(reason):
+                self.assertEqual(workflow.imported_state_refusal(state), reason)
+                with self.assertRaisesMessage(workflow.TransitionRefused, reason):
+                    workflow.create_imported([(self.unsaved(1)[0], state)])
+        self.assertFalse(Report.objects.exists())
+
+
+class AdminWorkflowTests(RolesTestCase):
+    """The same rules, driven through the admin's buttons and through forged requests."""
 
     def login(self, role):
         self.client.force_login(getattr(self, role))
