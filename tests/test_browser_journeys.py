@@ -5,6 +5,7 @@ import re
 import urllib.request
 
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from reports.models import Report
 
@@ -25,8 +26,10 @@ class EditorialJourneyTests(BrowserTestCase):
     def open_report(self, status_filter=""):
         self.page.goto(self.url(f"/admin/reports/report/{status_filter}"))
         self.page.click(f"text={TITLE}")
+        self.page.wait_for_load_state("load")
 
     def message(self):
+        self.page.wait_for_load_state("load")
         return self.page.locator(".messagelist").inner_text()
 
     def public_status(self):
@@ -96,9 +99,8 @@ class EditorialJourneyTests(BrowserTestCase):
         self.assertIn("Unpublished", self.message())
         self.assertEqual(self.public_status(), 404)
         self.open_report()
-        history = page.locator("#events-group").inner_text()
         for step in ("Submitted for review", "Changes requested", "Scheduled", "Published", "Unpublished"):
-            self.assertIn(step, history)
+            expect(page.locator("#events-group")).to_contain_text(step)
         self.assertNoCspViolations()
 
 
