@@ -7,6 +7,8 @@ from django.utils.text import slugify
 from taggit.models import Tag
 
 from . import workflow
+from .audit import changed_fields_display
+from .audit_admin import ReportEventAdmin
 from .models import Report, ReportEvent, Series
 
 # The name of the submit buttons that ask for a transition; their value is the transition's name.
@@ -102,7 +104,9 @@ class ReportEventInline(admin.TabularInline):
     model = ReportEvent
     verbose_name = "workflow event"
     verbose_name_plural = "workflow history"
-    fields = readonly_fields = ("created_at", "actor", "action", "from_status", "to_status", "publish_at", "note")
+    fields = readonly_fields = (
+        "created_at", "actor", "action", "from_status", "to_status", "fields_changed", "publish_at", "note"
+    )  # fmt: skip
     extra = 0
     can_delete = False
 
@@ -114,6 +118,10 @@ class ReportEventInline(admin.TabularInline):
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("reports.view_report")
+
+    @admin.display(description="fields changed")
+    def fields_changed(self, event):
+        return changed_fields_display(event)
 
 
 @admin.register(Report)
@@ -222,3 +230,6 @@ class SeriesAdmin(admin.ModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
+
+
+admin.site.register(ReportEvent, ReportEventAdmin)
