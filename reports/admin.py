@@ -6,16 +6,17 @@ from django.utils import formats, timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from . import workflow
+from . import editing, revisions, workflow
 from .audit import changed_fields_display
 from .audit_admin import ReportEventAdmin
+from .history_admin import ReportHistoryAdminMixin, ReportHistoryFormMixin
 from .models import Report, ReportEvent, Series
 
 # The name of the submit buttons that ask for a transition; their value is the transition's name.
 TRANSITION_FIELD = "_transition"
 
 
-class ReportAdminForm(forms.ModelForm):
+class ReportAdminForm(ReportHistoryFormMixin, forms.ModelForm):
     publish_at = forms.SplitDateTimeField(
         required=False,
         widget=AdminSplitDateTime,
@@ -38,6 +39,7 @@ class ReportAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "slug" in self.fields:  # absent when the form is read-only
             self.fields["slug"].required = False  # proposed from the title when left empty
+        self.setup_history_fields()  # edit token, revision message, correction note
 
     def clean_slug(self):
         return self.cleaned_data["slug"] or slugify(self.cleaned_data.get("title", ""))[:255]
@@ -49,6 +51,7 @@ class ReportAdminForm(forms.ModelForm):
         # A refused transition fails validation, so nothing is saved and the admin shows the
         # form again with everything the user typed, plus the reason.
         cleaned = super().clean()
+        self.clean_history(cleaned)  # edit conflicts and correction notes
         name = self.requested_transition()
         if name is None:
             return cleaned
@@ -65,6 +68,8 @@ class ReportAdminForm(forms.ModelForm):
     def save(self, commit=True):
         if self.instance._state.adding:
             self.instance.created_by = self.user
+        else:
+            revisions.keep_stored_state(self.instance)  # what this save replaces stays in the history
         self.instance.updated_by = self.user
         return super().save(commit)
 
@@ -125,7 +130,7 @@ class ReportEventInline(admin.TabularInline):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ReportHistoryAdminMixin, admin.ModelAdmin):
     form = ReportAdminForm
     change_form_template = "admin/reports/report/change_form.html"
     list_display = ("title", "series", "period", "status_column", "tag_list", "updated_at")
@@ -199,6 +204,14 @@ class ReportAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        # A revision and an audit event for the edits (and the correction, for a live report).
+        editing.record_save(
+            form.instance,
+            by=request.user,
+            created=not change,
+            message=form.cleaned_data.get("revision_message", ""),
+            correction_note=form.cleaned_data.get("correction_note", ""),
+        )
         # The edits (tags included) are saved first, so a transition applies to what the
         # user saw on screen.
         self.apply_requested_transition(request, form)

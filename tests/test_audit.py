@@ -1,6 +1,5 @@
 """The audit trail: every transition and every edit, recorded and shown read-only."""
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.test import TestCase
 from django.urls import reverse
@@ -8,7 +7,8 @@ from django.urls import reverse
 from reports import workflow
 from reports.models import Report, ReportEvent
 
-from .helpers import make_report, make_series, make_user
+from .helpers import make_report, make_series, make_user, submit
+from .history_helpers import add_url, change_url, edit, kept, restore, staff_by_role
 
 Status = Report.Status
 Action = ReportEvent.Action
@@ -25,6 +25,58 @@ class AuditTrailTests(TestCase):
         cls.editor = make_user("editor")
         cls.series = make_series()
 
+    def test_every_transition_and_every_edit_is_recorded_with_who_states_fields_and_note(self):
+        writer, editor = self.client, self.client_class()
+        writer.force_login(self.writer)
+        editor.force_login(self.editor)
+        submit(
+            writer, add_url(), series=str(self.series.pk), title="Audited", slug="audited",
+            period_start="2020-08-01", period_end="2020-08-07", summary="First.", tags="Iran",
+        )  # fmt: skip
+        report = Report.objects.get(slug="audited")
+        edit(writer, report, summary="Second.", tags="Iran, Iraq", revision_message="Add Iraq")
+        edit(writer, report, button=("_transition", "submit_for_review"))
+        edit(editor, report, button=("_transition", "request_changes"), workflow_note="Shorter.")
+        edit(writer, report, button=("_transition", "submit_for_review"), body="A body.")
+        edit(editor, report, button=("_transition", "publish"))
+        edit(editor, report, title="Audited (corrected)", correction_note="Corrected the title.")
+        restore(editor, report, kept(report)[-2], correction_note="Restored the title.")
+        edit(editor, report, button=("_transition", "unpublish"), workflow_note="Withdrawn.")
+        created = ["series", "title", "slug", "period_start", "period_end", "summary", "tags"]  # all but the empty body
+        expected = [
+            (Action.CREATE, self.writer, "draft", "draft", created, ""),
+            (Action.EDIT, self.writer, "draft", "draft", ["summary", "tags"], "Add Iraq"),
+            (Action.SUBMIT, self.writer, "draft", "review", [], ""),
+            (Action.REQUEST_CHANGES, self.editor, "review", "draft", [], "Shorter."),
+            (Action.EDIT, self.writer, "draft", "draft", ["body"], ""),
+            (Action.SUBMIT, self.writer, "draft", "review", [], ""),
+            (Action.PUBLISH, self.editor, "review", "published", [], ""),
+            (Action.CORRECT, self.editor, "published", "published", ["title"], "Corrected the title."),
+            (Action.RESTORE, self.editor, "published", "published", ["title"], "Restored the title."),
+            (Action.UNPUBLISH, self.editor, "published", "draft", [], "Withdrawn."),
+        ]  # fmt: skip
+        recorded = [
+            (e.action, e.actor, e.from_status, e.to_status, e.changed_fields, e.note)
+            for e in report.events.order_by("created_at", "pk")
+        ]
+        self.assertEqual(recorded, expected)
+
+    def test_the_writer_still_sees_the_change_request_after_editing(self):
+        report = make_report(status=Status.REVIEW)
+        workflow.request_changes(report, by=self.editor, note="Cite the source.")
+        self.client.force_login(self.writer)
+        edit(self.client, report, summary="Work in progress.")
+        self.assertContains(self.client.get(change_url(report)), "Cite the source.")
+
+    def test_the_workflow_history_on_the_report_shows_edits_read_only(self):
+        report = make_report(status=Status.DRAFT)
+        self.client.force_login(self.writer)
+        edit(self.client, report, summary="Edited.", body="Body.")
+        page = self.client.get(change_url(report))
+        self.assertContains(page, "Workflow history")
+        self.assertContains(page, "Summary, Body")
+        self.assertNotContains(page, 'name="events-0-note"')
+
     def test_an_edit_event_cannot_change_the_status_even_in_the_database(self):
         report = make_report(status=Status.DRAFT)
         with self.assertRaises(IntegrityError), transaction.atomic():
@@ -36,11 +88,7 @@ class AuditAdminTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        cls.users = {
-            "writer": make_user("writer"),
-            "editor": make_user("editor"),
-            "superuser": get_user_model().objects.create_superuser("root", password="pw-root"),
-        }
+        cls.users = staff_by_role()
         make_series()
         cls.report = make_report(status=Status.REVIEW, title="Report under audit")
         cls.event = workflow.request_changes(cls.report, by=cls.users["editor"], note="Original note.")
