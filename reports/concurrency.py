@@ -19,6 +19,7 @@ from .audit import changed_fields_display
 from .models import Report, ReportEvent
 
 Action = ReportEvent.Action
+MAX_ID = 2**63
 
 # How an event reads in "editor published it on …".
 PHRASES = {
@@ -58,9 +59,11 @@ def parse_token(value):
     """The EditToken in a submitted form, or None if it is missing or malformed."""
     try:
         updated_at, event_id, revision_id = (value or "").split("|")
-        return EditToken(datetime.datetime.fromisoformat(updated_at), int(event_id), int(revision_id))
+        token = EditToken(datetime.datetime.fromisoformat(updated_at), int(event_id), int(revision_id))
     except ValueError:
         return None
+    # Ids a database can hold; anything else was not written by us.
+    return token if 0 <= token.event_id < MAX_ID and 0 <= token.revision_id < MAX_ID else None
 
 
 @dataclass

@@ -127,7 +127,8 @@ class EditConflictTests(TestCase):
 
     def test_a_form_without_a_valid_token_is_refused_and_kept(self):
         report = make_report(status=Status.DRAFT, summary="Stored.")
-        for token in ("", "garbage", "2020-01-01T00:00:00+00:00|x|1", None):
+        huge = "9" * 30
+        for token in ("", "garbage", "2020-01-01T00:00:00+00:00|x|1", f"2020-01-01T00:00:00+00:00|{huge}|1", None):
             with self.subTest(token=token):
                 form = open_form(self.writers_tab, report)
                 if token is None:

@@ -276,10 +276,11 @@ class RevisionTests(TestCase):
         self.assertEqual(self.client.post(restore_url(report, kept(other)[0])).status_code, 404)
 
     def test_an_unknown_report_is_not_found_on_every_history_page(self):
-        missing = Report(pk=999_999)
-        for url in (history_url(missing), compare_url(missing)):
-            with self.subTest(url):
-                self.assertEqual(self.client.get(url).status_code, 404)
+        for missing in (Report(pk=999_999), Report(pk=10**30)):
+            for url in (history_url(missing), compare_url(missing), f"{history_url(missing)}1/restore/"):
+                with self.subTest(url):
+                    self.assertEqual(self.client.get(url).status_code, 404)
+                    self.assertEqual(self.client.post(url).status_code, 404)
 
     def test_workflow_transitions_alone_keep_no_revision(self):
         report = self.draft_with_three_revisions()
