@@ -124,6 +124,9 @@ class ReportEventInline(admin.TabularInline):
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("reports.view_report")
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")  # one query however long the history
+
     @admin.display(description="fields changed")
     def fields_changed(self, event):
         return changed_fields_display(event)

@@ -152,18 +152,21 @@ class ReportHistoryAdminMixin:
             kwargs={"object_id": report.pk, "revision_id": revision.id},
         )
 
-    def published_comparison(self, report, kept):
-        """(published revision, current revision) while they differ, else None."""
+    def published_comparison(self, report, kept=None):
+        """(published revision, current revision) while they differ, else None. Without the
+        list of revisions `kept`, only those two are loaded."""
         published = revisions.published_revision(report, kept)
-        if published is None or not diffs.changed_fields(published.content, kept[-1].content):
+        if published is None:
             return None
-        return published, kept[-1]
+        current = kept[-1] if kept else revisions.latest(report)
+        if not diffs.changed_fields(published.content, current.content):
+            return None
+        return published, current
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["edit_conflict"] = getattr(context["adminform"].form, "conflict", None)
         if obj is not None and obj.pk is not None:
-            kept = revisions.history(obj)
-            comparison = self.published_comparison(obj, kept) if kept else None
+            comparison = self.published_comparison(obj)
             context["compare_with_published_url"] = self.compare_url(obj, *comparison) if comparison else None
         return super().render_change_form(request, context, add, change, form_url, obj)
 

@@ -168,5 +168,9 @@ def published_revision(report, revisions=None):
     )
     if last is None:
         return None
-    earlier = [r for r in (revisions if revisions is not None else history(report)) if r.date <= last.created_at]
-    return earlier[-1] if earlier else None
+    if revisions is not None:
+        earlier = [r for r in revisions if r.date <= last.created_at]
+        return earlier[-1] if earlier else None
+    earlier = _versions(report).filter(revision__date_created__lte=last.created_at)
+    count = earlier.count()
+    return _load(report, [earlier.last()], count)[0] if count else None

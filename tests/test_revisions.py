@@ -2,7 +2,9 @@
 
 import datetime
 
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from reports import revisions, workflow
@@ -281,6 +283,23 @@ class RevisionTests(TestCase):
                 with self.subTest(url):
                     self.assertEqual(self.client.get(url).status_code, 404)
                     self.assertEqual(self.client.post(url).status_code, 404)
+
+    def test_change_form_and_history_queries_do_not_grow_with_revisions(self):
+        self.client.force_login(self.editor)
+        report = make_report(status=Status.REVIEW)
+        edit(self.client, report, button=("_transition", "publish"))
+        edit(self.client, report, summary="Correction 1.", correction_note="Fix 1.")
+        self.client.get(change_url(report))  # warm the session and content types
+        counts = {}
+        for url in (change_url(report), history_url(report)):
+            with CaptureQueriesContext(connection) as queries:
+                self.assertContains(self.client.get(url), "Compare with published")
+            counts[url] = len(queries.captured_queries)
+        for number in range(2, 8):
+            edit(self.client, report, summary=f"Correction {number}.", correction_note=f"Fix {number}.")
+        for url, count in counts.items():
+            with self.subTest(url), self.assertNumQueries(count):
+                self.client.get(url)
 
     def test_workflow_transitions_alone_keep_no_revision(self):
         report = self.draft_with_three_revisions()
