@@ -8,14 +8,17 @@ from django.utils.text import slugify
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
-from . import exporting, page_cache, unsaved, workflow
+from . import editing, exporting, page_cache, revisions, unsaved, workflow
+from .audit import changed_fields_display
+from .audit_admin import ReportEventAdmin
+from .history_admin import ReportHistoryAdminMixin, ReportHistoryFormMixin
 from .models import Report, ReportEvent, Series
 
 # The name of the submit buttons that ask for a transition; their value is the transition's name.
 TRANSITION_FIELD = "_transition"
 
 
-class ReportAdminForm(forms.ModelForm):
+class ReportAdminForm(ReportHistoryFormMixin, forms.ModelForm):
     publish_at = forms.SplitDateTimeField(
         required=False,
         widget=AdminSplitDateTime,
@@ -38,6 +41,7 @@ class ReportAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "slug" in self.fields:  # absent when the form is read-only
             self.fields["slug"].required = False  # proposed from the title when left empty
+        self.setup_history_fields()  # edit token, revision message, correction note
 
     def clean_slug(self):
         return self.cleaned_data["slug"] or slugify(self.cleaned_data.get("title", ""))[:255]
@@ -49,6 +53,7 @@ class ReportAdminForm(forms.ModelForm):
         # A refused transition fails validation, so nothing is saved and the admin shows the
         # form again with everything the user typed, plus the reason.
         cleaned = super().clean()
+        self.clean_history(cleaned)  # edit conflicts and correction notes
         name = self.requested_transition()
         if name is None:
             return cleaned
@@ -65,6 +70,8 @@ class ReportAdminForm(forms.ModelForm):
     def save(self, commit=True):
         if self.instance._state.adding:
             self.instance.created_by = self.user
+        else:
+            revisions.keep_stored_state(self.instance)  # what this save replaces stays in the history
         self.instance.updated_by = self.user
         return super().save(commit)
 
@@ -112,7 +119,9 @@ class ReportEventInline(admin.TabularInline):
     model = ReportEvent
     verbose_name = "workflow event"
     verbose_name_plural = "workflow history"
-    fields = readonly_fields = ("created_at", "actor", "action", "from_status", "to_status", "publish_at", "note")
+    fields = readonly_fields = (
+        "created_at", "actor", "action", "from_status", "to_status", "fields_changed", "publish_at", "note"
+    )  # fmt: skip
     extra = 0
     can_delete = False
 
@@ -124,6 +133,13 @@ class ReportEventInline(admin.TabularInline):
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("reports.view_report")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")  # one query however long the history
+
+    @admin.display(description="fields changed")
+    def fields_changed(self, event):
+        return changed_fields_display(event)
 
 
 class RefreshesPublicPages:
@@ -151,7 +167,7 @@ class RefreshesPublicPages:
 
 
 @admin.register(Report)
-class ReportAdmin(RefreshesPublicPages, admin.ModelAdmin):
+class ReportAdmin(RefreshesPublicPages, ReportHistoryAdminMixin, admin.ModelAdmin):
     form = ReportAdminForm
     change_form_template = "admin/reports/report/change_form.html"
     list_display = ("title", "series", "period", "status_column", "tag_list", "updated_at")
@@ -253,6 +269,14 @@ class ReportAdmin(RefreshesPublicPages, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        # A revision and an audit event for the edits (and the correction, for a live report).
+        editing.record_save(
+            form.instance,
+            by=request.user,
+            created=not change,
+            message=form.cleaned_data.get("revision_message", ""),
+            correction_note=form.cleaned_data.get("correction_note", ""),
+        )
         # The edits (tags included) are saved first, so a transition applies to what the
         # user saw on screen.
         self.apply_requested_transition(request, form)
@@ -292,3 +316,6 @@ admin.site.unregister(Tag)
 @admin.register(Tag)
 class TagAdmin(RefreshesPublicPages, TaggitTagAdmin):
     pass
+
+
+admin.site.register(ReportEvent, ReportEventAdmin)

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = "Situation reports"
+
+    def ready(self):
+        from . import revisions
+
+        revisions.register_models()

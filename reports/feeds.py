@@ -1,10 +1,11 @@
 from django.contrib.syndication.views import Feed
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponseBadRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from .filters import ReportFilter
-from .models import Report
+from .models import Correction, Report
 
 FEED_LENGTH = 50
 
@@ -38,7 +39,12 @@ class ReportFeed(Feed):
         return "The latest published situation reports" + (" matching these filters." if filterset.data else ".")
 
     def items(self, filterset):
-        return filterset.qs.order_by("-published_at", "-pk")[:FEED_LENGTH]
+        last_correction = Correction.objects.filter(report=OuterRef("pk")).order_by("-created_at", "-pk")
+        return (
+            filterset.qs.annotate(last_corrected_at=Subquery(last_correction.values("created_at")[:1]))
+            .prefetch_related("corrections")
+            .order_by("-published_at", "-pk")[:FEED_LENGTH]
+        )
 
     def item_title(self, report):
         return report.title
@@ -47,7 +53,9 @@ class ReportFeed(Feed):
         return report.first_published_at
 
     def item_updateddate(self, report):
-        return max(report.updated_at, report.published_at)
+        # Readers are told of an update when a correction is made, not when a no-op save or a
+        # transition touches the row.
+        return max(filter(None, (report.published_at, report.last_corrected_at)))
 
     def item_categories(self, report):
         return [tag.name for tag in report.tags.all()]

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Length, Trim
+from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
@@ -139,7 +141,8 @@ class Report(models.Model):
 
 
 class ReportEvent(models.Model):
-    """The audit trail: one row per workflow transition, written by reports.workflow only."""
+    """The audit trail: one row per workflow transition (written by reports.workflow) and per
+    edit (written by reports.audit from the admin's save path). Nobody edits or deletes it."""
 
     class Action(models.TextChoices):
         SUBMIT = "submit", "Submitted for review"
@@ -148,12 +151,22 @@ class ReportEvent(models.Model):
         REQUEST_CHANGES = "request_changes", "Changes requested"
         UNPUBLISH = "unpublish", "Unpublished"
         IMPORT = "import", "Imported"
+        CREATE = "create", "Created"
+        EDIT = "edit", "Edited"
+        CORRECT = "correct", "Corrected"
+        RESTORE = "restore", "Restored a revision"
+
+    # Edits change the content, never the status.
+    EDIT_ACTIONS = (Action.CREATE, Action.EDIT, Action.CORRECT, Action.RESTORE)
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=20, choices=Action.choices)
     from_status = models.CharField(max_length=10, choices=Report.Status.choices)
     to_status = models.CharField(max_length=10, choices=Report.Status.choices)
     note = models.TextField(blank=True)
+    changed_fields = models.JSONField(
+        default=list, blank=True, help_text="For edits: the names of the fields that changed."
+    )
     publish_at = models.DateTimeField(null=True, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -161,6 +174,15 @@ class ReportEvent(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         get_latest_by = ["created_at", "pk"]
+        verbose_name = "audit event"
+        verbose_name_plural = "audit trail"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(action__in=["create", "edit", "correct", "restore"]) | Q(from_status=F("to_status")),
+                name="reportevent_edit_keeps_status",
+                violation_error_message="An edit cannot change the report's status.",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_action_display()} by {self.actor or 'unknown'}"
@@ -184,3 +206,32 @@ class PublicationState(models.Model):
 
     def __str__(self):
         return f"generation {self.generation} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
+
+
+CORRECTION_NOTE_MESSAGE = "Say what was corrected: the correction note is required."
+
+
+class Correction(models.Model):
+    """A public note on a change made to a report while readers could see it."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="corrections")
+    note = models.CharField(max_length=300, help_text="Public, e.g. “Corrected the date of the Ghaani meeting.”")
+    created_at = models.DateTimeField(default=timezone.now)
+    editor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["created_at", "pk"]  # as the report page lists them: oldest first
+        constraints = [
+            models.CheckConstraint(
+                condition=GreaterThan(Length(Trim("note")), 0),
+                name="correction_note_not_blank",
+                violation_error_message=CORRECTION_NOTE_MESSAGE,
+            ),
+        ]
+
+    def __str__(self):
+        return self.note
+
+    def clean(self):
+        if not self.note.strip():
+            raise ValidationError({"note": CORRECTION_NOTE_MESSAGE})

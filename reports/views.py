@@ -62,7 +62,7 @@ class ReportDetailView(DetailView):
     def get_queryset(self):
         # Staff may preview drafts, reports in review and scheduled reports; readers may not.
         reports = Report.objects.all() if self.can_preview() else Report.objects.published()
-        return reports.select_related("series").prefetch_related("tags")
+        return reports.select_related("series").prefetch_related("tags", "corrections")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

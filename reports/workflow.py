@@ -216,5 +216,5 @@ def latest_change_request(report):
     """The editor's note the writer should see: the last request for changes, while still a draft."""
     if report.pk is None or report.status != Status.DRAFT:
         return None
-    last = report.events.first()
+    last = report.events.exclude(action__in=ReportEvent.EDIT_ACTIONS).first()  # the writer's edits since keep it
     return last if last and last.action == Action.REQUEST_CHANGES else None

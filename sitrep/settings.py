@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "django_filters",
     "taggit",
     "axes",
+    "reversion",
     "reports",
 ]
 

@@ -155,3 +155,113 @@ class ReaderJourneyTests(BrowserTestCase):
         self.assertEqual(self.titles(), ["Iraq Situation Report: July 1-7, 2020"])
         self.assertNotIn("A draft nobody may see", page.content())
         self.assertNoCspViolations()
+
+
+class HistoryJourneyTests(BrowserTestCase):
+    """Corrections, revisions and edit conflicts, clicked through as editors and writers would."""
+
+    def setUp(self):
+        super().setUp()
+        make_series()
+        make_user("writer")
+        make_user("editor")
+
+    def other_person(self, username):
+        """A second browser, logged in as someone else, for two people on one report."""
+        context = self.browser.new_context(viewport=self.viewport)
+        context.set_default_timeout(10_000)
+        self.addCleanup(context.close)
+        page = context.new_page()
+        page.goto(self.url("/admin/login/"))
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(f"pw-{username}")
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_selector("#user-tools")
+        return page
+
+    def read_public_page(self, report):
+        reader = self.browser.new_page()
+        try:
+            reader.goto(self.url(report.get_absolute_url()))
+            return reader.locator("main").inner_text()
+        finally:
+            reader.close()
+
+    def test_editor_corrects_a_published_report_then_compares_and_restores_a_revision(self):
+        page = self.page
+        report = make_report(summary="Ghaani met militia leaders in Baghdad on Tuesday.", tags=["Iran"])
+        self.log_in("editor", "pw-editor")
+        page.goto(self.url(f"/admin/reports/report/{report.pk}/change/"))
+
+        # Changing a published report asks for a public correction note, keeping the edit.
+        page.get_by_label("Summary").fill("Ghaani met militia leaders in Baghdad on Wednesday.")
+        page.get_by_role("button", name="Save", exact=True).click()
+        self.assertIn("the correction note is required", page.locator(".errorlist").first.inner_text())
+        self.assertEqual(
+            page.get_by_label("Summary").input_value(), "Ghaani met militia leaders in Baghdad on Wednesday."
+        )
+        page.get_by_label("Correction note").fill("Corrected the day of the Ghaani meeting.")
+        page.get_by_role("button", name="Save", exact=True).click()
+        self.assertIn("was changed successfully", page.locator(".messagelist").inner_text())
+
+        # Readers see the corrected text and the dated note at once.
+        public = self.read_public_page(report)
+        self.assertIn("on Wednesday.", public)
+        today = timezone.localdate()
+        self.assertIn(f"{today:%B} {today.day}, {today.year}: Corrected the day of the Ghaani meeting.", public)
+
+        # The history: the state before the correction, and the correction; compare them.
+        page.goto(self.url(f"/admin/reports/report/{report.pk}/change/"))
+        page.get_by_role("link", name="History").click()
+        self.assertIn("Revision 2 (current)", page.locator("#revisions-heading + form").inner_text())
+        page.get_by_role("button", name="Compare selected revisions").click()
+        self.assertEqual(page.locator(".word-diff del").text_content(), "removed: Tuesday")
+        self.assertEqual(page.locator(".word-diff ins").text_content(), "added: Wednesday")
+
+        # Restore the first revision: another correction, and a new revision.
+        page.get_by_role("link", name="Restore revision 1…").click()
+        page.get_by_label("Correction note").fill("Restored the original day: Tuesday was right.")
+        page.get_by_role("button", name="Restore revision 1").click()
+        self.assertIn("Restored revision 1", page.locator(".messagelist").inner_text())
+        public = self.read_public_page(report)
+        self.assertIn("on Tuesday.", public)
+        self.assertLess(
+            public.index("Corrected the day of the Ghaani meeting."), public.index("Tuesday was right.")
+        )  # oldest first
+        page.get_by_role("link", name="History").click()
+        self.assertIn("Revision 3 (current)", page.locator("#revisions-heading + form").inner_text())
+
+    def test_writer_and_editor_edit_one_draft_and_the_second_save_shows_the_conflict(self):
+        page = self.page
+        report = make_report(status=Report.Status.DRAFT, summary="Rockets hit the Green Zone.", body="Two rockets.")
+        change = self.url(f"/admin/reports/report/{report.pk}/change/")
+        self.log_in("writer", "pw-writer")
+        page.goto(change)
+        editor = self.other_person("editor")
+        editor.goto(change)
+
+        # The editor saves first.
+        editor.get_by_label("Body").fill("Two rockets, one intercepted.")
+        editor.get_by_role("button", name="Save", exact=True).click()
+        self.assertIn("was changed successfully", editor.locator(".messagelist").inner_text())
+
+        # The writer, still on the old page, saves: refused, told who changed what, text kept.
+        page.get_by_label("Summary").fill("Three rockets hit the Green Zone.")
+        page.get_by_role("button", name="Save", exact=True).click()
+        self.assertIn(
+            "Not saved: editor changed this report while you were editing it",
+            page.locator(".errorlist").first.inner_text(),
+        )
+        conflict = page.get_by_role("region", name="Changed while you were editing")
+        self.assertIn("editor edited Body", conflict.inner_text())
+        self.assertEqual(conflict.locator("ins").text_content(), "added: , one intercepted")
+        self.assertEqual(page.get_by_label("Summary").input_value(), "Three rockets hit the Green Zone.")
+
+        # The writer merges the editor's body into their form and saves deliberately.
+        page.get_by_label("Body").fill("Two rockets, one intercepted.")
+        page.get_by_role("button", name="Save", exact=True).click()
+        self.assertIn("was changed successfully", page.locator(".messagelist").inner_text())
+        report.refresh_from_db()
+        self.assertEqual(
+            (report.summary, report.body), ("Three rockets hit the Green Zone.", "Two rockets, one intercepted.")
+        )

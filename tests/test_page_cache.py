@@ -68,7 +68,8 @@ class PageCacheTests(TestCase):
     def test_editing_a_published_report_in_the_admin_refreshes_it(self):
         self.client.get(self.live.get_absolute_url())
         self.client.force_login(self.editor)
-        submit(self.client, reverse("admin:reports_report_change", args=[self.live.pk]), summary="Corrected text")
+        submit(self.client, reverse("admin:reports_report_change", args=[self.live.pk]), summary="Corrected text",
+               correction_note="Corrected the summary.")  # fmt: skip
         self.client.logout()
         self.assertContains(self.client.get(self.live.get_absolute_url()), "Corrected text")
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
+from reports import concurrency
 from reports.models import Report, Series
 
 from .helpers import form_fields, make_report, make_series, make_user
@@ -27,6 +28,8 @@ def report_form(report=None, series=None, **changes):
         "summary": report.summary if report else "Takeaways.",
         "body": "",
         "tags": "",
+        "edit_token": concurrency.token_for(report) if report else "",
+        "revision_message": "",
         "events-TOTAL_FORMS": "0",
         "events-INITIAL_FORMS": "0",
         "events-MIN_NUM_FORMS": "0",
@@ -98,9 +101,12 @@ class PermissionMatrixTests(TestCase):
             ("report list", "get", url("admin:reports_report_changelist"), None, {"writer", "editor", "superuser"}),
             ("report add form", "get", url("admin:reports_report_add"), None, {"writer", "editor", "superuser"}),
             ("edit a draft", "post", url("admin:reports_report_change", args=[draft.pk]),
-             report_form(draft, summary="Edited"), {"writer", "editor", "superuser"}),
+             lambda role: report_form(Report.objects.get(pk=draft.pk), summary=f"Edited by {role}"),
+             {"writer", "editor", "superuser"}),
             ("edit a published report", "post", url("admin:reports_report_change", args=[published.pk]),
-             report_form(published, summary="Edited"), {"editor", "superuser"}),
+             lambda role: report_form(Report.objects.get(pk=published.pk), summary=f"Edited by {role}",
+                                      correction_note="Corrected the summary."),
+             {"editor", "superuser"}),
             ("series list", "get", url("admin:reports_series_changelist"), None, {"writer", "editor", "superuser"}),
             ("add a series", "post", url("admin:reports_series_add"),
              lambda role: {"name": f"New {role}", "slug": f"new-{role}", "description": ""}, {"editor", "superuser"}),
@@ -123,7 +129,7 @@ class PermissionMatrixTests(TestCase):
                     else:
                         self.assertEqual(response.status_code, 403, label)
         self.assertFalse(Tag.objects.filter(pk=tag.pk).exists())
-        self.assertEqual(Report.objects.get(pk=published.pk).summary, "Edited")
+        self.assertEqual(Report.objects.get(pk=published.pk).summary, "Edited by superuser")
         self.assertEqual(sorted(Series.objects.filter(slug__startswith="new-").values_list("slug", flat=True)),
                          ["new-editor", "new-superuser"])  # fmt: skip
 
@@ -147,5 +153,9 @@ class PermissionMatrixTests(TestCase):
         report = make_report(status=Status.DRAFT)
         self.as_role("editor")
         page = self.client.get(reverse("admin:reports_report_change", args=[report.pk]))
-        real = {k for k in form_fields(page) if not k.startswith(("csrf", "publish_at", "workflow_note", "_"))}
+        real = {
+            k
+            for k in form_fields(page)
+            if not k.startswith(("csrf", "publish_at", "workflow_note", "correction_note", "_"))
+        }
         self.assertEqual(real, set(report_form(report)))
