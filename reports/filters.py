@@ -1,7 +1,7 @@
-"""The public filters: one FilterSet, shared by the archive and the feeds.
+"""The public filters: one FilterSet, shared by the archive, the feeds and the API.
 
-The query parameter names (tag, week, from, to, series, page) are a public interface:
-bookmarks and feed subscriptions depend on them.
+The query parameter names (q, tag, week, from, to, series, year, page) are a public
+interface: bookmarks, feed subscriptions and API clients depend on them.
 """
 
 import datetime
@@ -13,6 +13,7 @@ from taggit.models import Tag
 
 from .models import Report, Series
 from .periods import format_period
+from .search import query_words, search_reports
 
 ISO_WEEK = re.compile(r"^(?P<year>\d{4})-W(?P<week>\d{2})$")
 
@@ -29,6 +30,12 @@ def parse_iso_week(value):
         last_week = datetime.date(year, 12, 28).isocalendar().week
         raise ValueError(f"{year} has weeks W01 to W{last_week:02d}; “{value}” is not one of them.") from None
     return monday, monday + datetime.timedelta(days=6)
+
+
+def iso_week_label(day):
+    """The ISO week a day falls in, as the `week` parameter writes it: '2020-W34'."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
 
 
 class IsoWeekField(forms.CharField):
@@ -53,6 +60,47 @@ class IsoWeekFilter(django_filters.Filter):
             return qs
         monday, sunday = value
         return qs.filter(period_start__lte=sunday, period_end__gte=monday)
+
+
+class SearchField(forms.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(max_length=200, widget=forms.SearchInput, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value and not query_words(value):
+            raise forms.ValidationError("Search for at least one word or number.", code="invalid")
+        return value
+
+
+class SearchFilter(django_filters.CharFilter):
+    """Words in the title, summary or body; results are then ranked by relevance."""
+
+    field_class = SearchField
+
+    def filter(self, qs, value):
+        return search_reports(qs, value) if value else qs
+
+
+class YearFilter(django_filters.NumberFilter):
+    """Reports whose period overlaps a calendar year, as the week and date filters do."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            min_value=1900,
+            max_value=2999,
+            error_messages={
+                "invalid": "Enter a year as four digits, e.g. 2020.",
+                "min_value": "Enter a year from 1900 to 2999.",
+                "max_value": "Enter a year from 1900 to 2999.",
+            },
+            **kwargs,
+        )
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        return qs.filter(period_start__year__lte=value, period_end__year__gte=value)
 
 
 def published_tags(request):
@@ -83,6 +131,7 @@ DATE_INPUT = {
 
 
 class ReportFilter(django_filters.FilterSet):
+    q = SearchFilter(label="Search", help_text="Words in the title, summary or text.")
     tag = TagFilter(
         to_field_name="slug",
         queryset=published_tags,
@@ -104,11 +153,21 @@ class ReportFilter(django_filters.FilterSet):
         empty_label="All series",
         error_messages={"invalid_choice": "There is no such series."},
     )
+    year = YearFilter(label="Year")
 
     class Meta:
         model = Report
         fields = []
         form = ReportFilterForm
+
+    def queryset_without(self, *names):
+        """The published reports filtered by every valid filter but the named ones: what a
+        facet counts, since choosing one of its values replaces that filter."""
+        reports = self.queryset.all()
+        for name, value in self.form.cleaned_data.items():
+            if name not in names:
+                reports = self.filters[name].filter(reports, value)
+        return reports
 
     def active_filters(self):
         """(parameter, raw value, label for people) for each filter in use, in URL order."""
@@ -116,6 +175,8 @@ class ReportFilter(django_filters.FilterSet):
             return []
         labels = {}
         if self.is_valid():
+            if self.form.cleaned_data.get("q"):
+                labels[("q", self.data["q"])] = f"Search: “{self.form.cleaned_data['q']}”"
             labels.update({("tag", t.slug): f"Tag: {t.name}" for t in self.form.cleaned_data.get("tag") or ()})
             week = self.form.cleaned_data.get("week")
             if week:
@@ -123,7 +184,15 @@ class ReportFilter(django_filters.FilterSet):
             series = self.form.cleaned_data.get("series")
             if series:
                 labels[("series", series.slug)] = f"Series: {series.name}"
-        names = {"week": "Week", "from": "From", "to": "To", "tag": "Tag", "series": "Series"}
+        names = {
+            "q": "Search",
+            "week": "Week",
+            "from": "From",
+            "to": "To",
+            "tag": "Tag",
+            "series": "Series",
+            "year": "Year",
+        }
         return [
             (name, value, labels.get((name, value), f"{names[name]}: {value}"))
             for name, values in self.data.lists()

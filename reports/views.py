@@ -1,10 +1,15 @@
+import datetime
+
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from .filters import ReportFilter
+from .facets import ArchiveFacets
+from .filters import ReportFilter, iso_week_label
 from .models import Report, TaggedReport
 
 
@@ -15,11 +20,39 @@ class PublishedReportsMixin:
         return Report.objects.published().for_listing()
 
 
+FACET_NAMES = ("tag", "series", "year")
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told how many items there are, so that it runs no COUNT query."""
+
+    def __init__(self, object_list, per_page, *, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.known_count = count
+
+    @property
+    def count(self):
+        return self.known_count
+
+
 class ArchiveView(PublishedReportsMixin, FilterView):
     filterset_class = ReportFilter
     template_name = "reports/archive.html"
     context_object_name = "reports"
     paginate_by = 20
+
+    def get_filterset_kwargs(self, filterset_class):
+        # Always bound, so that "no filters" is simply a valid, empty set of filters.
+        return {**super().get_filterset_kwargs(filterset_class), "data": self.request.GET}
+
+    @cached_property
+    def facets(self):
+        return ArchiveFacets(self.filterset) if self.filterset.is_valid() else None
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        if self.facets is None:
+            return super().get_paginator(queryset, per_page, **kwargs)
+        return KnownCountPaginator(queryset, per_page, count=self.facets.total, **kwargs)
 
     def get(self, request, *args, **kwargs):
         # The filter form sends its empty fields too; bookmarks and feed links should not carry them.
@@ -38,11 +71,30 @@ class ArchiveView(PublishedReportsMixin, FilterView):
         query = self.request.GET.copy()
         query.pop("page", None)
         context["filter_query"] = query.urlencode()
-        context["tag_values"] = query.getlist("tag")
+        # Tags, series and years are chosen from the facets; the form keeps them as they are.
+        context["facet_names"] = FACET_NAMES
+        context["chosen_facets"] = [(name, value) for name in FACET_NAMES for value in query.getlist(name)]
         context["active_filters"] = [
             (label, _without(query, name, value)) for name, value, label in self.filterset.active_filters()
         ]
+        context["facets"] = self.facets
+        if self.facets is not None:
+            cleaned = self.filterset.form.cleaned_data
+            context["search_query"] = cleaned.get("q")
+            if cleaned.get("week"):
+                context["week_links"] = _neighbouring_weeks(query, cleaned["week"][0])
         return context
+
+
+def _neighbouring_weeks(query, monday):
+    """(rel, label, query string) for the weeks before and after the filtered one."""
+    links = []
+    for rel, label, day in (("prev", "Previous week", monday - datetime.timedelta(days=7)),
+                            ("next", "Next week", monday + datetime.timedelta(days=7))):  # fmt: skip
+        week_query = query.copy()
+        week_query["week"] = iso_week_label(day)
+        links.append((rel, f"{label}: {week_query['week']}", week_query.urlencode()))
+    return links
 
 
 def _without(query, name, value):
