@@ -32,12 +32,6 @@ def parse_iso_week(value):
     return monday, monday + datetime.timedelta(days=6)
 
 
-def iso_week_label(day):
-    """The ISO week a day falls in, as the `week` parameter writes it: '2020-W34'."""
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
 class IsoWeekField(forms.CharField):
     def __init__(self, **kwargs):
         super().__init__(max_length=20, **kwargs)

@@ -18,7 +18,7 @@ class PagesSitemap(Sitemap):
     changefreq = "daily"
 
     def items(self):
-        return ["reports:archive", "reports:tags"]
+        return ["reports:archive", "reports:weeks", "reports:tags"]
 
     def location(self, name):
         return reverse(name)

@@ -9,15 +9,20 @@ from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
 from .facets import ArchiveFacets
-from .filters import ReportFilter, iso_week_label
+from .filters import ReportFilter
 from .models import Report, TaggedReport
+from .periods import iso_week_label
+from .timeline import published_run_timelines
 
 
 class PublishedReportsMixin:
     """Public views start from Report.objects.published(), and nothing else."""
 
+    def published_reports(self):
+        return Report.objects.published()
+
     def get_queryset(self):
-        return Report.objects.published().for_listing()
+        return self.published_reports().for_listing()
 
 
 FACET_NAMES = ("tag", "series", "year")
@@ -148,6 +153,20 @@ class TagListView(ListView):
             .annotate(report_count=Count("content_object", distinct=True))
             .order_by("-report_count", "tag__name")
         )
+
+
+class WeekTimelineView(PublishedReportsMixin, TemplateView):
+    """Each series' ISO weeks, marked covered, partly covered, covered twice or missing."""
+
+    template_name = "reports/weeks.html"
+
+    def get_context_data(self, **kwargs):
+        rows = (
+            self.published_reports()
+            .order_by("series__name", "series__slug", "period_start")
+            .values_list("series__name", "series__slug", "period_start", "period_end")
+        )
+        return super().get_context_data(series_timelines=published_run_timelines(rows), **kwargs)
 
 
 class RobotsView(TemplateView):
