@@ -1,17 +1,20 @@
 import datetime
 
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Max, Min
+from django.db.models.functions import ExtractMonth, ExtractYear
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
+from .charts import month_chart
 from .facets import ArchiveFacets
 from .filters import ReportFilter
 from .models import Report, TaggedReport
-from .periods import iso_week_label
+from .periods import format_period, iso_week_label
 from .timeline import published_run_timelines
 
 
@@ -153,6 +156,71 @@ class TagListView(ListView):
             .annotate(report_count=Count("content_object", distinct=True))
             .order_by("-report_count", "tag__name")
         )
+
+
+class TagThreadView(PublishedReportsMixin, ListView):
+    """One tag's reports in period order, as a thread, with when and how often it appears
+    and the tags most often found with it."""
+
+    template_name = "reports/tag_thread.html"
+    context_object_name = "reports"
+    paginate_by = 50
+    co_tags_shown = 10
+
+    @cached_property
+    def filterset(self):
+        # The archive's own tag filter: the same validation, and a tag only drafts use is unknown.
+        data = QueryDict(mutable=True)
+        data["tag"] = self.kwargs["slug"]
+        filterset = ReportFilter(data, queryset=super().get_queryset(), request=self.request)
+        if not filterset.is_valid():
+            raise Http404("No published report has this tag.")
+        return filterset
+
+    @cached_property
+    def tag(self):
+        return self.filterset.form.cleaned_data["tag"][0]
+
+    @cached_property
+    def months(self):
+        """Reports by the month their period starts, with the first and last day the tag covers."""
+        return list(
+            self.filterset.qs.order_by()
+            .values(year=ExtractYear("period_start"), month=ExtractMonth("period_start"))
+            .annotate(reports=Count("pk"), first_day=Min("period_start"), last_day=Max("period_end"))
+        )
+
+    def get_queryset(self):
+        return self.filterset.qs.order_by("period_start", "pk")
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return KnownCountPaginator(queryset, per_page, count=sum(m["reports"] for m in self.months), **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        first_day = min(m["first_day"] for m in self.months)
+        last_day = max(m["last_day"] for m in self.months)
+        co_tags = (
+            TaggedReport.objects.filter(content_object__in=self.filterset.qs.order_by().values("pk"))
+            .exclude(tag=self.tag)
+            .values("tag__slug", "tag__name")
+            .annotate(reports=Count("pk"))
+            .order_by("-reports", "tag__name")[: self.co_tags_shown]
+        )
+        context.update(
+            tag=self.tag,
+            first_week=_week_of(first_day),
+            last_week=_week_of(last_day),
+            chart=month_chart({(m["year"], m["month"]): m["reports"] for m in self.months}),
+            co_tags=co_tags,
+        )
+        return context
+
+
+def _week_of(day):
+    """(the ISO week's label, its Monday-to-Sunday period in words) of a day."""
+    monday = day - datetime.timedelta(days=day.weekday())
+    return iso_week_label(day), format_period(monday, monday + datetime.timedelta(days=6))
 
 
 class WeekTimelineView(PublishedReportsMixin, TemplateView):
