@@ -47,7 +47,7 @@ class ReportFeed(Feed):
         return report.first_published_at
 
     def item_updateddate(self, report):
-        return max(report.updated_at, report.published_at)
+        return report.last_modified
 
     def item_categories(self, report):
         return [tag.name for tag in report.tags.all()]

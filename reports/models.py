@@ -134,6 +134,11 @@ class Report(models.Model):
         return "Scheduled" if self.is_scheduled else self.get_status_display()
 
     @property
+    def last_modified(self):
+        """When readers last saw a change: an edit, or publishing again after unpublishing."""
+        return max(self.updated_at, self.published_at)
+
+    @property
     def body_html(self):
         return render_markdown(self.body)
 

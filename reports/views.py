@@ -1,16 +1,20 @@
 import datetime
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Min
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
 from .charts import month_chart
+from .citation import Citation
 from .facets import ArchiveFacets
 from .filters import ReportFilter
 from .models import Report, TaggedReport
@@ -122,12 +126,17 @@ class ReportDetailView(DetailView):
     def get_queryset(self):
         # Staff may preview drafts, reports in review and scheduled reports; readers may not.
         reports = Report.objects.all() if self.can_preview() else Report.objects.published()
-        return reports.select_related("series").prefetch_related("tags")
+        return reports.select_related("series", "created_by").prefetch_related("tags")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         report = self.object
         context["is_preview"] = not report.is_public
+        if report.is_public:
+            url = self.request.build_absolute_uri(report.get_absolute_url())
+            citation = Citation(report, url, settings.SITE_NAME, timezone.localdate())
+            series_url = self.request.build_absolute_uri(f"{reverse('reports:archive')}?series={report.series.slug}")
+            context.update(canonical_url=url, citation=citation, json_ld=citation.json_ld(series_url))
         neighbours = Report.objects.published().filter(series=report.series_id).only("title", "slug")
         context["previous_report"] = (
             neighbours.filter(period_start__lt=report.period_start).order_by("-period_start").first()
