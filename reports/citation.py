@@ -45,6 +45,12 @@ class Author:
     is_person: bool
 
 
+def report_authors(report):
+    """The writer by full name, or else the series as corporate author (see above)."""
+    name = report.created_by.get_full_name().strip() if report.created_by else ""
+    return [Author(name, True)] if name else [Author(report.series.name, False)]
+
+
 @dataclass(frozen=True)
 class Citation:
     report: object
@@ -54,9 +60,7 @@ class Citation:
 
     @property
     def authors(self):
-        creator = self.report.created_by
-        name = creator.get_full_name().strip() if creator else ""
-        return [Author(name, True)] if name else [Author(self.report.series.name, False)]
+        return report_authors(self.report)
 
     @property
     def published(self):
