@@ -131,23 +131,37 @@ class ReportFilter(django_filters.FilterSet):
         queryset=published_tags,
         conjoined=True,  # repeated tags narrow: a report must carry all of them
         label="Tags",
+        help_text="A tag's slug; repeat it to get the reports that carry all the given tags.",
         error_messages={
             "invalid_choice": "There is no tag “%(value)s”.",
             "invalid_pk_value": "There is no tag “%(pk)s”.",
         },
     )
-    week = IsoWeekFilter(label="Week", help_text="An ISO week, e.g. 2020-W34.")
+    week = IsoWeekFilter(label="Week", help_text="Periods overlapping that ISO week, e.g. 2020-W34.")
     # `from` is a Python keyword, so it is declared through the class namespace.
-    locals()["from"] = django_filters.DateFilter(field_name="period_end", lookup_expr="gte", label="From", **DATE_INPUT)
-    to = django_filters.DateFilter(field_name="period_start", lookup_expr="lte", label="To", **DATE_INPUT)
+    locals()["from"] = django_filters.DateFilter(
+        field_name="period_end",
+        lookup_expr="gte",
+        label="From",
+        help_text="Periods ending on or after it.",
+        **DATE_INPUT,
+    )
+    to = django_filters.DateFilter(
+        field_name="period_start",
+        lookup_expr="lte",
+        label="To",
+        help_text="Periods starting on or before it.",
+        **DATE_INPUT,
+    )
     series = django_filters.ModelChoiceFilter(
         queryset=Series.objects.all(),
         to_field_name="slug",
         label="Series",
+        help_text="A series' slug.",
         empty_label="All series",
         error_messages={"invalid_choice": "There is no such series."},
     )
-    year = YearFilter(label="Year")
+    year = YearFilter(label="Year", help_text="Periods overlapping that calendar year.")
 
     class Meta:
         model = Report

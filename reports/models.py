@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
@@ -37,6 +37,15 @@ class ReportQuerySet(models.QuerySet):
     def for_listing(self):
         # One query for the series, one for every tag on the page.
         return self.select_related("series").prefetch_related("tags")
+
+    def tag_counts(self):
+        """The tags of these reports with how many carry each, most used first."""
+        return (
+            TaggedReport.objects.filter(content_object__in=self)
+            .values("tag__name", "tag__slug")
+            .annotate(report_count=Count("content_object", distinct=True))
+            .order_by("-report_count", "tag__name")
+        )
 
 
 class TaggedReport(TaggedItemBase):

@@ -154,17 +154,12 @@ class ReportDetailView(DetailView):
         return response
 
 
-class TagListView(ListView):
+class TagListView(PublishedReportsMixin, ListView):
     template_name = "reports/tag_list.html"
     context_object_name = "tags"
 
     def get_queryset(self):
-        return (
-            TaggedReport.objects.filter(content_object__in=Report.objects.published())
-            .values("tag__name", "tag__slug")
-            .annotate(report_count=Count("content_object", distinct=True))
-            .order_by("-report_count", "tag__name")
-        )
+        return self.published_reports().tag_counts()
 
 
 class TagThreadView(PublishedReportsMixin, ListView):

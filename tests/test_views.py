@@ -240,6 +240,18 @@ class TagListTests(TestCase):
         self.assertContains(response, 'href="/?tag=iran"')
         self.assertNotContains(response, "Hidden")
 
+    def test_the_api_lists_the_same_tags(self):
+        with self.assertNumQueries(2):  # count and page
+            data = self.client.get("/api/tags/").json()
+        self.assertEqual(data["count"], 2)
+        self.assertEqual(
+            data["results"],
+            [
+                {"name": "Iran", "slug": "iran", "report_count": 2, "url": "http://testserver/tags/iran/"},
+                {"name": "Baghdad", "slug": "baghdad", "report_count": 1, "url": "http://testserver/tags/baghdad/"},
+            ],
+        )
+
 
 class SitemapAndRobotsTests(TestCase):
     @classmethod
