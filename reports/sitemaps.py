@@ -14,6 +14,16 @@ class ReportSitemap(Sitemap):
         return report.updated_at
 
 
+class TagThreadSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return [row["tag__slug"] for row in Report.objects.published().tag_counts()]
+
+    def location(self, slug):
+        return reverse("reports:tag", args=[slug])
+
+
 class PagesSitemap(Sitemap):
     changefreq = "daily"
 

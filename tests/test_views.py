@@ -256,12 +256,24 @@ class TagListTests(TestCase):
 class SitemapAndRobotsTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.public = make_report("Public")
+        cls.public = make_report("Public", tags=["Iran"])
         cls.hidden = [
-            make_report("Draft", status=Status.DRAFT),
+            make_report("Draft", status=Status.DRAFT, tags=["Draft tag"]),
             make_report("Review", status=Status.REVIEW),
             make_report("Scheduled", published_at=FUTURE),
         ]
+
+    def test_sitemap_lists_the_pages_and_the_threads_of_published_tags(self):
+        response = self.client.get("/sitemap.xml")
+        for url in (
+            "http://testserver/",
+            "http://testserver/weeks/",
+            "http://testserver/tags/",
+            "http://testserver/tags/iran/",
+        ):
+            with self.subTest(url):
+                self.assertContains(response, f"<loc>{url}</loc>")
+        self.assertNotContains(response, "draft-tag")
 
     def test_sitemap_lists_published_reports_only(self):
         response = self.client.get("/sitemap.xml")
