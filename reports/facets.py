@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 
-from .models import TaggedReport
-
 
 @dataclass(frozen=True)
 class FacetValue:
@@ -92,21 +90,15 @@ class ArchiveFacets:
         ]
 
     def _tag_values(self):
-        counts = (
-            TaggedReport.objects.filter(content_object__in=self.filterset.qs.order_by().values("pk"))
-            .values("tag__slug", "tag__name")
-            .annotate(reports=Count("pk"))
-            .order_by("-reports", "tag__name")
-        )
         values = []
-        for row in counts:
+        for row in self.filterset.qs.tag_counts():
             slug, selected = row["tag__slug"], row["tag__slug"] in self.selected_tags
             query = self.query.copy()
             if selected:
                 query.setlist("tag", [value for value in query.getlist("tag") if value != slug])
             else:
                 query.appendlist("tag", slug)
-            values.append(FacetValue(slug, row["tag__name"], row["reports"], selected, query.urlencode()))
+            values.append(FacetValue(slug, row["tag__name"], row["report_count"], selected, query.urlencode()))
         return values
 
     @property

@@ -17,7 +17,7 @@ from .charts import month_chart
 from .citation import Citation
 from .facets import ArchiveFacets
 from .filters import ReportFilter
-from .models import Report, TaggedReport
+from .models import Report
 from .periods import format_period, iso_week_label
 from .timeline import published_run_timelines
 
@@ -74,7 +74,7 @@ class ArchiveView(PublishedReportsMixin, FilterView):
                 clean.setlist(name, [value for value in values if value != ""])
             return redirect(f"{request.path}?{clean.urlencode()}" if clean else request.path)
         response = super().get(request, *args, **kwargs)
-        if self.filterset.is_bound and not self.filterset.is_valid():
+        if not self.filterset.is_valid():
             response.status_code = 400  # the page still renders, with the reason at the filter
         return response
 
@@ -204,13 +204,7 @@ class TagThreadView(PublishedReportsMixin, ListView):
         context = super().get_context_data(**kwargs)
         first_day = min(m["first_day"] for m in self.months)
         last_day = max(m["last_day"] for m in self.months)
-        co_tags = (
-            TaggedReport.objects.filter(content_object__in=self.filterset.qs.order_by().values("pk"))
-            .exclude(tag=self.tag)
-            .values("tag__slug", "tag__name")
-            .annotate(reports=Count("pk"))
-            .order_by("-reports", "tag__name")[: self.co_tags_shown]
-        )
+        co_tags = self.filterset.qs.tag_counts().exclude(tag=self.tag)[: self.co_tags_shown]
         context.update(
             tag=self.tag,
             first_week=_week_of(first_day),

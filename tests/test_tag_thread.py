@@ -56,7 +56,7 @@ class TagThreadTests(TestCase):
     def test_tags_most_often_together_with_it(self):
         response = self.get()
         self.assertEqual(
-            [(t["tag__name"], t["reports"]) for t in response.context["co_tags"]], [("Iran", 3), ("Baghdad", 2)]
+            [(t["tag__name"], t["report_count"]) for t in response.context["co_tags"]], [("Iran", 3), ("Baghdad", 2)]
         )
         self.assertContains(response, 'href="/?tag=ied-attacks&amp;tag=baghdad"')
         self.assertContains(response, 'href="/tags/baghdad/"')
