@@ -79,6 +79,8 @@ class SearchFilter(django_filters.CharFilter):
 class YearFilter(django_filters.NumberFilter):
     """Reports whose period overlaps a calendar year, as the week and date filters do."""
 
+    field_class = forms.IntegerField
+
     def __init__(self, **kwargs):
         super().__init__(
             min_value=1900,

@@ -100,7 +100,11 @@ class FacetCountTests(TestCase):
                 self.assertContains(response, f'<input type="hidden" name="{name}" value="{value}">', html=True)
 
     def test_invalid_year_is_a_400_at_the_filter(self):
-        for query, message in {"?year=twenty": "Enter a year as four digits", "?year=12": "from 1900 to 2999"}.items():
+        for query, message in {
+            "?year=twenty": "Enter a year as four digits",
+            "?year=2020.5": "Enter a year as four digits",
+            "?year=12": "from 1900 to 2999",
+        }.items():
             with self.subTest(query):
                 response = self.client.get("/" + query)
                 self.assertContains(response, message, status_code=400)
