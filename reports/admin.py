@@ -1,18 +1,17 @@
-from dataclasses import dataclass
+from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminSplitDateTime
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.template.response import TemplateResponse
+from django.core.exceptions import ValidationError
 from django.urls import path
 from django.utils import formats, timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
 from . import workflow
+from .admin_coverage import coverage_view
 from .models import Report, ReportEvent, Series
-from .timeline import MISSING, SeriesTimeline, build_timeline, iso_year_bounds, periods_by_series
 
 # The name of the submit buttons that ask for a transition; their value is the transition's name.
 TRANSITION_FIELD = "_transition"
@@ -121,56 +120,6 @@ class ReportEventInline(admin.TabularInline):
         return request.user.has_perm("reports.view_report")
 
 
-@dataclass(frozen=True)
-class EditorCoverage:
-    """A series' published coverage in one ISO year, and its missing weeks with the reports
-    not yet published that would fill them."""
-
-    series_timeline: SeriesTimeline
-    missing_weeks: list  # (Week, [unpublished reports overlapping it])
-
-
-def editor_coverage(year, today):
-    """Every series with reports in `year`, up to today: two queries."""
-    year_start, year_end = iso_year_bounds(year)
-    last_day = min(year_end, today)
-    published = periods_by_series(
-        Report.objects.published()
-        .order_by("series__name", "series__slug", "period_start")
-        .values_list("series__name", "series__slug", "period_start", "period_end")
-    )
-    unpublished = (
-        Report.objects.exclude(pk__in=Report.objects.published())
-        .filter(period_start__lte=year_end, period_end__gte=year_start)
-        .select_related("series")
-        .order_by("period_start")
-    )
-    pending = {}
-    for report in unpublished:
-        pending.setdefault((report.series.name, report.series.slug), []).append(report)
-    coverage = []
-    for name, slug in sorted(published.keys() | pending.keys()):
-        periods = published.get((name, slug), [])
-        # The run starts with the series' first report, published or not: no weeks missing before it.
-        first_start = min([start for start, _ in periods] + [r.period_start for r in pending.get((name, slug), [])])
-        timeline = build_timeline(periods, max(first_start, year_start), last_day)
-        if not timeline.weeks:
-            continue
-        missing = [
-            (
-                week,
-                [
-                    r
-                    for r in pending.get((name, slug), [])
-                    if r.period_start <= week.sunday and r.period_end >= week.monday
-                ],
-            )
-            for week in timeline.weeks_by_status(MISSING)
-        ]
-        coverage.append(EditorCoverage(SeriesTimeline(name, slug, timeline), missing))
-    return coverage
-
-
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
     form = ReportAdminForm
@@ -213,28 +162,8 @@ class ReportAdmin(admin.ModelAdmin):
         return super().get_queryset(request).prefetch_related("tags")
 
     def get_urls(self):
-        coverage = path("coverage/", self.admin_site.admin_view(self.coverage_view), name="reports_report_coverage")
-        return [coverage, *super().get_urls()]
-
-    def coverage_view(self, request):
-        """The public week timeline for one ISO year (this one by default) with its missing weeks
-        listed: read-only, for anyone who may view reports."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        today = timezone.localdate()
-        raw_year = request.GET.get("year", str(today.isocalendar().year))
-        year = int(raw_year) if raw_year.isdigit() and 1900 <= int(raw_year) <= 2999 else None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"Coverage by week, {year}" if year else "Coverage by week",
-            "opts": self.model._meta,
-            "year": year,
-            "coverage": editor_coverage(year, today) if year else [],
-            "year_error": None if year else f"“{raw_year}” is not a year from 1900 to 2999.",
-        }
-        response = TemplateResponse(request, "admin/reports/report/coverage.html", context)
-        response.status_code = 200 if year else 400
-        return response
+        view = self.admin_site.admin_view(partial(coverage_view, self))
+        return [path("coverage/", view, name="reports_report_coverage"), *super().get_urls()]
 
     def has_change_permission(self, request, obj=None):
         # Writers may edit drafts and reports in review; a published or scheduled report is
