@@ -1,14 +1,18 @@
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.urls import path
 from django.utils import formats, timezone
 from django.utils.text import slugify
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
 from . import editing, exporting, page_cache, revisions, unsaved, workflow
+from .admin_coverage import coverage_view
 from .audit import changed_fields_display
 from .audit_admin import ReportEventAdmin
 from .history_admin import ReportHistoryAdminMixin, ReportHistoryFormMixin
@@ -170,6 +174,7 @@ class RefreshesPublicPages:
 class ReportAdmin(RefreshesPublicPages, ReportHistoryAdminMixin, admin.ModelAdmin):
     form = ReportAdminForm
     change_form_template = "admin/reports/report/change_form.html"
+    change_list_template = "admin/reports/report/change_list.html"
     list_display = ("title", "series", "period", "status_column", "tag_list", "updated_at")
     list_filter = (StatusFilter, "series", TagFilter)
     list_select_related = ("series",)
@@ -209,6 +214,10 @@ class ReportAdmin(RefreshesPublicPages, ReportHistoryAdminMixin, admin.ModelAdmi
 
     def is_public(self, report):
         return report.status == Report.Status.PUBLISHED  # live or scheduled
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(partial(coverage_view, self))
+        return [path("coverage/", view, name="reports_report_coverage"), *super().get_urls()]
 
     def has_change_permission(self, request, obj=None):
         # Writers may edit drafts and reports in review; a published or scheduled report is

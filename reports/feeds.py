@@ -1,18 +1,44 @@
+from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import OuterRef, Subquery
 from django.http import HttpResponseBadRequest
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, rfc3339_date
 
+from .citation import report_authors
 from .filters import ReportFilter
-from .models import Correction, Report
+from .models import Report
 
 FEED_LENGTH = 50
+DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
+
+
+class ReportRssGenerator(Rss201rev2Feed):
+    """RSS 2.0 has no element for the period a report covers, nor for its last change:
+    Dublin Core's coverage and Atom's updated say them, as feed readers understand."""
+
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:dc": DUBLIN_CORE}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("atom:updated", rfc3339_date(item["updateddate"]))
+        handler.addQuickElement("dc:coverage", item["coverage"])
+
+
+class ReportAtomGenerator(Atom1Feed):
+    def root_attributes(self):
+        return {**super().root_attributes(), "xmlns:dc": DUBLIN_CORE}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("dc:coverage", item["coverage"])
 
 
 class ReportFeed(Feed):
-    """The archive as RSS, honouring the archive's filters (the same FilterSet)."""
+    """The archive as RSS, honouring the archive's filters (the same FilterSet), search included."""
 
+    feed_type = ReportRssGenerator
+    url_name = "reports:feed-rss"
     description_template = "reports/feed_description.html"
 
     def __call__(self, request, *args, **kwargs):
@@ -28,23 +54,25 @@ class ReportFeed(Feed):
 
     def title(self, filterset):
         labels = [label for _, _, label in filterset.active_filters()]
-        return "sitrep: situation reports" + (f" ({'; '.join(labels)})" if labels else "")
+        return f"{settings.SITE_NAME}: situation reports" + (f" ({'; '.join(labels)})" if labels else "")
 
     def link(self, filterset):
         query = filterset.data.copy()
         query.pop("page", None)
         return reverse("reports:archive") + (f"?{query.urlencode()}" if query else "")
 
+    def feed_url(self, filterset):
+        # The feed's own address ("self") keeps its filters, so a subscription can be copied.
+        query = filterset.data.urlencode()
+        return reverse(self.url_name) + (f"?{query}" if query else "")
+
     def description(self, filterset):
         return "The latest published situation reports" + (" matching these filters." if filterset.data else ".")
 
     def items(self, filterset):
-        last_correction = Correction.objects.filter(report=OuterRef("pk")).order_by("-created_at", "-pk")
-        return (
-            filterset.qs.annotate(last_corrected_at=Subquery(last_correction.values("created_at")[:1]))
-            .prefetch_related("corrections")
-            .order_by("-published_at", "-pk")[:FEED_LENGTH]
-        )
+        # Newest first even when searching: a feed reader shows what is new, not what ranks best.
+        # (The correction notes are in each entry's description.)
+        return filterset.qs.prefetch_related("corrections").order_by("-published_at", "-pk")[:FEED_LENGTH]
 
     def item_title(self, report):
         return report.title
@@ -53,19 +81,21 @@ class ReportFeed(Feed):
         return report.first_published_at
 
     def item_updateddate(self, report):
-        # Readers are told of an update when a correction is made, not when a no-op save or a
-        # transition touches the row.
-        return max(filter(None, (report.published_at, report.last_corrected_at)))
+        return report.last_modified
 
     def item_categories(self, report):
         return [tag.name for tag in report.tags.all()]
 
     def item_author_name(self, report):
-        return report.series.name
+        return " and ".join(author.name for author in report_authors(report))
+
+    def item_extra_kwargs(self, report):
+        return {"coverage": f"{report.period_start.isoformat()}/{report.period_end.isoformat()}"}
 
 
 class AtomReportFeed(ReportFeed):
-    feed_type = Atom1Feed
+    feed_type = ReportAtomGenerator
+    url_name = "reports:feed-atom"
 
     def subtitle(self, filterset):
         return self.description(filterset)

@@ -1,11 +1,12 @@
-"""The public filters: one FilterSet, shared by the archive and the feeds.
+"""The public filters: one FilterSet, shared by the archive, the feeds and the API.
 
-The query parameter names (tag, week, from, to, series, page) are a public interface:
-bookmarks and feed subscriptions depend on them.
+The query parameter names (q, tag, week, from, to, series, year, page) are a public
+interface: bookmarks, feed subscriptions and API clients depend on them.
 """
 
 import datetime
 import re
+import unicodedata
 
 import django_filters
 from django import forms
@@ -13,6 +14,7 @@ from taggit.models import Tag
 
 from .models import Report, Series
 from .periods import format_period
+from .search import query_words, search_reports
 
 ISO_WEEK = re.compile(r"^(?P<year>\d{4})-W(?P<week>\d{2})$")
 
@@ -25,10 +27,14 @@ def parse_iso_week(value):
     year, week = int(match["year"]), int(match["week"])
     try:
         monday = datetime.date.fromisocalendar(year, week, 1)
+        return monday, monday + datetime.timedelta(days=6)
+    except OverflowError:
+        raise ValueError(f"“{value}” runs past the end of the calendar (year 9999).") from None
     except ValueError:
+        if not 1 <= year <= 9999:
+            raise ValueError(f"“{value}” is outside the calendar: years run from 1 to 9999.") from None
         last_week = datetime.date(year, 12, 28).isocalendar().week
         raise ValueError(f"{year} has weeks W01 to W{last_week:02d}; “{value}” is not one of them.") from None
-    return monday, monday + datetime.timedelta(days=6)
 
 
 class IsoWeekField(forms.CharField):
@@ -53,6 +59,52 @@ class IsoWeekFilter(django_filters.Filter):
             return qs
         monday, sunday = value
         return qs.filter(period_start__lte=sunday, period_end__gte=monday)
+
+
+class SearchField(forms.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(max_length=200, widget=forms.SearchInput, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value and any(unicodedata.category(char) == "Cc" for char in value):
+            # Invisible, never typed on purpose, and not allowed in the feeds' XML.
+            raise forms.ValidationError("The search contains control characters; type it again.", code="invalid")
+        if value and not query_words(value):
+            raise forms.ValidationError("Search for at least one word or number.", code="invalid")
+        return value
+
+
+class SearchFilter(django_filters.CharFilter):
+    """Words in the title, summary or body; results are then ranked by relevance."""
+
+    field_class = SearchField
+
+    def filter(self, qs, value):
+        return search_reports(qs, value) if value else qs
+
+
+class YearFilter(django_filters.NumberFilter):
+    """Reports whose period overlaps a calendar year, as the week and date filters do."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            min_value=1900,
+            max_value=2999,
+            error_messages={
+                "invalid": "Enter a year as four digits, e.g. 2020.",
+                "min_value": "Enter a year from 1900 to 2999.",
+                "max_value": "Enter a year from 1900 to 2999.",
+            },
+            **kwargs,
+        )
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        return qs.filter(period_start__year__lte=value, period_end__year__gte=value)
 
 
 def published_tags(request):
@@ -83,32 +135,57 @@ DATE_INPUT = {
 
 
 class ReportFilter(django_filters.FilterSet):
+    q = SearchFilter(label="Search", help_text="Words in the title, summary or text.")
     tag = TagFilter(
         to_field_name="slug",
         queryset=published_tags,
         conjoined=True,  # repeated tags narrow: a report must carry all of them
         label="Tags",
+        help_text="A tag's slug; repeat it to get the reports that carry all the given tags.",
         error_messages={
             "invalid_choice": "There is no tag “%(value)s”.",
             "invalid_pk_value": "There is no tag “%(pk)s”.",
         },
     )
-    week = IsoWeekFilter(label="Week", help_text="An ISO week, e.g. 2020-W34.")
+    week = IsoWeekFilter(label="Week", help_text="Periods overlapping that ISO week, e.g. 2020-W34.")
     # `from` is a Python keyword, so it is declared through the class namespace.
-    locals()["from"] = django_filters.DateFilter(field_name="period_end", lookup_expr="gte", label="From", **DATE_INPUT)
-    to = django_filters.DateFilter(field_name="period_start", lookup_expr="lte", label="To", **DATE_INPUT)
+    locals()["from"] = django_filters.DateFilter(
+        field_name="period_end",
+        lookup_expr="gte",
+        label="From",
+        help_text="Periods ending on or after it.",
+        **DATE_INPUT,
+    )
+    to = django_filters.DateFilter(
+        field_name="period_start",
+        lookup_expr="lte",
+        label="To",
+        help_text="Periods starting on or before it.",
+        **DATE_INPUT,
+    )
     series = django_filters.ModelChoiceFilter(
         queryset=Series.objects.all(),
         to_field_name="slug",
         label="Series",
+        help_text="A series' slug.",
         empty_label="All series",
         error_messages={"invalid_choice": "There is no such series."},
     )
+    year = YearFilter(label="Year", help_text="Periods overlapping that calendar year.")
 
     class Meta:
         model = Report
         fields = []
         form = ReportFilterForm
+
+    def queryset_without(self, *names):
+        """The published reports filtered by every valid filter but the named ones: what a
+        facet counts, since choosing one of its values replaces that filter."""
+        reports = self.queryset.all()
+        for name, value in self.form.cleaned_data.items():
+            if name not in names:
+                reports = self.filters[name].filter(reports, value)
+        return reports
 
     def active_filters(self):
         """(parameter, raw value, label for people) for each filter in use, in URL order."""
@@ -116,6 +193,8 @@ class ReportFilter(django_filters.FilterSet):
             return []
         labels = {}
         if self.is_valid():
+            if self.form.cleaned_data.get("q"):
+                labels[("q", self.data["q"])] = f"Search: “{self.form.cleaned_data['q']}”"
             labels.update({("tag", t.slug): f"Tag: {t.name}" for t in self.form.cleaned_data.get("tag") or ()})
             week = self.form.cleaned_data.get("week")
             if week:
@@ -123,11 +202,24 @@ class ReportFilter(django_filters.FilterSet):
             series = self.form.cleaned_data.get("series")
             if series:
                 labels[("series", series.slug)] = f"Series: {series.name}"
-        names = {"week": "Week", "from": "From", "to": "To", "tag": "Tag", "series": "Series"}
+        names = {
+            "q": "Search",
+            "week": "Week",
+            "from": "From",
+            "to": "To",
+            "tag": "Tag",
+            "series": "Series",
+            "year": "Year",
+        }
+        # Only what the form applies: every tag, but the last value of a repeated single filter.
+        applied = [
+            (name, self.data.getlist(name) if name == "tag" else [self.data.get(name)])
+            for name in dict.fromkeys(self.data)
+            if name in names
+        ]
         return [
             (name, value, labels.get((name, value), f"{names[name]}: {value}"))
-            for name, values in self.data.lists()
-            if name in names
+            for name, values in applied
             for value in values
             if value
         ]

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Length, Trim
 from django.db.models.lookups import GreaterThan
 from django.urls import reverse
@@ -37,8 +37,23 @@ class ReportQuerySet(models.QuerySet):
         return self.filter(status=Report.Status.PUBLISHED, published_at__gt=timezone.now())
 
     def for_listing(self):
-        # One query for the series, one for every tag on the page.
-        return self.select_related("series").prefetch_related("tags")
+        # One query for the reports with their series and author (and, as a subquery, when each
+        # was last corrected: see Report.last_modified), one for every tag on the page.
+        last_correction = Correction.objects.filter(report=OuterRef("pk")).order_by("-created_at", "-pk")
+        return (
+            self.select_related("series", "created_by")
+            .prefetch_related("tags")
+            .annotate(last_corrected_at=Subquery(last_correction.values("created_at")[:1]))
+        )
+
+    def tag_counts(self):
+        """The tags of these reports with how many carry each, most used first."""
+        return (
+            TaggedReport.objects.filter(content_object__in=self)
+            .values("tag__name", "tag__slug")
+            .annotate(report_count=Count("content_object", distinct=True))
+            .order_by("-report_count", "tag__name")
+        )
 
 
 class TaggedReport(TaggedItemBase):
@@ -134,6 +149,21 @@ class Report(models.Model):
     def status_label(self):
         """The status as editors speak of it: a published report not yet live is 'Scheduled'."""
         return "Scheduled" if self.is_scheduled else self.get_status_display()
+
+    @property
+    def last_modified(self):
+        """When readers last saw a change: its publication, or its latest public correction.
+
+        Edits before publication and saves that change nothing are not changes readers saw.
+        Uses a `last_corrected_at` annotation or prefetched corrections when the caller has them.
+        """
+        if hasattr(self, "last_corrected_at"):
+            corrected = self.last_corrected_at
+        elif "corrections" in getattr(self, "_prefetched_objects_cache", {}):
+            corrected = max((c.created_at for c in self.corrections.all()), default=None)
+        else:
+            corrected = self.corrections.order_by("-created_at").values_list("created_at", flat=True).first()
+        return max(filter(None, (self.published_at, corrected)), default=self.updated_at)
 
     @property
     def body_html(self):

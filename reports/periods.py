@@ -97,6 +97,13 @@ def format_period(start, end, *, dash: str = "\u2013") -> str:
     return f"{_month_day(start)}{dash}{end.day}, {end.year}"
 
 
+def iso_week_label(day) -> str:
+    """The ISO week a day falls in, as the archive's `week` parameter writes it:
+    '2020-W34'. January 1, 2021 is in '2020-W53'."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
 def house_title(series_name: str, start, end) -> str:
     """The house-style title, e.g. 'Iraq Situation Report: June 24-30, 2020',
     'Iraq Situation Report: July 29 - August 5, 2020', 'Iraq Situation

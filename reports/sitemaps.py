@@ -14,11 +14,21 @@ class ReportSitemap(Sitemap):
         return report.updated_at
 
 
+class TagThreadSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return [row["tag__slug"] for row in Report.objects.published().tag_counts()]
+
+    def location(self, slug):
+        return reverse("reports:tag", args=[slug])
+
+
 class PagesSitemap(Sitemap):
     changefreq = "daily"
 
     def items(self):
-        return ["reports:archive", "reports:tags"]
+        return ["reports:archive", "reports:weeks", "reports:tags"]
 
     def location(self, name):
         return reverse(name)

@@ -1,6 +1,7 @@
 from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
 
-from . import feeds, views
+from . import api, feeds, views
 
 app_name = "reports"
 
@@ -8,6 +9,12 @@ urlpatterns = [
     path("", views.ArchiveView.as_view(), name="archive"),
     path("reports/<slug:slug>/", views.ReportDetailView.as_view(), name="detail"),
     path("tags/", views.TagListView.as_view(), name="tags"),
+    path("tags/<slug:slug>/", views.TagThreadView.as_view(), name="tag"),
+    path("weeks/", views.WeekTimelineView.as_view(), name="weeks"),
     path("feeds/rss/", feeds.ReportFeed(), name="feed-rss"),
     path("feeds/atom/", feeds.AtomReportFeed(), name="feed-atom"),
+    path("api/reports/", api.ReportListAPIView.as_view(), name="api-reports"),
+    path("api/reports/<slug:slug>/", api.ReportDetailAPIView.as_view(), name="api-report"),
+    path("api/tags/", api.TagListAPIView.as_view(), name="api-tags"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]

@@ -1,18 +1,50 @@
-from django.db.models import Count
+import datetime
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Min
+from django.db.models.functions import ExtractMonth, ExtractYear
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
+from .charts import month_chart
+from .citation import Citation
+from .facets import ArchiveFacets
 from .filters import ReportFilter
-from .models import Report, TaggedReport
+from .models import Report
+from .periods import format_period, iso_week_label
+from .timeline import published_run_timelines
 
 
 class PublishedReportsMixin:
     """Public views start from Report.objects.published(), and nothing else."""
 
+    def published_reports(self):
+        return Report.objects.published()
+
     def get_queryset(self):
-        return Report.objects.published().for_listing()
+        return self.published_reports().for_listing()
+
+
+FACET_NAMES = ("tag", "series", "year")
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told how many items there are, so that it runs no COUNT query."""
+
+    def __init__(self, object_list, per_page, *, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.known_count = count
+
+    @property
+    def count(self):
+        return self.known_count
 
 
 class ArchiveView(PublishedReportsMixin, FilterView):
@@ -20,6 +52,19 @@ class ArchiveView(PublishedReportsMixin, FilterView):
     template_name = "reports/archive.html"
     context_object_name = "reports"
     paginate_by = 20
+
+    def get_filterset_kwargs(self, filterset_class):
+        # Always bound, so that "no filters" is simply a valid, empty set of filters.
+        return {**super().get_filterset_kwargs(filterset_class), "data": self.request.GET}
+
+    @cached_property
+    def facets(self):
+        return ArchiveFacets(self.filterset) if self.filterset.is_valid() else None
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        if self.facets is None:
+            return super().get_paginator(queryset, per_page, **kwargs)
+        return KnownCountPaginator(queryset, per_page, count=self.facets.total, **kwargs)
 
     def get(self, request, *args, **kwargs):
         # The filter form sends its empty fields too; bookmarks and feed links should not carry them.
@@ -29,7 +74,7 @@ class ArchiveView(PublishedReportsMixin, FilterView):
                 clean.setlist(name, [value for value in values if value != ""])
             return redirect(f"{request.path}?{clean.urlencode()}" if clean else request.path)
         response = super().get(request, *args, **kwargs)
-        if self.filterset.is_bound and not self.filterset.is_valid():
+        if not self.filterset.is_valid():
             response.status_code = 400  # the page still renders, with the reason at the filter
         return response
 
@@ -38,11 +83,34 @@ class ArchiveView(PublishedReportsMixin, FilterView):
         query = self.request.GET.copy()
         query.pop("page", None)
         context["filter_query"] = query.urlencode()
-        context["tag_values"] = query.getlist("tag")
+        # Tags, series and years are chosen from the facets; the form keeps them as they are.
+        context["facet_names"] = FACET_NAMES
+        context["chosen_facets"] = [(name, value) for name in FACET_NAMES for value in query.getlist(name)]
         context["active_filters"] = [
             (label, _without(query, name, value)) for name, value, label in self.filterset.active_filters()
         ]
+        context["facets"] = self.facets
+        if self.facets is not None:
+            cleaned = self.filterset.form.cleaned_data
+            context["search_query"] = cleaned.get("q")
+            if cleaned.get("week"):
+                context["week_links"] = _neighbouring_weeks(query, cleaned["week"][0])
         return context
+
+
+def _neighbouring_weeks(query, monday):
+    """(rel, label, query string) for the weeks before and after the filtered one; none past
+    the calendar's ends (year 1 or 9999)."""
+    links = []
+    for rel, label, days in (("prev", "Previous week", -7), ("next", "Next week", 7)):
+        try:
+            day = monday + datetime.timedelta(days=days)
+        except OverflowError:
+            continue
+        week_query = query.copy()
+        week_query["week"] = iso_week_label(day)
+        links.append((rel, f"{label}: {week_query['week']}", week_query.urlencode()))
+    return links
 
 
 def _without(query, name, value):
@@ -62,12 +130,17 @@ class ReportDetailView(DetailView):
     def get_queryset(self):
         # Staff may preview drafts, reports in review and scheduled reports; readers may not.
         reports = Report.objects.all() if self.can_preview() else Report.objects.published()
-        return reports.select_related("series").prefetch_related("tags", "corrections")
+        return reports.select_related("series", "created_by").prefetch_related("tags", "corrections")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         report = self.object
         context["is_preview"] = not report.is_public
+        if report.is_public:
+            url = self.request.build_absolute_uri(report.get_absolute_url())
+            citation = Citation(report, url, settings.SITE_NAME, timezone.localdate())
+            series_url = self.request.build_absolute_uri(f"{reverse('reports:archive')}?series={report.series.slug}")
+            context.update(canonical_url=url, citation=citation, json_ld=citation.json_ld(series_url))
         neighbours = Report.objects.published().filter(series=report.series_id).only("title", "slug")
         context["previous_report"] = (
             neighbours.filter(period_start__lt=report.period_start).order_by("-period_start").first()
@@ -85,17 +158,85 @@ class ReportDetailView(DetailView):
         return response
 
 
-class TagListView(ListView):
+class TagListView(PublishedReportsMixin, ListView):
     template_name = "reports/tag_list.html"
     context_object_name = "tags"
 
     def get_queryset(self):
-        return (
-            TaggedReport.objects.filter(content_object__in=Report.objects.published())
-            .values("tag__name", "tag__slug")
-            .annotate(report_count=Count("content_object", distinct=True))
-            .order_by("-report_count", "tag__name")
+        return self.published_reports().tag_counts()
+
+
+class TagThreadView(PublishedReportsMixin, ListView):
+    """One tag's reports in period order, as a thread, with when and how often it appears
+    and the tags most often found with it."""
+
+    template_name = "reports/tag_thread.html"
+    context_object_name = "reports"
+    paginate_by = 50
+    co_tags_shown = 10
+
+    @cached_property
+    def filterset(self):
+        # The archive's own tag filter: the same validation, and a tag only drafts use is unknown.
+        data = QueryDict(mutable=True)
+        data["tag"] = self.kwargs["slug"]
+        filterset = ReportFilter(data, queryset=super().get_queryset(), request=self.request)
+        if not filterset.is_valid():
+            raise Http404("No published report has this tag.")
+        return filterset
+
+    @cached_property
+    def tag(self):
+        return self.filterset.form.cleaned_data["tag"][0]
+
+    @cached_property
+    def months(self):
+        """Reports by the month their period starts, with the first and last day the tag covers."""
+        return list(
+            self.filterset.qs.order_by()
+            .values(year=ExtractYear("period_start"), month=ExtractMonth("period_start"))
+            .annotate(reports=Count("pk"), first_day=Min("period_start"), last_day=Max("period_end"))
         )
+
+    def get_queryset(self):
+        return self.filterset.qs.order_by("period_start", "pk")
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return KnownCountPaginator(queryset, per_page, count=sum(m["reports"] for m in self.months), **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        first_day = min(m["first_day"] for m in self.months)
+        last_day = max(m["last_day"] for m in self.months)
+        co_tags = self.filterset.qs.tag_counts().exclude(tag=self.tag)[: self.co_tags_shown]
+        context.update(
+            tag=self.tag,
+            first_week=_week_of(first_day),
+            last_week=_week_of(last_day),
+            chart=month_chart({(m["year"], m["month"]): m["reports"] for m in self.months}),
+            co_tags=co_tags,
+        )
+        return context
+
+
+def _week_of(day):
+    """(the ISO week's label, its Monday-to-Sunday period in words) of a day."""
+    monday = day - datetime.timedelta(days=day.weekday())
+    return iso_week_label(day), format_period(monday, monday + datetime.timedelta(days=6))
+
+
+class WeekTimelineView(PublishedReportsMixin, TemplateView):
+    """Each series' ISO weeks, marked covered, partly covered, covered twice or missing."""
+
+    template_name = "reports/weeks.html"
+
+    def get_context_data(self, **kwargs):
+        rows = (
+            self.published_reports()
+            .order_by("series__name", "series__slug", "period_start")
+            .values_list("series__name", "series__slug", "period_start", "period_end")
+        )
+        return super().get_context_data(series_timelines=published_run_timelines(rows), **kwargs)
 
 
 class RobotsView(TemplateView):

@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
     "taggit",
     "axes",
     "reversion",
@@ -206,6 +208,24 @@ STORAGES = {
 }
 
 TAGGIT_CASE_INSENSITIVE = True
+
+# The read API is public, anonymous and JSON only: no sessions (so no CSRF), no browsable
+# HTML pages with their own scripts.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{SITE_NAME} read API",
+    "DESCRIPTION": "Published situation reports, their tags and periods. The list takes the archive's filters.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
 
 # Security. These are the production defaults `manage.py check --deploy` asks for; behind a
 # TLS-terminating proxy set SECURE_PROXY_SSL_HEADER, and for plain-HTTP local runs set

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from reports.sitemaps import PagesSitemap, ReportSitemap
+from reports.sitemaps import PagesSitemap, ReportSitemap, TagThreadSitemap
 from reports.views import RobotsView
 from sitrep.health import healthz
 
@@ -14,7 +14,7 @@ urlpatterns = [
     path(
         "sitemap.xml",
         sitemap,
-        {"sitemaps": {"pages": PagesSitemap, "reports": ReportSitemap}},
+        {"sitemaps": {"pages": PagesSitemap, "reports": ReportSitemap, "tags": TagThreadSitemap}},
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("robots.txt", RobotsView.as_view(), name="robots"),

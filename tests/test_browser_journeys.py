@@ -128,7 +128,7 @@ class ReaderJourneyTests(BrowserTestCase):
         page.locator("article", has_text="June 24-30").get_by_role("link", name="Kata’ib Hezbollah").click()
         self.assertEqual(len(self.titles()), 2)
         page.fill("#id_week", "2020-W27")
-        page.click("button:has-text('Filter')")
+        page.locator("form.filters").get_by_role("button").click()
         self.assertRegex(page.url, r"\?tag=kataib-hezbollah&week=2020-W27$")
         self.assertEqual(
             self.titles(), ["Iraq Situation Report: July 1-7, 2020", "Iraq Situation Report: June 24-30, 2020"]

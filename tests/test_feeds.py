@@ -1,14 +1,18 @@
 import datetime
+from xml.etree import ElementTree
 
 import feedparser
-from django.test import TestCase
+from django.contrib.auth import get_user_model
+from django.test import TestCase, override_settings
 from django.utils import timezone
 
-from reports.models import Report
+from reports.models import Correction, Report
 
 from .helpers import make_report, make_series
 
 FEEDS = ("/feeds/rss/", "/feeds/atom/")
+ATOM = "http://www.w3.org/2005/Atom"
+DC = "http://purl.org/dc/elements/1.1/"
 
 
 class FeedTests(TestCase):
@@ -75,3 +79,86 @@ class FeedTests(TestCase):
                     response = self.client.get(url + query)
                     self.assertEqual(response.status_code, 400)
                     self.assertIn(reason, response.content.decode())
+
+
+class FeedEntryTests(TestCase):
+    """What each entry carries, and search, in both formats."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.writer = get_user_model().objects.create_user("jdoe", first_name="Jane", last_name="Doe")
+        cls.signed = make_report(
+            "Rockets on the airport",
+            start=(2020, 7, 29),
+            end=(2020, 8, 5),
+            created_by=cls.writer,
+            published_at=datetime.datetime(2020, 8, 6, 9, tzinfo=datetime.UTC),
+            summary="Rocket attacks hit Baghdad airport.",
+            tags=["Rocket attacks", "Baghdad"],
+        )
+        make_report("Quiet week", start=(2020, 8, 12), end=(2020, 8, 18), summary="Nothing happened.")
+        make_report("Rocket draft", status=Report.Status.DRAFT, summary="Rocket attacks in a draft.")
+        # Readers last saw it change when it was corrected.
+        Correction.objects.create(
+            report=cls.signed, note="Corrected the airport's name.",
+            created_at=datetime.datetime(2020, 8, 9, 10, tzinfo=datetime.UTC),
+        )  # fmt: skip
+
+    def entries(self, url):
+        root = ElementTree.fromstring(self.client.get(url).content)
+        return root.findall(".//item") or root.findall(f"{{{ATOM}}}entry")
+
+    def test_search_and_other_filters_narrow_both_feeds(self):
+        for url in FEEDS:
+            for query, expected in {
+                "?q=rocket": 1,
+                "?q=rocket&tag=baghdad": 1,
+                "?q=rocket&week=2020-W33": 0,
+                "": 2,
+            }.items():
+                with self.subTest(url=url, query=query):
+                    self.assertEqual(len(self.entries(url + query)), expected)
+
+    def test_search_feed_says_so_and_points_to_itself_with_its_filters(self):
+        for url in FEEDS:
+            with self.subTest(url):
+                feed = feedparser.parse(self.client.get(url + "?q=rocket&tag=baghdad").content)
+                self.assertEqual(feed.feed.title, "sitrep: situation reports (Search: “rocket”; Tag: Baghdad)")
+                self.assertIn(
+                    "http://testserver" + url + "?q=rocket&tag=baghdad", [link.href for link in feed.feed.links]
+                )
+
+    def test_entry_carries_period_summary_tags_author_and_updated_date(self):
+        rss = self.entries("/feeds/rss/?q=airport")[0]
+        self.assertEqual(rss.find(f"{{{DC}}}coverage").text, "2020-07-29/2020-08-05")
+        self.assertEqual(rss.find(f"{{{ATOM}}}updated").text, "2020-08-09T10:00:00+00:00")
+        self.assertEqual(sorted(c.text for c in rss.findall("category")), ["Baghdad", "Rocket attacks"])
+        self.assertEqual(rss.find(f"{{{DC}}}creator").text, "Jane Doe")
+        self.assertIn("July 29 – August 5, 2020", rss.find("description").text)
+        self.assertIn("Rocket attacks hit Baghdad airport.", rss.find("description").text)
+
+        atom = self.entries("/feeds/atom/?q=airport")[0]
+        self.assertEqual(atom.find(f"{{{DC}}}coverage").text, "2020-07-29/2020-08-05")
+        self.assertEqual(atom.find(f"{{{ATOM}}}updated").text, "2020-08-09T10:00:00+00:00")
+        self.assertEqual(
+            sorted(c.get("term") for c in atom.findall(f"{{{ATOM}}}category")), ["Baghdad", "Rocket attacks"]
+        )
+        self.assertEqual(atom.find(f"{{{ATOM}}}author/{{{ATOM}}}name").text, "Jane Doe")
+        self.assertIn("July 29 – August 5, 2020", atom.find(f"{{{ATOM}}}summary").text)
+
+    def test_an_unsigned_report_is_credited_to_its_series(self):
+        entry = self.entries("/feeds/atom/?q=nothing")[0]
+        self.assertEqual(entry.find(f"{{{ATOM}}}author/{{{ATOM}}}name").text, "Iraq Situation Report")
+
+    def test_an_empty_search_is_a_400(self):
+        for url in FEEDS:
+            with self.subTest(url):
+                response = self.client.get(url + "?q=%21%21")
+                self.assertContains(response, "q: Search for at least one word", status_code=400)
+
+    @override_settings(PAGE_CACHE_SECONDS=0)  # the page's own queries, not the cache's
+    def test_query_count_does_not_grow_with_entries(self):
+        # the page of entries with series and writer, their tags, and their corrections
+        for url in FEEDS:
+            with self.subTest(url), self.assertNumQueries(3):
+                self.client.get(url + "?q=rocket")

@@ -3,7 +3,7 @@
 import datetime
 
 from django.db import connection
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -284,6 +284,7 @@ class RevisionTests(TestCase):
                     self.assertEqual(self.client.get(url).status_code, 404)
                     self.assertEqual(self.client.post(url).status_code, 404)
 
+    @override_settings(PAGE_CACHE_SECONDS=0)  # the page's own queries, not the cache's
     def test_change_form_and_history_queries_do_not_grow_with_revisions(self):
         self.client.force_login(self.editor)
         report = make_report(status=Status.REVIEW)

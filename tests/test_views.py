@@ -90,6 +90,9 @@ class ArchiveFilterTests(TestCase):
             "?tag=iran&tag=%00": "Null characters are not allowed",
             "?week=2020-W01%00": "Null characters are not allowed",
             "?series=atlantis": "There is no such series",
+            "?week=9999-W52": "runs past the end of the calendar",  # found by hypothesis
+            "?week=0000-W01": "outside the calendar",
+            "?q=rocket%1b": "contains control characters",  # would break the feeds' XML
         }
         for query, message in cases.items():
             with self.subTest(query):
@@ -99,6 +102,13 @@ class ArchiveFilterTests(TestCase):
                 self.assertContains(response, 'role="alert"', status_code=400)
                 self.assertNotContains(response, "<article", status_code=400)
                 self.assertContains(response, "because a filter above is not valid", status_code=400)
+
+    def test_a_repeated_filter_lists_only_the_value_applied(self):
+        response = self.get("?week=%00&week=2020-W27")  # the last value is the one used
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual([label for label, _ in response.context["active_filters"]],
+                         ["Week: 2020-W27 (June 29 – July 5, 2020)"])  # fmt: skip
+        self.assertEqual(self.client.get("/feeds/atom/?week=%00&week=2020-W27").status_code, 200)
 
     def test_a_tag_used_only_by_drafts_is_unknown_to_the_public(self):
         response = self.get("?tag=draft-only-tag")
@@ -241,16 +251,41 @@ class TagListTests(TestCase):
         self.assertContains(response, 'href="/?tag=iran"')
         self.assertNotContains(response, "Hidden")
 
+    @override_settings(PAGE_CACHE_SECONDS=0)  # the page's own queries, not the cache's
+    def test_the_api_lists_the_same_tags(self):
+        with self.assertNumQueries(2):  # count and page
+            data = self.client.get("/api/tags/").json()
+        self.assertEqual(data["count"], 2)
+        self.assertEqual(
+            data["results"],
+            [
+                {"name": "Iran", "slug": "iran", "report_count": 2, "url": "http://testserver/tags/iran/"},
+                {"name": "Baghdad", "slug": "baghdad", "report_count": 1, "url": "http://testserver/tags/baghdad/"},
+            ],
+        )
+
 
 class SitemapAndRobotsTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.public = make_report("Public")
+        cls.public = make_report("Public", tags=["Iran"])
         cls.hidden = [
-            make_report("Draft", status=Status.DRAFT),
+            make_report("Draft", status=Status.DRAFT, tags=["Draft tag"]),
             make_report("Review", status=Status.REVIEW),
             make_report("Scheduled", published_at=FUTURE),
         ]
+
+    def test_sitemap_lists_the_pages_and_the_threads_of_published_tags(self):
+        response = self.client.get("/sitemap.xml")
+        for url in (
+            "http://testserver/",
+            "http://testserver/weeks/",
+            "http://testserver/tags/",
+            "http://testserver/tags/iran/",
+        ):
+            with self.subTest(url):
+                self.assertContains(response, f"<loc>{url}</loc>")
+        self.assertNotContains(response, "draft-tag")
 
     def test_sitemap_lists_published_reports_only(self):
         response = self.client.get("/sitemap.xml")

@@ -1,0 +1,120 @@
+"""Facet counts for the archive: tags, series and years, each with the number of results
+choosing it would give within the current filters.
+
+Two queries, whatever the number of tags, series or years:
+
+- tags: the current results grouped by tag. Tags narrow (a report must carry all the
+  chosen ones), so adding a tag gives exactly the current results that carry it.
+- series and years: the results of every filter but `series` and `year`, grouped by
+  series and by the calendar years the period starts and ends in. A series or a year
+  replaces the current one, and each group either overlaps a year or not, so this one
+  grouping gives the series counts within the chosen year, the year counts within the
+  chosen series, and the number of current results (so the paginator needs no COUNT).
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.db.models.functions import ExtractYear
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str  # the query parameter's value: a slug or a year
+    label: str
+    count: int
+    selected: bool
+    query: str  # the archive query that chooses this value, or removes it when selected
+
+
+@dataclass(frozen=True)
+class FacetGroup:
+    name: str
+    title: str
+    shown: list
+    more: list  # listed behind a disclosure, so that a long tail of tags does not bury the rest
+
+
+# How many values of a facet are listed before the rest are folded away.
+FACET_SHOWN = 12
+
+
+class ArchiveFacets:
+    def __init__(self, filterset):
+        self.filterset = filterset
+        self.query = filterset.data.copy()
+        self.query.pop("page", None)
+        cleaned = filterset.form.cleaned_data
+        self.selected_series = cleaned["series"].slug if cleaned.get("series") else None
+        self.selected_year = cleaned.get("year")
+        self.selected_tags = {tag.slug for tag in cleaned.get("tag") or ()}
+        self._count_series_and_years()
+        self.tags = self._tag_values()
+
+    def _count_series_and_years(self):
+        groups = (
+            self.filterset.queryset_without("series", "year")
+            .order_by()
+            .values(
+                "series__slug",
+                "series__name",
+                start_year=ExtractYear("period_start"),
+                end_year=ExtractYear("period_end"),
+            )
+            .annotate(reports=Count("pk"))
+        )
+        series_counts, series_names, year_counts, total = Counter(), {}, Counter(), 0
+        for group in groups:
+            slug, years = group["series__slug"], range(group["start_year"], group["end_year"] + 1)
+            in_year = self.selected_year is None or self.selected_year in years
+            in_series = self.selected_series is None or self.selected_series == slug
+            series_names[slug] = group["series__name"]
+            if in_year:
+                series_counts[slug] += group["reports"]
+            if in_series:
+                for year in years:
+                    year_counts[year] += group["reports"]
+            if in_year and in_series:
+                total += group["reports"]
+        self.total = total
+        self.series = [
+            self._single_choice("series", slug, series_names[slug], count, slug == self.selected_series)
+            for slug, count in sorted(series_counts.items(), key=lambda item: series_names[item[0]])
+            if count
+        ]
+        self.years = [
+            self._single_choice("year", str(year), str(year), count, year == self.selected_year)
+            for year, count in sorted(year_counts.items(), reverse=True)
+            if count
+        ]
+
+    def _tag_values(self):
+        values = []
+        for row in self.filterset.qs.tag_counts():
+            slug, selected = row["tag__slug"], row["tag__slug"] in self.selected_tags
+            query = self.query.copy()
+            if selected:
+                query.setlist("tag", [value for value in query.getlist("tag") if value != slug])
+            else:
+                query.appendlist("tag", slug)
+            values.append(FacetValue(slug, row["tag__name"], row["report_count"], selected, query.urlencode()))
+        return values
+
+    @property
+    def groups(self):
+        """The non-empty facets, for the page."""
+        facets = (("tag", "Tags", self.tags), ("series", "Series", self.series), ("year", "Years", self.years))
+        return [
+            FacetGroup(name, title, values[:FACET_SHOWN], values[FACET_SHOWN:])
+            for name, title, values in facets
+            if values
+        ]
+
+    def _single_choice(self, name, value, label, count, selected):
+        query = self.query.copy()
+        if selected:
+            query.pop(name, None)
+        else:
+            query[name] = value
+        return FacetValue(value, label, count, selected, query.urlencode())
