@@ -7,6 +7,7 @@ from django.utils.text import slugify
 from taggit.models import Tag
 
 from . import workflow
+from .admin_desk import ReportDeskAdminMixin
 from .models import Report, ReportEvent, Series
 
 # The name of the submit buttons that ask for a transition; their value is the transition's name.
@@ -117,7 +118,7 @@ class ReportEventInline(admin.TabularInline):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ReportDeskAdminMixin, admin.ModelAdmin):
     form = ReportAdminForm
     change_form_template = "admin/reports/report/change_form.html"
     list_display = ("title", "series", "period", "status_column", "tag_list", "updated_at")
