@@ -7,14 +7,15 @@ from django.utils.text import slugify
 from taggit.models import Tag
 
 from . import workflow
-from .admin_desk import ReportDeskAdminMixin
+from .admin_desk import AuthoringFormMixin, ReportDeskAdminMixin
+from .admin_tags import TagAdmin  # noqa: F401  (registers the Tag admin: counts, near-duplicates, merging)
 from .models import Report, ReportEvent, Series
 
 # The name of the submit buttons that ask for a transition; their value is the transition's name.
 TRANSITION_FIELD = "_transition"
 
 
-class ReportAdminForm(forms.ModelForm):
+class ReportAdminForm(AuthoringFormMixin, forms.ModelForm):
     publish_at = forms.SplitDateTimeField(
         required=False,
         widget=AdminSplitDateTime,
