@@ -24,6 +24,7 @@ from .widgets import MarkdownPreviewTextarea, TagAutocompleteInput
 PUBLISH_PERMISSION = "reports.publish_report"
 MAX_PREVIEW_CHARACTERS = 200_000
 AUTOCOMPLETE_RESULTS = 10
+TITLE_HELP = "Proposed in house style from the series and period when left empty; yours to change."
 
 
 class AuthoringFormMixin:
@@ -37,9 +38,7 @@ class AuthoringFormMixin:
         super().__init__(*args, **kwargs)
         if "title" in self.fields:  # fields are absent when the form is read-only
             self.fields["title"].required = False
-            self.fields[
-                "title"
-            ].help_text = "Proposed in house style from the series and period when left empty; yours to change."
+            self.fields["title"].help_text = TITLE_HELP
         if "body" in self.fields:
             self.fields["body"].widget = MarkdownPreviewTextarea()
         if "tags" in self.fields:
@@ -85,11 +84,12 @@ def tag_notes(text, typed_tags, names=None):
     """Vocabulary tags found in the text but not yet on the report, and typed tags that nearly
     duplicate existing ones."""
     names = tagging.vocabulary() if names is None else names
-    typed_keys = {tagging.tag_key(name) for name in typed_tags}
+    # Tags are case-insensitive (TAGGIT_CASE_INSENSITIVE): "baghdad" typed is the tag "Baghdad".
+    by_case = {name.casefold(): name for name in names}
+    typed = [by_case.get(name.casefold(), name) for name in typed_tags]
+    typed_keys = {tagging.tag_key(name) for name in typed}
     suggestions = [name for name in tagging.propose_tags(text, names) if tagging.tag_key(name) not in typed_keys]
-    near = [
-        {"tag": name, "existing": others} for name in typed_tags if (others := tagging.near_duplicates_of(name, names))
-    ]
+    near = [{"tag": name, "existing": others} for name in typed if (others := tagging.near_duplicates_of(name, names))]
     return suggestions, near
 
 
@@ -114,6 +114,12 @@ def authoring_notes(form, report):
     }
     notes["any"] = any(notes[key] for key in ("show_proposal", "warnings", "suggestions", "near_duplicates"))
     return notes
+
+
+def as_pk(raw):
+    """A primary key from a query string, or None: plain ASCII digits only (not "²" or "１")."""
+    raw = str(raw).strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
 
 
 def _json_error(message, status=400):
@@ -195,7 +201,9 @@ class ReportDeskAdminMixin:
         self._require(request, "reports.view_report")
         series = None
         if raw_series := request.GET.get("series", "").strip():
-            if not raw_series.isdigit() or (series := Series.objects.filter(pk=raw_series).first()) is None:
+            series_pk = as_pk(raw_series)
+            series = Series.objects.filter(pk=series_pk).first() if series_pk is not None else None
+            if series is None:
                 return _json_error(f"There is no series {raw_series!r}.")
         dates = {}
         for name in ("period_start", "period_end"):
@@ -204,8 +212,7 @@ class ReportDeskAdminMixin:
                 dates[name] = forms.DateField(required=False).clean(raw)
             except ValidationError:
                 return _json_error(f"{name.replace('_', ' ').capitalize()}: “{raw}” is not a date.")
-        report_id = request.GET.get("report", "").strip()
-        exclude = int(report_id) if report_id.isdigit() else None
+        exclude = as_pk(request.GET.get("report", ""))
         start, end = dates["period_start"], dates["period_end"]
         proposal = authoring.propose(series, start, end)
         following = authoring.next_period(series)
@@ -314,9 +321,8 @@ class ReportDeskAdminMixin:
             only = list(Series.objects.values_list("pk", flat=True)[:2])
             if len(only) == 1:
                 initial["series"] = only[0]
-        series = (
-            Series.objects.filter(pk=initial["series"]).first() if str(initial.get("series", "")).isdigit() else None
-        )
+        series_pk = as_pk(initial.get("series", ""))
+        series = Series.objects.filter(pk=series_pk).first() if series_pk is not None else None
         following = authoring.next_period(series)
         if following and not ({"period_start", "period_end"} & initial.keys()):
             initial["period_start"], initial["period_end"] = following

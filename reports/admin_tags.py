@@ -10,12 +10,14 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from taggit.models import Tag
 
 from . import tagging
+from .admin_desk import as_pk
 
 admin.site.unregister(Tag)
 
@@ -108,10 +110,15 @@ class TagAdmin(admin.ModelAdmin):
         )
 
     def changelist_view(self, request, extra_context=None):
-        # A forged merge from someone who may not merge is refused outright, not ignored.
         if request.method == "POST" and request.POST.get("action") == "merge_tags":
+            # A forged merge from someone who may not merge is refused outright, not ignored.
             if not self.has_merge_permission(request):
                 raise PermissionDenied("Only editors can merge tags.")
+            # Django would fail on a selection that is not tag ids; say so instead.
+            selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
+            if not all(as_pk(pk) is not None for pk in selected):
+                self.message_user(request, "Select the tags to merge from the list.", messages.ERROR)
+                return redirect(request.get_full_path())
         return super().changelist_view(request, extra_context)
 
     @admin.action(description="Merge selected tags into…", permissions=["merge"])

@@ -8,6 +8,7 @@ or expired): the people it was shared with land on the real page.
 """
 
 import datetime
+import re
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -21,6 +22,7 @@ from .views import ReportDetailView
 
 PUBLISH_PERMISSION = "reports.publish_report"
 ROBOTS = "noindex, nofollow"
+TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what secrets.token_urlsafe makes
 
 
 class PreviewRefused(Exception):
@@ -83,7 +85,11 @@ class PreviewLinkView(ReportDetailView):
     template_name = "reports/preview_link.html"
 
     def get(self, request, *args, **kwargs):
-        self.link = PreviewLink.objects.select_related("report").filter(token=kwargs["token"]).first()
+        token = kwargs["token"]
+        links = PreviewLink.objects.select_related("report").filter(token=token)
+        # Anything but a token's characters is unknown without asking the database (which may
+        # refuse, say, a NUL byte).
+        self.link = links.first() if TOKEN.fullmatch(token) else None
         if self.link is None or self.link.is_revoked:
             response = self.unavailable("reports/preview_not_found.html", 404)
         elif self.link.is_expired:

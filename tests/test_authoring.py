@@ -152,9 +152,11 @@ class AuthoringAdminTests(TestCase):
             (chosen["period_start"].value(), chosen["period_end"].value()), (day(2020, 12, 30), day(2021, 1, 5))
         )
         self.assertEqual(chosen["title"].value(), "Syria Situation Report: December 30, 2020 - January 5, 2021")
-        garbage = self.client.get(f"{ADD_URL}?series=nonsense")
-        self.assertEqual(garbage.status_code, 200)
-        self.assertIsNone(garbage.context["adminform"].form["period_start"].value())
+        for garbage in ("nonsense", "²", "9" * 30):
+            with self.subTest(series=garbage):
+                page = self.client.get(ADD_URL, {"series": garbage})
+                self.assertEqual(page.status_code, 200)
+                self.assertIsNone(page.context["adminform"].form["period_start"].value())
 
     def test_saving_the_defaults_as_they_are_gives_a_house_style_report(self):
         response = submit(self.client, ADD_URL, summary="Takeaways.")
@@ -264,6 +266,8 @@ class ProposalEndpointTests(TestCase):
             "no series 'x'": {"series": "x"},
             "“2020-02-30” is not a date": {"series": self.iraq.pk, "period_start": "2020-02-30"},
             "Period end: “next week” is not a date": {"period_end": "next week"},
+            "no series '²'": {"series": "²"},
+            "no series '99999999999999999999'": {"series": "9" * 20, "report": "9" * 20},
         }
         for reason, params in cases.items():
             with self.subTest(reason):

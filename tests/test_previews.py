@@ -213,6 +213,10 @@ class PreviewLinkAdminTests(TestCase):
         wrong_report = reverse("admin:reports_report_preview_link_revoke", args=[self.states["draft"].pk, other.pk])
         response = self.client.post(wrong_report)
         self.assertContains(self.client.get(response["Location"]), "does not exist")
+        for path in (f"/admin/reports/report/{'9' * 30}/preview-links/", "/admin/reports/report/²/preview-links/",
+                     revoke_url(other).replace(f"/{other.pk}/revoke/", f"/{'9' * 30}/revoke/")):  # fmt: skip
+            with self.subTest(path):
+                self.assertEqual(self.client.post(path).status_code, 302)
         self.assertFalse(PreviewLink.objects.get(pk=other.pk).is_revoked)
 
     def test_writer_shares_their_scheduled_report_from_its_read_only_page(self):
@@ -337,6 +341,8 @@ class PreviewPageTests(TestCase):
             "tampered": reverse("reports:preview", args=[tampered]),
             "unknown": reverse("reports:preview", args=["not-a-token"]),
             "very long": reverse("reports:preview", args=["x" * 500]),
+            "a NUL byte": "/preview/ab%00cd/",
+            "not ASCII": "/preview/%C2%B2/",
         }.items():
             with self.subTest(label):
                 response = self.client.get(path)
