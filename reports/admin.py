@@ -8,11 +8,13 @@ from django.http import HttpResponse
 from django.urls import path
 from django.utils import formats, timezone
 from django.utils.text import slugify
-from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
-from . import editing, exporting, page_cache, revisions, unsaved, workflow
+from . import editing, exporting, revisions, unsaved, workflow
 from .admin_coverage import coverage_view
+from .admin_desk import AuthoringFormMixin, ReportDeskAdminMixin
+from .admin_mixins import RefreshesPublicPages
+from .admin_tags import TagAdmin  # noqa: F401  (registers the Tag admin: counts, near-duplicates, merging)
 from .audit import changed_fields_display
 from .audit_admin import ReportEventAdmin
 from .history_admin import ReportHistoryAdminMixin, ReportHistoryFormMixin
@@ -22,7 +24,7 @@ from .models import Report, ReportEvent, Series
 TRANSITION_FIELD = "_transition"
 
 
-class ReportAdminForm(ReportHistoryFormMixin, forms.ModelForm):
+class ReportAdminForm(ReportHistoryFormMixin, AuthoringFormMixin, forms.ModelForm):
     publish_at = forms.SplitDateTimeField(
         required=False,
         widget=AdminSplitDateTime,
@@ -146,32 +148,8 @@ class ReportEventInline(admin.TabularInline):
         return changed_fields_display(event)
 
 
-class RefreshesPublicPages:
-    """Admin changes readers could see make the cached public pages stale at once."""
-
-    def is_public(self, obj):
-        return True
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if self.is_public(form.instance):
-            page_cache.public_changed()
-
-    def delete_model(self, request, obj):
-        public = self.is_public(obj)
-        super().delete_model(request, obj)
-        if public:
-            page_cache.public_changed()
-
-    def delete_queryset(self, request, queryset):
-        public = any(self.is_public(obj) for obj in queryset)
-        super().delete_queryset(request, queryset)
-        if public:
-            page_cache.public_changed()
-
-
 @admin.register(Report)
-class ReportAdmin(RefreshesPublicPages, ReportHistoryAdminMixin, admin.ModelAdmin):
+class ReportAdmin(RefreshesPublicPages, ReportHistoryAdminMixin, ReportDeskAdminMixin, admin.ModelAdmin):
     form = ReportAdminForm
     change_form_template = "admin/reports/report/change_form.html"
     change_list_template = "admin/reports/report/change_list.html"
@@ -317,14 +295,6 @@ class SeriesAdmin(RefreshesPublicPages, admin.ModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
-
-
-admin.site.unregister(Tag)
-
-
-@admin.register(Tag)
-class TagAdmin(RefreshesPublicPages, TaggitTagAdmin):
-    pass
 
 
 admin.site.register(ReportEvent, ReportEventAdmin)

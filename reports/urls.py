@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import api, feeds, views
+from . import api, feeds, previews, views
 
 app_name = "reports"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("tags/", views.TagListView.as_view(), name="tags"),
     path("tags/<slug:slug>/", views.TagThreadView.as_view(), name="tag"),
     path("weeks/", views.WeekTimelineView.as_view(), name="weeks"),
+    path("preview/<str:token>/", previews.PreviewLinkView.as_view(), name="preview"),
     path("feeds/rss/", feeds.ReportFeed(), name="feed-rss"),
     path("feeds/atom/", feeds.AtomReportFeed(), name="feed-atom"),
     path("api/reports/", api.ReportListAPIView.as_view(), name="api-reports"),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from . import page_cache
+from . import notifications, page_cache
 from .models import Report, ReportEvent
 
 Status = Report.Status
@@ -95,7 +95,15 @@ def _finish(report, *, by, action, from_status, note="", publish_at=None):
 def submit_for_review(report, *, by):
     from_status = _begin("submit_for_review", report, by)
     report.status = Status.REVIEW
-    return _finish(report, by=by, action=Action.SUBMIT, from_status=from_status)
+    event = _finish(report, by=by, action=Action.SUBMIT, from_status=from_status)
+
+    # Mail the editors once the submission is committed; a failing mail server is logged
+    # (robust) and cannot undo it. A named function, because that log names it.
+    def mail_the_editors():
+        notifications.report_submitted(event)
+
+    transaction.on_commit(mail_the_editors, robust=True)
+    return event
 
 
 @transaction.atomic

@@ -227,6 +227,27 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
 }
 
+# E-mail (editors are told when a report is submitted for review). Printed to the console
+# unless a mail server is configured: EMAIL_HOST alone switches to SMTP.
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set EMAIL_USE_TLS or EMAIL_USE_SSL, not both.")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)  # seconds; a slow mail server must not hang a request
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "sitrep <sitrep@localhost>")
+# The public address of this site, for links in e-mail, e.g. https://sitrep.example.org.
+SITE_URL = env_str("SITE_URL", "").strip().rstrip("/")
+if SITE_URL and not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://; got {SITE_URL!r}.")
+
 # Security. These are the production defaults `manage.py check --deploy` asks for; behind a
 # TLS-terminating proxy set SECURE_PROXY_SSL_HEADER, and for plain-HTTP local runs set
 # SECURE_SSL_REDIRECT=0 and SECURE_COOKIES=0.

@@ -1,0 +1,22 @@
+"""{% desk_links %}: links to the review queue and to returned reports, for the admin's pages.
+
+{% desk_links counts=True %} also says how many each holds (two COUNT queries).
+"""
+
+from django import template
+
+from reports import desk
+
+register = template.Library()
+
+
+@register.inclusion_tag("admin/reports/report/_desk_links.html", takes_context=True)
+def desk_links(context, counts=False):
+    user = context["request"].user
+    editor, writer = user.has_perm("reports.publish_report"), user.has_perm("reports.change_report")
+    return {
+        "show_queue": editor,
+        "show_returned": writer,
+        "queue_count": desk.review_queue().count() if editor and counts else None,
+        "returned_count": desk.returned_to(user).count() if writer and counts else None,
+    }
