@@ -9,7 +9,8 @@ urlpatterns = [
     path("", views.ArchiveView.as_view(), name="archive"),
     path("reports/<slug:slug>/", views.ReportDetailView.as_view(), name="detail"),
     path("tags/", views.TagListView.as_view(), name="tags"),
-    path("tags/<slug:slug>/", views.TagThreadView.as_view(), name="tag"),
+    # Any string: tag slugs may be Unicode (taggit keeps non-Latin names); the view validates it.
+    path("tags/<str:slug>/", views.TagThreadView.as_view(), name="tag"),
     path("weeks/", views.WeekTimelineView.as_view(), name="weeks"),
     path("preview/<str:token>/", previews.PreviewLinkView.as_view(), name="preview"),
     path("feeds/rss/", feeds.ReportFeed(), name="feed-rss"),

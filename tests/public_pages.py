@@ -25,6 +25,9 @@ def build_public_pages():
         "archive with nothing found": "/?week=2019-W01",
         "archive with invalid filters": "/?week=2020-W60&from=yesterday",
         "report": first.get_absolute_url(),
+        "search": "/?q=rockets&tag=kataib-hezbollah",
         "tags": "/tags/",
+        "tag thread": "/tags/kataib-hezbollah/",
+        "weeks": "/weeks/",
         "404 page": "/reports/no-such-report/",
     }

@@ -32,7 +32,9 @@ class NoLeakTests(TestCase):
             *self.pages.values(),
             "/?week=2020-W27", "/?tag=kataib-hezbollah", f"/?tag={SECRET}-tag", f"/?q={SECRET}",
             "/?from=2020-07-01&to=2020-07-07", "/tags/", "/feeds/rss/", "/feeds/atom/",
-            "/feeds/atom/?tag=kataib-hezbollah", "/sitemap.xml",
+            "/feeds/atom/?tag=kataib-hezbollah", "/sitemap.xml", "/weeks/", "/tags/kataib-hezbollah/",
+            f"/tags/{SECRET}-tag/", "/api/reports/", f"/api/reports/?q={SECRET}",
+            "/api/reports/?tag=kataib-hezbollah", "/api/tags/", *(f"/api/reports/{r.slug}/" for r in self.hidden),
             *[report.get_absolute_url() for report in self.hidden],
         ]  # fmt: skip
         for path in paths:

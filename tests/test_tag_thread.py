@@ -100,3 +100,12 @@ class MonthChartTests(SimpleTestCase):
 
     def test_no_months_no_bars(self):
         self.assertEqual(month_chart({}).bars, [])
+
+
+class UnicodeTagThreadTests(TestCase):
+    def test_a_tag_with_a_non_latin_name_has_a_thread(self):
+        report = make_report("Arabic-tagged", tags=["كتائب حزب الله"])
+        tag = report.tags.get()
+        response = self.client.get(f"/tags/{tag.slug}/")
+        self.assertContains(response, "كتائب حزب الله")
+        self.assertContains(response, "Arabic-tagged")

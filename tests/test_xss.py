@@ -86,6 +86,9 @@ class XssTests(BrowserTestCase):
         for report in self.reports:
             self.visit(report.get_absolute_url())
         self.visit("/tags/")
+        self.visit("/weeks/")
+        for tag in {tag for report in self.reports for tag in report.tags.all()}:
+            self.visit(f"/tags/{tag.slug}/")
         self.assertNothingRan()
         # The payloads are shown as text, not dropped: a reader sees what the editor typed.
         self.page.goto(self.url(self.reports[0].get_absolute_url()))
