@@ -91,7 +91,7 @@ class ReportSerializer(serializers.Serializer):
     summary = serializers.CharField(help_text="The key takeaways, plain text.")
     body = serializers.CharField(help_text="Markdown, as written.")
     body_html = serializers.CharField(help_text="The body as the page shows it: sanitised HTML.")
-    tags = TagSerializer(many=True, source="tags.all")
+    tags = TagSerializer(many=True, source="tag_list")
     authors = serializers.SerializerMethodField(help_text="The writer, or the series when the report is unsigned.")
     published_at = serializers.DateTimeField(source="first_published_at", help_text="First published.")
     updated_at = serializers.DateTimeField(source="last_modified", help_text="Last changed for readers.")

@@ -120,7 +120,7 @@ class Citation:
             "publisher": {"@type": "Organization", "name": self.publisher},
             "isPartOf": {"@type": "CreativeWorkSeries", "name": report.series.name, "url": series_url},
             "temporalCoverage": f"{report.period_start.isoformat()}/{report.period_end.isoformat()}",
-            "keywords": [tag.name for tag in report.tags.all()],
+            "keywords": [tag.name for tag in report.tag_list],
             "inLanguage": "en",
         }
         # Safe in a script element: every character that could end it or open markup is escaped.

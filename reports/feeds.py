@@ -84,7 +84,7 @@ class ReportFeed(Feed):
         return report.last_modified
 
     def item_categories(self, report):
-        return [tag.name for tag in report.tags.all()]
+        return [tag.name for tag in report.tag_list]
 
     def item_author_name(self, report):
         return " and ".join(author.name for author in report_authors(report))

@@ -1,11 +1,12 @@
 import datetime
 import secrets
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Length, Trim
+from django.db.models.functions import JSONArray, Length, Trim
 from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +32,24 @@ class Series(models.Model):
         return self.name
 
 
+class JSONGroupArray(models.Aggregate):
+    """The aggregated values as one JSON array: JSONB_AGG on PostgreSQL (jsonb, which DISTINCT
+    can compare and Django reads as JSONField text), JSON_GROUP_ARRAY on SQLite."""
+
+    function = "JSON_GROUP_ARRAY"
+    output_field = models.JSONField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
+
+
+class TagRef(NamedTuple):
+    """A tag as listings show it: enough for its name and its link."""
+
+    name: str
+    slug: str
+
+
 class ReportQuerySet(models.QuerySet):
     def published(self):
         """What a reader may see. Every public page, feed and sitemap starts here."""
@@ -40,13 +59,19 @@ class ReportQuerySet(models.QuerySet):
         return self.filter(status=Report.Status.PUBLISHED, published_at__gt=timezone.now())
 
     def for_listing(self):
-        # One query for the reports with their series and author (and, as a subquery, when each
-        # was last corrected: see Report.last_modified), one for every tag on the page.
+        """One query for a page of reports: with their series and author, their tags (as JSON,
+        see Report.tag_list) and when each was last corrected (see Report.last_modified)."""
         last_correction = Correction.objects.filter(report=OuterRef("pk")).order_by("-created_at", "-pk")
-        return (
-            self.select_related("series", "created_by")
-            .prefetch_related("tags")
-            .annotate(last_corrected_at=Subquery(last_correction.values("created_at")[:1]))
+        tags = (
+            TaggedReport.objects.filter(content_object=OuterRef("pk"))
+            .order_by()
+            .values("content_object")
+            .annotate(pairs=JSONGroupArray(JSONArray("tag__name", "tag__slug")))
+            .values("pairs")
+        )
+        return self.select_related("series", "created_by").annotate(
+            last_corrected_at=Subquery(last_correction.values("created_at")[:1]),
+            tag_data=Subquery(tags, output_field=models.JSONField()),
         )
 
     def tag_counts(self):
@@ -152,6 +177,14 @@ class Report(models.Model):
     def status_label(self):
         """The status as editors speak of it: a published report not yet live is 'Scheduled'."""
         return "Scheduled" if self.is_scheduled else self.get_status_display()
+
+    @property
+    def tag_list(self):
+        """The tags, by name: from the listing's JSON annotation when the query has it."""
+        if hasattr(self, "tag_data"):
+            pairs = self.tag_data or []
+            return sorted((TagRef(name, slug) for name, slug in pairs), key=lambda tag: tag.name.casefold())
+        return sorted(self.tags.all(), key=lambda tag: tag.name.casefold())
 
     @property
     def last_modified(self):

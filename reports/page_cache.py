@@ -6,7 +6,9 @@ cached pages are keyed by generation, so the old ones are simply never read agai
 process re-reads the row at most once a second (PAGE_CACHE_CHECK_SECONDS), so a cache hit
 costs no SQL at all, and a worker with its own local-memory cache still sees an editor's
 change within that second. When the clock passes the next scheduled publication, the first
-request to notice bumps the generation: scheduled reports appear with no cron job.
+request to notice bumps the generation: scheduled reports appear with no cron job. While the
+database is away, cached pages are still served (nothing can change meanwhile) and the rest
+answer 503.
 """
 
 import hashlib
@@ -14,7 +16,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F, Min
 from django.http import HttpResponse
 from django.utils import timezone
@@ -102,7 +104,15 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if self.bypass(request):
             return self.get_response(request)
-        state = current_state()
+        try:
+            state = current_state()
+        except (OperationalError, InterfaceError):
+            # The database is away. Nothing can change until it is back, so the pages cached
+            # under the last generation seen are still true; a page not cached goes on to its
+            # view, which answers 503 (sitrep.middleware.DatabaseUnavailableMiddleware).
+            state = _seen.state
+            if state is None:
+                return self.get_response(request)
         path = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
         key = f"sitrep:page:{state.generation}:{path}"
         entry = self.cache.get(key)

@@ -4,6 +4,7 @@ import tempfile
 from unittest import mock
 
 from django.core.management import call_command
+from django.db import OperationalError
 from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -131,10 +132,19 @@ class PageCacheTests(TestCase):
             call_command("import_reports", file.name, "--status", "published", stdout=io.StringIO())
         self.assertContains(self.client.get("/"), "Imported takeaways.")
 
+    def test_during_a_database_outage_cached_pages_are_served_and_others_answer_503(self):
+        cached = self.client.get("/").content
+        outage = OperationalError("connection refused")
+        with self.later(2), mock.patch("reports.page_cache.PublicationState.objects.filter", side_effect=outage), \
+                mock.patch("reports.models.ReportQuerySet.published", side_effect=outage):  # fmt: skip
+            self.assertEqual(self.client.get("/").content, cached)  # nothing can change meanwhile
+            with self.assertLogs("sitrep.middleware", "ERROR"):
+                self.assertEqual(self.client.get("/?q=never-cached").status_code, 503)
+
     @override_settings(PAGE_CACHE_SECONDS=0)
     def test_the_cache_can_be_turned_off(self):
         self.client.get("/")
-        with self.assertNumQueries(4):
+        with self.assertNumQueries(3):
             self.client.get("/")
 
     @override_settings(PAGE_PURGE_HOOK="tests.test_page_cache.record_purge")

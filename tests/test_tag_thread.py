@@ -78,8 +78,8 @@ class TagThreadTests(TestCase):
 
     @override_settings(PAGE_CACHE_SECONDS=0)  # the page's own queries, not the cache's
     def test_query_count(self):
-        # the tag, the months, the page of reports with their series, their tags, the tags found with it
-        with self.assertNumQueries(5):
+        # the tag, the months, the page of reports with their series and tags, the tags found with it
+        with self.assertNumQueries(4):
             self.get()
 
 
