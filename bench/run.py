@@ -173,8 +173,14 @@ def measure(size, args, workdir):
             wait_for(base + "/healthz")
             phase = []
             for label, path in pages:
-                for _ in range(3):  # warm: both workers' connections, template caches, the page cache
-                    urllib.request.urlopen(base + path, timeout=60).read()
+                try:
+                    for _ in range(3):  # warm: both workers' connections, template caches, the page cache
+                        urllib.request.urlopen(base + path, timeout=60).read()
+                except OSError as error:  # a page that fails or times out is reported, not fatal
+                    log(f"  {label:<36} FAILED: {error}")
+                    phase.append({"page": label, "path": path, "cache": cached, "rps": 0.0, "p50_ms": 0.0,
+                                  "p99_ms": 0.0, "non_2xx": -1, "socket_errors": -1, **queries[path]})  # fmt: skip
+                    continue
                 out = run(
                     "wrk", "-t", "2", "-c", str(args.connections), "-d", f"{args.duration}s", "--latency",
                     base + path, env=env, capture_output=True, text=True,
@@ -211,7 +217,7 @@ def table(results, measured_on, engine):
         small, large = (results[k] for k in sorted(results, key=int)[-2:])
         lines += ["", "| page | cost of 10x more reports (rps small / rps large) |", "|---|---:|"]
         for a, b in zip(small, large, strict=True):
-            lines.append(f"| {a['page']} | {a['rps'] / b['rps']:.2f}x |")
+            lines.append(f"| {a['page']} | " + (f"{a['rps'] / b['rps']:.2f}x |" if b["rps"] else "failed |"))
     lines += [
         "",
         "Targets (issue 6, at 100,000 reports on PostgreSQL): uncached archive 0.15, tag + week 0.12, "
