@@ -13,7 +13,7 @@ from taggit.models import Tag
 from . import editing, exporting, revisions, unsaved, workflow
 from .admin_coverage import coverage_view
 from .admin_desk import AuthoringFormMixin, ReportDeskAdminMixin
-from .admin_mixins import RefreshesPublicPages
+from .admin_mixins import RefreshesPublicPages, RefusesMalformedSelections
 from .admin_tags import TagAdmin  # noqa: F401  (registers the Tag admin: counts, near-duplicates, merging)
 from .audit import changed_fields_display
 from .audit_admin import ReportEventAdmin
@@ -149,7 +149,9 @@ class ReportEventInline(admin.TabularInline):
 
 
 @admin.register(Report)
-class ReportAdmin(RefreshesPublicPages, ReportHistoryAdminMixin, ReportDeskAdminMixin, admin.ModelAdmin):
+class ReportAdmin(
+    RefusesMalformedSelections, RefreshesPublicPages, ReportHistoryAdminMixin, ReportDeskAdminMixin, admin.ModelAdmin
+):
     form = ReportAdminForm
     change_form_template = "admin/reports/report/change_form.html"
     change_list_template = "admin/reports/report/change_list.html"
@@ -291,7 +293,7 @@ class ReportAdmin(RefreshesPublicPages, ReportHistoryAdminMixin, ReportDeskAdmin
 
 
 @admin.register(Series)
-class SeriesAdmin(RefreshesPublicPages, admin.ModelAdmin):
+class SeriesAdmin(RefusesMalformedSelections, RefreshesPublicPages, admin.ModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}

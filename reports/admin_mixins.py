@@ -1,6 +1,25 @@
 """Admin behaviour shared by several model admins."""
 
+from django.contrib import messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+
 from . import page_cache
+
+
+class RefusesMalformedSelections:
+    """A change-list action posted with ids that are not ids (a forged request) gets a message
+    and changes nothing, where Django's own handling raises a server error."""
+
+    def response_action(self, request, queryset):
+        try:
+            for value in request.POST.getlist(ACTION_CHECKBOX_NAME):
+                self.model._meta.pk.to_python(value)
+        except ValidationError:
+            self.message_user(request, "That selection could not be read. Select the items again.", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset)
 
 
 class RefreshesPublicPages:

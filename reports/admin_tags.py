@@ -18,7 +18,7 @@ from taggit.models import Tag
 
 from . import tagging
 from .admin_desk import as_pk
-from .admin_mixins import RefreshesPublicPages
+from .admin_mixins import RefreshesPublicPages, RefusesMalformedSelections
 
 admin.site.unregister(Tag)
 
@@ -60,7 +60,7 @@ class MergeTagsForm(forms.Form):
 
 
 @admin.register(Tag)
-class TagAdmin(RefreshesPublicPages, admin.ModelAdmin):
+class TagAdmin(RefusesMalformedSelections, RefreshesPublicPages, admin.ModelAdmin):
     list_display = ("name", "slug", "report_count", "near_duplicates")
     list_filter = (NearDuplicateFilter,)
     search_fields = ("name",)
