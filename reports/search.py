@@ -2,38 +2,64 @@
 
 PostgreSQL: full-text search in English with stemming ("attacked" finds "attacks"), the
 title weighing more than the summary and the summary more than the body, ranked by
-ts_rank and backed by a GIN index over exactly the expression in `search_document()`
-(migration 0003). SQLite has no full-text search here, so every word of the query must
-start a word of the title, summary or body, case-insensitively, and the same weights give
-a simpler rank.
+ts_rank. The weighted tsvector is stored in the generated column
+reports_report.search_document (migration 0009), which a GIN index serves; both the @@
+filter and the rank read that column (`StoredSearchDocument`), so no query recomputes
+to_tsvector over report bodies. The column is not a model field, so nothing else selects
+it. SQLite has no full-text search here, so every word of the query must start a word of
+the title, summary or body, case-insensitively, and the same weights give a simpler rank.
 
 Highlighting escapes the summary first and adds only our own <mark> elements.
 """
 
 import re
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
 from django.db import connections
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, Expression, IntegerField, Q, Value, When
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 SEARCH_CONFIG = "english"
-# (field, PostgreSQL weight, SQLite score): what a match is worth where it is found.
+# (field, PostgreSQL weight (as migration 0009 stores it), SQLite score): what a match is worth where it is found.
 WEIGHTED_FIELDS = (("title", "A", 3), ("summary", "B", 2), ("body", "C", 1))
 WORD = re.compile(r"\w+")
 # ts_headline marks matches with these; no summary contains them (checked on use).
 MARK_START, MARK_STOP = "\x02", "\x03"
 
 
-def search_document():
-    """The weighted tsvector the GIN index is built on; the index is used only while
-    the query's expression is exactly this one."""
-    vectors = [SearchVector(field, weight=weight, config=SEARCH_CONFIG) for field, weight, _ in WEIGHTED_FIELDS]
-    document = vectors[0]
-    for vector in vectors[1:]:
-        document = document + vector
-    return document
+class StoredSearchDocument(Expression):
+    """The stored weighted tsvector reports_report.search_document (PostgreSQL only).
+
+    Migration 0009 creates the column outside the model, so it is named here, qualified
+    with the query's alias of reports_report: the alias is taken when the expression is
+    resolved and relabelled with the query's other columns, e.g. in a subquery (U0).
+    """
+
+    def __init__(self, alias=None):
+        super().__init__(output_field=SearchVectorField())
+        self.alias = alias
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        if self.alias is not None:
+            # Already resolved: a subquery's WHERE is resolved again against the outer
+            # query, but this still names the subquery's own table.
+            return self
+        table = query.get_meta().db_table
+        if table != "reports_report":
+            raise ValueError(f"StoredSearchDocument is a column of reports_report, not of {table}.")
+        return StoredSearchDocument(query.get_initial_alias())
+
+    def relabeled_clone(self, relabels):
+        return StoredSearchDocument(relabels.get(self.alias, self.alias))
+
+    def get_group_by_cols(self):
+        return [self]
+
+    def as_sql(self, compiler, connection):
+        if self.alias is None:
+            raise ValueError("StoredSearchDocument must be resolved against a query of reports.")
+        return f"{compiler.quote_name_unless_alias(self.alias)}.{connection.ops.quote_name('search_document')}", []
 
 
 def query_words(text):
@@ -49,13 +75,17 @@ def search_reports(reports, text):
     """Reports matching `text`, annotated with `search_rank` and ordered by it."""
     if connections[reports.db].vendor == "postgresql":
         query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-        reports = reports.annotate(
-            search_document=search_document(),
-            search_rank=SearchRank(search_document(), query),
-            summary_headline=SearchHeadline(
-                "summary", query, config=SEARCH_CONFIG, start_sel=MARK_START, stop_sel=MARK_STOP, highlight_all=True
-            ),
-        ).filter(search_document=query)
+        # alias(), not annotate(): the document is filtered on (@@), never selected.
+        reports = (
+            reports.alias(search_document=StoredSearchDocument())
+            .filter(search_document=query)
+            .annotate(
+                search_rank=SearchRank(StoredSearchDocument(), query),
+                summary_headline=SearchHeadline(
+                    "summary", query, config=SEARCH_CONFIG, start_sel=MARK_START, stop_sel=MARK_STOP, highlight_all=True
+                ),
+            )
+        )
     else:
         matches_all_words = Q()
         score = Value(0, output_field=IntegerField())

@@ -4,7 +4,7 @@ import unittest
 from django.db import connection
 from django.test import TestCase, override_settings
 
-from reports.models import Report
+from reports.models import Report, TaggedReport
 from reports.search import highlight, search_reports
 
 from .helpers import make_report, make_series
@@ -166,6 +166,34 @@ class PostgreSQLSearchTests(TestCase):
             cursor.execute("SET LOCAL enable_seqscan = off")
         plan = search_reports(Report.objects.all(), "rocket").explain()
         self.assertIn("report_search_document_idx", plan)
+
+    def test_filter_and_rank_read_the_stored_document_without_recomputing_it(self):
+        searched = search_reports(Report.objects.all(), "rocket attack")
+        self.assertIn("websearch_to_tsquery", str(searched.query))  # only the query is parsed
+        plan = searched.explain(verbose=True)
+        self.assertNotIn("to_tsvector", plan)
+        self.assertIn("ts_rank(reports_report.search_document,", plan)
+        self.assertIn("reports_report.search_document @@", plan)
+
+    def test_the_stored_document_follows_edits(self):
+        report = make_report("Militia talks stall", summary="Nothing agreed.")
+        self.assertEqual(list(search_reports(Report.objects.all(), "militia")), [report])
+        report.title = "Ceasefire talks stall"
+        report.save()
+        self.assertEqual(list(search_reports(Report.objects.all(), "ceasefire")), [report])
+        self.assertEqual(list(search_reports(Report.objects.all(), "militia")), [])
+
+    def test_search_works_as_a_subquery(self):
+        searched = search_reports(Report.objects.all(), "rocket")
+        expected = {self.in_body.pk, self.in_summary.pk, self.in_title.pk}
+        self.assertEqual({r.pk for r in Report.objects.filter(pk__in=searched.values("pk"))}, expected)
+        self.in_title.tags.set(["Iraq"])
+        self.in_body.tags.set(["Iraq", "Iran"])
+        links = TaggedReport.objects.filter(content_object__in=searched)
+        self.assertEqual(
+            sorted(links.values_list("content_object_id", flat=True)),
+            sorted([self.in_title.pk] + [self.in_body.pk] * 2),
+        )
 
 
 @unittest.skipIf(POSTGRESQL, "SQLite word matching")
