@@ -1,11 +1,12 @@
 """Fill the database named by DATABASE_URL with N synthetic published reports.
 
 Weekly periods across 40 series; 2 to 4 tags each from a vocabulary of 200, Zipf-skewed so a
-few tags are very common; summaries of 60-120 words and bodies of 300-600 words. Seeded, so
+few tags are very common; Zipf-distributed words; summaries of 60-120 words and bodies of 300-600 words. Seeded, so
 every run builds the same data. Usage: python bench/populate.py N
 """
 
 import datetime
+import itertools
 import os
 import random
 import sys
@@ -29,30 +30,48 @@ from reports.periods import house_title  # noqa: E402
 SERIES = 40
 VOCABULARY = 200
 BATCH = 2000
-WORDS = (
-    "militia proxy ministry parliament election protest border crossing attack rocket drone "
-    "ceasefire negotiation sanctions economy electricity currency budget reform governor province "
-    "security forces coalition withdrawal delegation summit agreement pipeline refinery oil gas "
-    "humanitarian displacement refugees camp aid convoy checkpoint airstrike offensive frontline "
-    "tribal council court verdict campaign coalition opposition cabinet minister president spokesman"
+# Text follows Zipf's law, as real prose does: a head of common words (English stop words,
+# which search ignores), then the region's words, then a long tail. With a 60-word vocabulary
+# every report would contain every word and any search would match the whole archive.
+STOP_WORDS = "the of and to in a on for with by at from as that was were is are has have".split()
+DOMAIN_WORDS = (
+    "security forces government ministry parliament election protest border crossing attack rocket drone "
+    "negotiation sanctions economy electricity currency budget reform governor province coalition "
+    "withdrawal delegation summit agreement pipeline refinery oil gas humanitarian displacement refugees "
+    "camp aid convoy checkpoint airstrike offensive frontline tribal council court verdict campaign "
+    "opposition cabinet minister president spokesman proxy militia commander brigade ceasefire"
 ).split()
+SYLLABLES = "ka ri to mu sa le vin dor pa qu ez ni bal tor sh am ul ke ro fi".split()
+TAIL_WORDS = 6000
 
 
-def sentence(rng, n):
-    return " ".join(rng.choices(WORDS, k=n)).capitalize() + "."
+def vocabulary(rng):
+    """(words, cumulative weights): Zipf weights 1/rank over stop words, region words and a tail
+    of made-up words; cumulative, so that drawing a sentence does not re-add 6,000 weights."""
+    tail = set()
+    while len(tail) < TAIL_WORDS:
+        tail.add("".join(rng.choices(SYLLABLES, k=rng.randint(2, 4))))
+    words = STOP_WORDS + DOMAIN_WORDS + sorted(tail)
+    return words, list(itertools.accumulate(1 / rank for rank in range(1, len(words) + 1)))
 
 
-def paragraph(rng, words):
+def sentence(rng, words, n):
+    vocabulary, cumulative = words
+    return " ".join(rng.choices(vocabulary, cum_weights=cumulative, k=n)).capitalize() + "."
+
+
+def paragraph(rng, words, length):
     out, total = [], 0
-    while total < words:
+    while total < length:
         n = rng.randint(12, 28)
-        out.append(sentence(rng, n))
+        out.append(sentence(rng, words, n))
         total += n
     return " ".join(out)
 
 
 def populate(n, seed=20200819):
     rng = random.Random(seed)
+    words = vocabulary(rng)
     series = Series.objects.bulk_create(
         Series(name=f"Region {i:02d} Situation Report", slug=f"region-{i:02d}") for i in range(SERIES)
     )
@@ -77,8 +96,8 @@ def populate(n, seed=20200819):
                     slug=f"{s.slug}-{start:%Y-%m-%d}",
                     period_start=start,
                     period_end=end,
-                    summary=paragraph(rng, rng.randint(60, 120)),
-                    body=paragraph(rng, rng.randint(300, 600)),
+                    summary=paragraph(rng, words, rng.randint(60, 120)),
+                    body=paragraph(rng, words, rng.randint(300, 600)),
                     status=Report.Status.PUBLISHED,
                     published_at=published,
                     first_published_at=published,

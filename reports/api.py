@@ -1,6 +1,9 @@
 """The read API: published reports and their tags as JSON, filtered by the archive's own
 FilterSet (through django-filter's DRF backend), described by OpenAPI at /api/schema/."""
 
+from functools import partial
+
+from django.core.paginator import Paginator
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
@@ -10,7 +13,9 @@ from rest_framework.pagination import PageNumberPagination
 
 from .citation import report_authors
 from .filters import ReportFilter
-from .views import PublishedReportsMixin
+from .models import TaggedReport
+from .views import KnownCountPaginator, PublishedReportsMixin
+from .vocabulary import published_vocabulary
 
 # The archive's own filter types, described for OpenAPI here rather than in filters.py; an
 # explicit schema replaces the generated description, so it is given again.
@@ -29,6 +34,13 @@ class Pagination(PageNumberPagination):
 
     page_size = 20
     invalid_page_message = "There is no page {page_number}: {message}"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # The number of results comes from the view when it knows it (counted once per
+        # publication generation), so that a page runs no COUNT over the archive.
+        count = getattr(view, "result_count", None)
+        self.django_paginator_class = partial(KnownCountPaginator, count=count()) if count else Paginator
+        return super().paginate_queryset(queryset, request, view)
 
     def get_page_number(self, request, paginator):
         raw = request.query_params.get(self.page_query_param) or "1"
@@ -122,6 +134,10 @@ class ReportListAPIView(PublishedReportsAPIMixin, generics.ListAPIView):
     filterset_class = ReportFilter
     pagination_class = Pagination
 
+    def result_count(self):
+        # The backend has validated the same filters before the paginator asks.
+        return DjangoFilterBackend().get_filterset(self.request, self.get_queryset(), self).count()
+
 
 @extend_schema(summary="One published report", description="By its slug; a report not published is a 404.")
 class ReportDetailAPIView(PublishedReportsAPIMixin, generics.RetrieveAPIView):
@@ -134,4 +150,6 @@ class TagListAPIView(PublishedReportsMixin, generics.ListAPIView):
     pagination_class = TagPagination
 
     def get_queryset(self):
-        return self.published_reports().tag_counts()
+        if getattr(self, "swagger_fake_view", False):  # the schema needs only the serializer
+            return TaggedReport.objects.none()
+        return published_vocabulary().tag_counts()

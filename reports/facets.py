@@ -1,7 +1,8 @@
 """Facet counts for the archive: tags, series and years, each with the number of results
 choosing it would give within the current filters.
 
-Two queries, whatever the number of tags, series or years:
+One query (two groupings joined by UNION ALL), whatever the number of tags, series or years,
+and only once per publication generation for the same filters (reports.memo):
 
 - tags: the current results grouped by tag. Tags narrow (a report must carry all the
   chosen ones), so adding a tag gives exactly the current results that carry it.
@@ -15,8 +16,11 @@ Two queries, whatever the number of tags, series or years:
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Value
 from django.db.models.functions import ExtractYear
+
+from .memo import per_generation
+from .models import TaggedReport
 
 
 @dataclass(frozen=True)
@@ -49,34 +53,44 @@ class ArchiveFacets:
         self.selected_series = cleaned["series"].slug if cleaned.get("series") else None
         self.selected_year = cleaned.get("year")
         self.selected_tags = {tag.slug for tag in cleaned.get("tag") or ()}
-        self._count_series_and_years()
-        self.tags = self._tag_values()
+        groups = per_generation("facets", filterset.cache_key(), self._groups)
+        self._count_series_and_years([row[1:] for row in groups if row[0] == "series"])
+        tag_counts = sorted((row[1:] for row in groups if row[0] == "tag"), key=lambda t: (-t[4], t[1]))
+        self.tags = self._tag_values(tag_counts)  # most used first, then by name
 
-    def _count_series_and_years(self):
-        groups = (
+    def _groups(self):
+        """(kind, slug, name, start year, end year, reports) rows: the current results per tag,
+        then the results of every filter but series and year per series and years."""
+        tags = (
+            TaggedReport.objects.filter(content_object__in=self.filterset.qs.order_by().values("pk"))
+            .order_by()
+            .values_list(Value("tag"), "tag__slug", "tag__name", Value(0), Value(0))
+            .annotate(reports=Count("pk"))
+        )
+        series_years = (
             self.filterset.queryset_without("series", "year")
             .order_by()
-            .values(
-                "series__slug",
-                "series__name",
-                start_year=ExtractYear("period_start"),
-                end_year=ExtractYear("period_end"),
+            .values_list(
+                Value("series"), "series__slug", "series__name", ExtractYear("period_start"), ExtractYear("period_end")
             )
             .annotate(reports=Count("pk"))
         )
+        return list(tags.union(series_years, all=True))
+
+    def _count_series_and_years(self, groups):
         series_counts, series_names, year_counts, total = Counter(), {}, Counter(), 0
-        for group in groups:
-            slug, years = group["series__slug"], range(group["start_year"], group["end_year"] + 1)
+        for slug, name, start_year, end_year, reports in groups:
+            years = range(start_year, end_year + 1)
             in_year = self.selected_year is None or self.selected_year in years
             in_series = self.selected_series is None or self.selected_series == slug
-            series_names[slug] = group["series__name"]
+            series_names[slug] = name
             if in_year:
-                series_counts[slug] += group["reports"]
+                series_counts[slug] += reports
             if in_series:
                 for year in years:
-                    year_counts[year] += group["reports"]
+                    year_counts[year] += reports
             if in_year and in_series:
-                total += group["reports"]
+                total += reports
         self.total = total
         self.series = [
             self._single_choice("series", slug, series_names[slug], count, slug == self.selected_series)
@@ -89,16 +103,16 @@ class ArchiveFacets:
             if count
         ]
 
-    def _tag_values(self):
+    def _tag_values(self, counts):
         values = []
-        for row in self.filterset.qs.tag_counts():
-            slug, selected = row["tag__slug"], row["tag__slug"] in self.selected_tags
+        for slug, name, _, _, reports in counts:
+            selected = slug in self.selected_tags
             query = self.query.copy()
             if selected:
                 query.setlist("tag", [value for value in query.getlist("tag") if value != slug])
             else:
                 query.appendlist("tag", slug)
-            values.append(FacetValue(slug, row["tag__name"], row["report_count"], selected, query.urlencode()))
+            values.append(FacetValue(slug, name, reports, selected, query.urlencode()))
         return values
 
     @property

@@ -10,11 +10,14 @@ import unicodedata
 
 import django_filters
 from django import forms
-from taggit.models import Tag
+from django.core.validators import ProhibitNullCharactersValidator
+from django.db.models import Exists, OuterRef
 
-from .models import Report, Series
+from .memo import per_generation
+from .models import Report, TaggedReport
 from .periods import format_period
 from .search import query_words, search_reports
+from .vocabulary import published_vocabulary
 
 ISO_WEEK = re.compile(r"^(?P<year>\d{4})-W(?P<week>\d{2})$")
 
@@ -107,16 +110,86 @@ class YearFilter(django_filters.NumberFilter):
         return qs.filter(period_start__year__lte=value, period_end__year__gte=value)
 
 
-def published_tags(request):
-    # Only tags a reader can see: a tag used by drafts alone is unknown to the public.
-    return Tag.objects.filter(reports_taggedreport_items__content_object__in=Report.objects.published()).distinct()
+class VocabularyField(forms.Field):
+    """Slugs checked against the published vocabulary (reports.memo): no query per request."""
+
+    multiple = False
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.MultipleHiddenInput if self.multiple else forms.HiddenInput)
+        super().__init__(**kwargs)
+
+    def choices(self, vocabulary):
+        """{slug: ...} of the values this field accepts."""
+        raise NotImplementedError
+
+    def chosen(self, vocabulary, slug):
+        """The object a valid slug stands for."""
+        raise NotImplementedError
+
+    def to_python(self, value):
+        values = value if isinstance(value, (list, tuple)) else [value]
+        return [str(v) for v in values if v not in self.empty_values]
+
+    def clean(self, value):
+        slugs = self.to_python(value)
+        if not slugs:
+            return [] if self.multiple else None
+        for slug in slugs:
+            ProhibitNullCharactersValidator()(slug)
+        vocabulary = published_vocabulary()
+        known = self.choices(vocabulary)
+        for slug in slugs:
+            if slug not in known:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": slug}
+                )
+        chosen = [self.chosen(vocabulary, slug) for slug in dict.fromkeys(slugs)]
+        return chosen if self.multiple else chosen[-1]
 
 
-class TagFilter(django_filters.ModelMultipleChoiceFilter):
-    """Tags by slug in the URL, matched by id through the tag link table."""
+class PublishedTagsField(VocabularyField):
+    multiple = True  # repeated tags narrow: a report must carry all of them
+    default_error_messages = {"invalid_choice": "There is no tag “%(value)s”."}
 
-    def get_filter_predicate(self, tag):
-        return {"tagged_items__tag": tag}
+    def choices(self, vocabulary):
+        # Only tags a reader can see: a tag used by drafts alone is unknown to the public.
+        return vocabulary.tags
+
+    def chosen(self, vocabulary, slug):
+        return vocabulary.tag(slug)
+
+
+class SeriesField(VocabularyField):
+    default_error_messages = {"invalid_choice": "There is no such series."}
+
+    def to_python(self, value):
+        return super().to_python(value)[-1:]  # the last one, as a single-valued parameter is read
+
+    def choices(self, vocabulary):
+        return vocabulary.series
+
+    def chosen(self, vocabulary, slug):
+        return vocabulary.series_named(slug)
+
+
+class TagFilter(django_filters.Filter):
+    """Tags by slug in the URL; each one an EXISTS on the tag link table, which the planner can
+    probe by (report, tag) while it walks reports in the archive's order."""
+
+    field_class = PublishedTagsField
+
+    def filter(self, qs, tags):
+        for tag in tags or ():
+            qs = qs.filter(Exists(TaggedReport.objects.filter(content_object=OuterRef("pk"), tag_id=tag.pk)))
+        return qs
+
+
+class SeriesFilter(django_filters.Filter):
+    field_class = SeriesField
+
+    def filter(self, qs, series):
+        return qs.filter(series_id=series.pk) if series else qs
 
 
 class ReportFilterForm(forms.Form):
@@ -137,15 +210,8 @@ DATE_INPUT = {
 class ReportFilter(django_filters.FilterSet):
     q = SearchFilter(label="Search", help_text="Words in the title, summary or text.")
     tag = TagFilter(
-        to_field_name="slug",
-        queryset=published_tags,
-        conjoined=True,  # repeated tags narrow: a report must carry all of them
         label="Tags",
         help_text="A tag's slug; repeat it to get the reports that carry all the given tags.",
-        error_messages={
-            "invalid_choice": "There is no tag “%(value)s”.",
-            "invalid_pk_value": "There is no tag “%(pk)s”.",
-        },
     )
     week = IsoWeekFilter(label="Week", help_text="Periods overlapping that ISO week, e.g. 2020-W34.")
     # `from` is a Python keyword, so it is declared through the class namespace.
@@ -163,14 +229,7 @@ class ReportFilter(django_filters.FilterSet):
         help_text="Periods starting on or before it.",
         **DATE_INPUT,
     )
-    series = django_filters.ModelChoiceFilter(
-        queryset=Series.objects.all(),
-        to_field_name="slug",
-        label="Series",
-        help_text="A series' slug.",
-        empty_label="All series",
-        error_messages={"invalid_choice": "There is no such series."},
-    )
+    series = SeriesFilter(label="Series", help_text="A series' slug.")
     year = YearFilter(label="Year", help_text="Periods overlapping that calendar year.")
 
     class Meta:
@@ -186,6 +245,26 @@ class ReportFilter(django_filters.FilterSet):
             if name not in names:
                 reports = self.filters[name].filter(reports, value)
         return reports
+
+    def cache_key(self):
+        """What the valid filters select, in a canonical form: the key of results memoized per
+        publication generation (reports.memo). Parameter order and repeats do not matter."""
+        if not self.is_valid():
+            raise ValueError("Only valid filters have results to remember.")
+        cleaned = self.form.cleaned_data
+        week = cleaned.get("week")
+        return (
+            cleaned.get("q") or "",
+            tuple(sorted(tag.slug for tag in cleaned.get("tag") or ())),
+            week[0].isoformat() if week else "",
+            *(cleaned[name].isoformat() if cleaned.get(name) else "" for name in ("from", "to")),
+            cleaned["series"].slug if cleaned.get("series") else "",
+            cleaned.get("year") or "",
+        )
+
+    def count(self):
+        """How many published reports the filters select, counted once per generation."""
+        return per_generation("count", self.cache_key(), lambda: self.qs.order_by().count())
 
     def active_filters(self):
         """(parameter, raw value, label for people) for each filter in use, in URL order."""

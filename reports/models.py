@@ -50,6 +50,16 @@ class TagRef(NamedTuple):
     slug: str
 
 
+class ReportLink(NamedTuple):
+    """A report as a link to it shows it."""
+
+    title: str
+    slug: str
+
+    def get_absolute_url(self):
+        return reverse("reports:detail", kwargs={"slug": self.slug})
+
+
 class ReportQuerySet(models.QuerySet):
     def published(self):
         """What a reader may see. Every public page, feed and sitemap starts here."""
@@ -72,6 +82,21 @@ class ReportQuerySet(models.QuerySet):
         return self.select_related("series", "created_by").annotate(
             last_corrected_at=Subquery(last_correction.values("created_at")[:1]),
             tag_data=Subquery(tags, output_field=models.JSONField()),
+        )
+
+    def with_neighbours(self):
+        """Each report with the published reports before and after it in its series (by period),
+        as (title, slug) pairs in the same row: see Report.neighbours."""
+        series_reports = Report.objects.published().filter(series=OuterRef("series")).order_by()
+        before = series_reports.filter(period_start__lt=OuterRef("period_start")).order_by("-period_start", "-pk")
+        after = series_reports.filter(period_start__gt=OuterRef("period_start")).order_by("period_start", "pk")
+        return self.annotate(
+            **{
+                f"{name}_report": Subquery(
+                    reports.values(pair=JSONArray("title", "slug"))[:1], output_field=models.JSONField()
+                )
+                for name, reports in (("previous", before), ("next", after))
+            }
         )
 
     def tag_counts(self):
@@ -187,6 +212,12 @@ class Report(models.Model):
         return sorted(self.tags.all(), key=lambda tag: tag.name.casefold())
 
     @property
+    def neighbours(self):
+        """(previous, next) published reports in the series, as ReportLinks or None; from the
+        with_neighbours() annotation."""
+        return tuple(ReportLink(*pair) if pair else None for pair in (self.previous_report, self.next_report))
+
+    @property
     def last_modified(self):
         """When readers last saw a change: its publication, or its latest public correction.
 
@@ -266,6 +297,8 @@ class PublicationState(models.Model):
     generation = models.PositiveBigIntegerField(default=1)
     changed_at = models.DateTimeField(default=timezone.now)
     next_scheduled_at = models.DateTimeField(null=True, blank=True)
+    # The tags and series readers can see, as reports.vocabulary computes them.
+    vocabulary = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(pk=1), name="publicationstate_single_row")]

@@ -24,6 +24,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 from django.utils.module_loading import import_string
 
+from . import vocabulary
 from .models import PublicationState, Report
 
 CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml", "text/plain")
@@ -49,11 +50,10 @@ def public_changed():
     """Record that what readers see has changed. Call it in the transaction that changed it."""
     next_scheduled = Report.objects.scheduled().aggregate(first=Min("published_at"))["first"]
     now = timezone.now()
-    bumped = PublicationState.objects.filter(pk=1).update(
-        generation=F("generation") + 1, changed_at=now, next_scheduled_at=next_scheduled
-    )
+    changes = {"changed_at": now, "next_scheduled_at": next_scheduled, "vocabulary": vocabulary.compute()}
+    bumped = PublicationState.objects.filter(pk=1).update(generation=F("generation") + 1, **changes)
     if not bumped:
-        PublicationState.objects.create(pk=1, changed_at=now, next_scheduled_at=next_scheduled)
+        PublicationState.objects.create(pk=1, **changes)
     forget()
     hook = getattr(settings, "PAGE_PURGE_HOOK", "")
     if hook:  # e.g. tell a CDN to purge, once the change is committed
@@ -67,8 +67,11 @@ def current_state():
     scheduled_passed = seen is not None and seen.next_scheduled_at and timezone.now() >= seen.next_scheduled_at
     if seen is None or scheduled_passed or moment - _seen.read_at >= settings.PAGE_CACHE_CHECK_SECONDS:
         seen = PublicationState.objects.filter(pk=1).first()
-        if seen is None or (seen.next_scheduled_at and timezone.now() >= seen.next_scheduled_at):
-            public_changed()  # a scheduled report has gone live since the last change
+        scheduled_passed = seen is not None and seen.next_scheduled_at and timezone.now() >= seen.next_scheduled_at
+        if seen is None or scheduled_passed or not seen.vocabulary:
+            # The first reading ever (or the first since the vocabulary was added), or a
+            # scheduled report has gone live since the last change.
+            public_changed()
             seen = PublicationState.objects.get(pk=1)
         _seen.state, _seen.read_at = seen, moment
     return seen

@@ -106,7 +106,8 @@ class PreviewLinkView(ReportDetailView):
         return TemplateResponse(self.request, template, {"link": self.link}, status=status)
 
     def get_object(self, queryset=None):
-        return Report.objects.select_related("series").prefetch_related("tags").get(pk=self.link.report_id)
+        # Whatever its status: the link is the permission.
+        return Report.objects.for_listing().with_neighbours().get(pk=self.link.report_id)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"preview_link": self.link}

@@ -2,6 +2,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from .models import Report
+from .vocabulary import published_vocabulary
 
 
 class ReportSitemap(Sitemap):
@@ -18,7 +19,7 @@ class TagThreadSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return [row["tag__slug"] for row in Report.objects.published().tag_counts()]
+        return [row["tag__slug"] for row in published_vocabulary().tag_counts()]
 
     def location(self, slug):
         return reverse("reports:tag", args=[slug])

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Min
 from django.db.models.functions import ExtractMonth, ExtractYear
-from django.http import Http404, QueryDict
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -12,14 +12,17 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
+from taggit.models import Tag
 
 from .charts import month_chart
 from .citation import Citation
 from .facets import ArchiveFacets
 from .filters import ReportFilter
-from .models import Report
+from .memo import per_generation
+from .models import Report, TaggedReport
 from .periods import format_period, iso_week_label
 from .timeline import published_run_timelines
+from .vocabulary import published_vocabulary
 
 
 class PublishedReportsMixin:
@@ -47,11 +50,38 @@ class KnownCountPaginator(Paginator):
         return self.known_count
 
 
+class RankedResults:
+    """Search results in rank order for the paginator: the ranking (report ids, best first) is
+    computed once per publication generation (reports.memo); each page then fetches only its
+    own reports by id. Pages past the ranked ids run the search itself."""
+
+    RANKED = 2000  # ids kept: 100 pages of 20
+
+    def __init__(self, filterset, count):
+        self.filterset, self.count = filterset, count
+        ranking = filterset.qs.values_list("pk", flat=True)
+        self.ranked = per_generation("ranking", filterset.cache_key(), lambda: list(ranking[: self.RANKED]))
+
+    def __len__(self):
+        return self.count
+
+    def __getitem__(self, page):
+        if page.stop is None or page.stop > len(self.ranked) == self.RANKED:
+            return self.filterset.qs[page]
+        ids = self.ranked[page]
+        reports = {report.pk: report for report in self.filterset.qs.filter(pk__in=ids).order_by()}
+        return [reports[pk] for pk in ids if pk in reports]
+
+
 class ArchiveView(PublishedReportsMixin, FilterView):
     filterset_class = ReportFilter
     template_name = "reports/archive.html"
     context_object_name = "reports"
     paginate_by = 20
+
+    def get_queryset(self):
+        # The archive shows summaries: the bodies stay in the database.
+        return super().get_queryset().defer("body")
 
     def get_filterset_kwargs(self, filterset_class):
         # Always bound, so that "no filters" is simply a valid, empty set of filters.
@@ -64,6 +94,8 @@ class ArchiveView(PublishedReportsMixin, FilterView):
     def get_paginator(self, queryset, per_page, **kwargs):
         if self.facets is None:
             return super().get_paginator(queryset, per_page, **kwargs)
+        if self.filterset.form.cleaned_data.get("q"):
+            queryset = RankedResults(self.filterset, self.facets.total)
         return KnownCountPaginator(queryset, per_page, count=self.facets.total, **kwargs)
 
     def get(self, request, *args, **kwargs):
@@ -130,7 +162,8 @@ class ReportDetailView(DetailView):
     def get_queryset(self):
         # Staff may preview drafts, reports in review and scheduled reports; readers may not.
         reports = Report.objects.all() if self.can_preview() else Report.objects.published()
-        return reports.select_related("series", "created_by").prefetch_related("tags", "corrections")
+        # One query for the report, its tags and its neighbours in the series; one for its corrections.
+        return reports.for_listing().with_neighbours().prefetch_related("corrections")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -141,13 +174,7 @@ class ReportDetailView(DetailView):
             citation = Citation(report, url, settings.SITE_NAME, timezone.localdate())
             series_url = self.request.build_absolute_uri(f"{reverse('reports:archive')}?series={report.series.slug}")
             context.update(canonical_url=url, citation=citation, json_ld=citation.json_ld(series_url))
-        neighbours = Report.objects.published().filter(series=report.series_id).only("title", "slug")
-        context["previous_report"] = (
-            neighbours.filter(period_start__lt=report.period_start).order_by("-period_start").first()
-        )
-        context["next_report"] = (
-            neighbours.filter(period_start__gt=report.period_start).order_by("period_start").first()
-        )
+        context["previous_report"], context["next_report"] = report.neighbours
         return context
 
     def render_to_response(self, context, **kwargs):
@@ -163,7 +190,7 @@ class TagListView(PublishedReportsMixin, ListView):
     context_object_name = "tags"
 
     def get_queryset(self):
-        return self.published_reports().tag_counts()
+        return published_vocabulary().tag_counts()
 
 
 class TagThreadView(PublishedReportsMixin, ListView):
@@ -176,30 +203,49 @@ class TagThreadView(PublishedReportsMixin, ListView):
     co_tags_shown = 10
 
     @cached_property
-    def filterset(self):
-        # The archive's own tag filter: the same validation, and a tag only drafts use is unknown.
-        data = QueryDict(mutable=True)
-        data["tag"] = self.kwargs["slug"]
-        filterset = ReportFilter(data, queryset=super().get_queryset(), request=self.request)
-        if not filterset.is_valid():
-            raise Http404("No published report has this tag.")
-        return filterset
+    def thread(self):
+        """The tag, its months and the tags most often found with it: two queries, once per
+        publication generation. A tag no published report carries is not found."""
+        return per_generation("tag-thread", self.kwargs["slug"], self._thread)
+
+    def _thread(self):
+        tagged = TaggedReport.objects.filter(
+            tag__slug=self.kwargs["slug"], content_object__in=self.published_reports().order_by().values("pk")
+        ).order_by()
+        months = list(
+            tagged.values(
+                "tag_id",
+                "tag__name",
+                year=ExtractYear("content_object__period_start"),
+                month=ExtractMonth("content_object__period_start"),
+            ).annotate(
+                reports=Count("pk"),
+                first_day=Min("content_object__period_start"),
+                last_day=Max("content_object__period_end"),
+            )
+        )
+        if not months:
+            return None
+        tag = Tag(id=months[0]["tag_id"], name=months[0]["tag__name"], slug=self.kwargs["slug"])
+        co_tags = self.tagged_reports(tag).tag_counts().exclude(tag=tag)[: self.co_tags_shown]
+        return tag, months, list(co_tags)
+
+    def tagged_reports(self, tag):
+        return ReportFilter.base_filters["tag"].filter(super().get_queryset(), [tag])
 
     @cached_property
     def tag(self):
-        return self.filterset.form.cleaned_data["tag"][0]
+        if self.thread is None:
+            raise Http404("No published report has this tag.")
+        return self.thread[0]
 
     @cached_property
     def months(self):
         """Reports by the month their period starts, with the first and last day the tag covers."""
-        return list(
-            self.filterset.qs.order_by()
-            .values(year=ExtractYear("period_start"), month=ExtractMonth("period_start"))
-            .annotate(reports=Count("pk"), first_day=Min("period_start"), last_day=Max("period_end"))
-        )
+        return self.thread[1] if self.tag else []
 
     def get_queryset(self):
-        return self.filterset.qs.order_by("period_start", "pk")
+        return self.tagged_reports(self.tag).defer("body").order_by("period_start", "pk")
 
     def get_paginator(self, queryset, per_page, **kwargs):
         return KnownCountPaginator(queryset, per_page, count=sum(m["reports"] for m in self.months), **kwargs)
@@ -208,13 +254,12 @@ class TagThreadView(PublishedReportsMixin, ListView):
         context = super().get_context_data(**kwargs)
         first_day = min(m["first_day"] for m in self.months)
         last_day = max(m["last_day"] for m in self.months)
-        co_tags = self.filterset.qs.tag_counts().exclude(tag=self.tag)[: self.co_tags_shown]
         context.update(
             tag=self.tag,
             first_week=_week_of(first_day),
             last_week=_week_of(last_day),
             chart=month_chart({(m["year"], m["month"]): m["reports"] for m in self.months}),
-            co_tags=co_tags,
+            co_tags=self.thread[2],
         )
         return context
 

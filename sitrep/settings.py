@@ -177,6 +177,9 @@ PAGE_CACHE_CHECK_SECONDS = 1.0  # the most a reader's page may lag an editor's c
 PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/healthz", "/preview/")
 CDN_MAX_AGE = env_int("CDN_MAX_AGE", 0)
 PAGE_PURGE_HOOK = env_str("PAGE_PURGE_HOOK", "")  # dotted path of a function called after each change
+# Counts, facets, search rankings and the tag vocabulary, per publication generation
+# (reports/memo.py), for everyone; 0 seconds turns it off.
+RESULT_CACHE_SECONDS = env_int("RESULT_CACHE_SECONDS", 600)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]

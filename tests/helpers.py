@@ -136,3 +136,16 @@ def submit(client, url, *, button=None, form_id="report_form", **changes):
     if button:
         data[button[0]] = [button[1]]
     return client.post(url, data)
+
+
+def forget_cached_results():
+    """Empty the page and result caches, as the first request after an editor's change finds
+    them, and read the new publication generation beforehand: each process reads it at most
+    once a second whatever the traffic, so it is not one of a page's own queries."""
+    from django.core.cache import cache
+
+    from reports import page_cache
+
+    cache.clear()
+    page_cache.forget()
+    page_cache.current_state()

@@ -151,6 +151,6 @@ class ShareMetadataTests(TestCase):
 
     @override_settings(PAGE_CACHE_SECONDS=0)  # the page's own queries, not the cache's
     def test_query_count(self):
-        # the report with its series and writer, its tags, its corrections, the previous and the next report
-        with self.assertNumQueries(5):
+        # the report with its series, writer, tags and neighbours; its corrections
+        with self.assertNumQueries(2):
             self.client.get("/reports/july/")

@@ -96,8 +96,8 @@ class PageCacheTests(TestCase):
         self.assertIsNone(PublicationState.objects.get().next_scheduled_at)
 
     def test_another_process_sees_a_change_within_a_second(self):
-        generation = PublicationState.objects.get().generation
         self.client.get("/")
+        generation = PublicationState.objects.get().generation
         # Another worker publishes: it bumps the shared row, not this process's memory or cache.
         Report.objects.filter(pk=self.draft.pk).update(
             status=Status.PUBLISHED, published_at=timezone.now(), first_published_at=timezone.now()
@@ -144,7 +144,7 @@ class PageCacheTests(TestCase):
     @override_settings(PAGE_CACHE_SECONDS=0)
     def test_the_cache_can_be_turned_off(self):
         self.client.get("/")
-        with self.assertNumQueries(3):
+        with self.assertNumQueries(1):  # the page of reports: its count and facets are per generation
             self.client.get("/")
 
     @override_settings(PAGE_PURGE_HOOK="tests.test_page_cache.record_purge")
