@@ -15,9 +15,11 @@ and only once per publication generation for the same filters (reports.memo):
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Count, Value
 from django.db.models.functions import ExtractYear
+from django.urls import reverse
 
 from .memo import per_generation
 from .models import TaggedReport
@@ -29,7 +31,7 @@ class FacetValue:
     label: str
     count: int
     selected: bool
-    query: str  # the archive query that chooses this value, or removes it when selected
+    href: str  # the archive with this value chosen, or removed when it is selected
 
 
 @dataclass(frozen=True)
@@ -45,18 +47,19 @@ FACET_SHOWN = 12
 
 
 class ArchiveFacets:
+    """The counts are read when the facets are made (the total is the paginator's count); the
+    values with their links only when the page renders them, which it does once per
+    generation and query (reports.views.ArchiveView caches the rendered facets)."""
+
     def __init__(self, filterset):
         self.filterset = filterset
-        self.query = filterset.data.copy()
-        self.query.pop("page", None)
         cleaned = filterset.form.cleaned_data
         self.selected_series = cleaned["series"].slug if cleaned.get("series") else None
         self.selected_year = cleaned.get("year")
         self.selected_tags = {tag.slug for tag in cleaned.get("tag") or ()}
         groups = per_generation("facets", filterset.cache_key(), self._groups)
+        self._tag_counts = sorted((row[1:] for row in groups if row[0] == "tag"), key=lambda t: (-t[4], t[1]))
         self._count_series_and_years([row[1:] for row in groups if row[0] == "series"])
-        tag_counts = sorted((row[1:] for row in groups if row[0] == "tag"), key=lambda t: (-t[4], t[1]))
-        self.tags = self._tag_values(tag_counts)  # most used first, then by name
 
     def _groups(self):
         """(kind, slug, name, start year, end year, reports) rows: the current results per tag,
@@ -78,41 +81,57 @@ class ArchiveFacets:
         return list(tags.union(series_years, all=True))
 
     def _count_series_and_years(self, groups):
-        series_counts, series_names, year_counts, total = Counter(), {}, Counter(), 0
+        self.series_counts, self.series_names, self.year_counts, total = Counter(), {}, Counter(), 0
         for slug, name, start_year, end_year, reports in groups:
             years = range(start_year, end_year + 1)
             in_year = self.selected_year is None or self.selected_year in years
             in_series = self.selected_series is None or self.selected_series == slug
-            series_names[slug] = name
+            self.series_names[slug] = name
             if in_year:
-                series_counts[slug] += reports
+                self.series_counts[slug] += reports
             if in_series:
                 for year in years:
-                    year_counts[year] += reports
+                    self.year_counts[year] += reports
             if in_year and in_series:
                 total += reports
         self.total = total
-        self.series = [
-            self._single_choice("series", slug, series_names[slug], count, slug == self.selected_series)
-            for slug, count in sorted(series_counts.items(), key=lambda item: series_names[item[0]])
-            if count
-        ]
-        self.years = [
-            self._single_choice("year", str(year), str(year), count, year == self.selected_year)
-            for year, count in sorted(year_counts.items(), reverse=True)
+
+    @cached_property
+    def query(self):
+        query = self.filterset.data.copy()
+        query.pop("page", None)
+        return query
+
+    @cached_property
+    def archive_url(self):
+        return reverse("reports:archive")
+
+    @cached_property
+    def series(self):
+        names = self.series_names
+        return [
+            self._single_choice("series", slug, names[slug], count, slug == self.selected_series)
+            for slug, count in sorted(self.series_counts.items(), key=lambda item: names[item[0]])
             if count
         ]
 
-    def _tag_values(self, counts):
+    @cached_property
+    def years(self):
+        return [
+            self._single_choice("year", str(year), str(year), count, year == self.selected_year)
+            for year, count in sorted(self.year_counts.items(), reverse=True)
+            if count
+        ]
+
+    @cached_property
+    def tags(self):
         values = []
-        for slug, name, _, _, reports in counts:
+        chosen = self.query.getlist("tag")
+        for slug, name, _, _, reports in self._tag_counts:
             selected = slug in self.selected_tags
             query = self.query.copy()
-            if selected:
-                query.setlist("tag", [value for value in query.getlist("tag") if value != slug])
-            else:
-                query.appendlist("tag", slug)
-            values.append(FacetValue(slug, name, reports, selected, query.urlencode()))
+            query.setlist("tag", [value for value in chosen if value != slug] if selected else [*chosen, slug])
+            values.append(FacetValue(slug, name, reports, selected, self._href(query)))
         return values
 
     @property
@@ -131,4 +150,8 @@ class ArchiveFacets:
             query.pop(name, None)
         else:
             query[name] = value
-        return FacetValue(value, label, count, selected, query.urlencode())
+        return FacetValue(value, label, count, selected, self._href(query))
+
+    def _href(self, query):
+        encoded = query.urlencode()
+        return f"{self.archive_url}?{encoded}" if encoded else self.archive_url

@@ -171,8 +171,12 @@ class Report(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["status", "published_at"], name="report_visibility_idx"),
+            # What readers see, newest publication first with a stable order: the feeds' order.
+            models.Index(fields=["status", "published_at", "id"], name="report_published_order_idx"),
             models.Index(fields=["series", "period_start"], name="report_series_period_idx"),
+            # The archive's order (newest period first), walked backwards: a page of the archive,
+            # filtered or not, reads its 20 reports without sorting the whole archive.
+            models.Index(fields=["period_start", "id"], name="report_period_order_idx"),
         ]
 
     def __str__(self):

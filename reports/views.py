@@ -6,13 +6,14 @@ from django.db.models import Count, Max, Min
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
-from taggit.models import Tag
 
 from .charts import month_chart
 from .citation import Citation
@@ -123,6 +124,12 @@ class ArchiveView(PublishedReportsMixin, FilterView):
         ]
         context["facets"] = self.facets
         if self.facets is not None:
+            # ~300 links: rendered once per generation and query, whatever the page number.
+            html = per_generation(
+                "facets-html", context["filter_query"], lambda: render_to_string("reports/_facets.html", context)
+            )
+            context["facets_html"] = mark_safe(html)  # rendered by our own template, escaped there
+        if self.facets is not None:
             cleaned = self.filterset.form.cleaned_data
             context["search_query"] = cleaned.get("q")
             if cleaned.get("week"):
@@ -204,45 +211,39 @@ class TagThreadView(PublishedReportsMixin, ListView):
 
     @cached_property
     def thread(self):
-        """The tag, its months and the tags most often found with it: two queries, once per
-        publication generation. A tag no published report carries is not found."""
-        return per_generation("tag-thread", self.kwargs["slug"], self._thread)
+        """The tag's months and the tags most often found with it: two queries, once per
+        publication generation."""
+        return per_generation("tag-thread", self.tag.slug, self._thread)
 
     def _thread(self):
         tagged = TaggedReport.objects.filter(
-            tag__slug=self.kwargs["slug"], content_object__in=self.published_reports().order_by().values("pk")
+            tag=self.tag, content_object__in=self.published_reports().order_by().values("pk")
         ).order_by()
-        months = list(
-            tagged.values(
-                "tag_id",
-                "tag__name",
-                year=ExtractYear("content_object__period_start"),
-                month=ExtractMonth("content_object__period_start"),
-            ).annotate(
-                reports=Count("pk"),
-                first_day=Min("content_object__period_start"),
-                last_day=Max("content_object__period_end"),
-            )
+        months = tagged.values(
+            year=ExtractYear("content_object__period_start"), month=ExtractMonth("content_object__period_start")
+        ).annotate(
+            reports=Count("pk"),
+            first_day=Min("content_object__period_start"),
+            last_day=Max("content_object__period_end"),
         )
-        if not months:
-            return None
-        tag = Tag(id=months[0]["tag_id"], name=months[0]["tag__name"], slug=self.kwargs["slug"])
-        co_tags = self.tagged_reports(tag).tag_counts().exclude(tag=tag)[: self.co_tags_shown]
-        return tag, months, list(co_tags)
+        co_tags = self.tagged_reports(self.tag).tag_counts().exclude(tag=self.tag)[: self.co_tags_shown]
+        return list(months), list(co_tags)
 
     def tagged_reports(self, tag):
         return ReportFilter.base_filters["tag"].filter(super().get_queryset(), [tag])
 
     @cached_property
     def tag(self):
-        if self.thread is None:
+        # A tag only drafts use is unknown to the public (checked without a query).
+        vocabulary = published_vocabulary()
+        if self.kwargs["slug"] not in vocabulary.tags:
             raise Http404("No published report has this tag.")
-        return self.thread[0]
+        return vocabulary.tag(self.kwargs["slug"])
 
     @cached_property
     def months(self):
         """Reports by the month their period starts, with the first and last day the tag covers."""
-        return self.thread[1] if self.tag else []
+        return self.thread[0]
 
     def get_queryset(self):
         return self.tagged_reports(self.tag).defer("body").order_by("period_start", "pk")
@@ -259,7 +260,7 @@ class TagThreadView(PublishedReportsMixin, ListView):
             first_week=_week_of(first_day),
             last_week=_week_of(last_day),
             chart=month_chart({(m["year"], m["month"]): m["reports"] for m in self.months}),
-            co_tags=self.thread[2],
+            co_tags=self.thread[1],
         )
         return context
 
