@@ -1,8 +1,8 @@
 """Print, as JSON, the SQL queries each given path makes for an anonymous reader.
 
-Each path is requested twice and the second request counted, so that per-process warm-up
-(content types, cached settings) does not count, and a page served from the cache shows as
-such. Usage: python bench/count_queries.py PATH [PATH ...]
+Each path is counted on the first request of a publication generation (caches emptied; the
+generation, which a process reads at most once a second whatever the traffic, read before)
+and on the next request, as "first / next". Usage: python bench/count_queries.py PATH [PATH ...]
 """
 
 import json
@@ -17,15 +17,24 @@ import django
 
 django.setup()
 
+from django.core.cache import cache  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from reports import page_cache  # noqa: E402
+
 client = Client(HTTP_HOST="127.0.0.1")
 counts = {}
+client.get("/healthz")  # per-process warm-up (content types, settings) is not a page's
 for path in sys.argv[1:]:
-    client.get(path)
-    with CaptureQueriesContext(connection) as queries:
-        status = client.get(path).status_code
-    counts[path] = {"queries": len(queries), "status": status}
+    cache.clear()
+    page_cache.forget()
+    page_cache.current_state()
+    numbers = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            status = client.get(path).status_code
+        numbers.append(len(queries))
+    counts[path] = {"queries": " / ".join(map(str, numbers)), "status": status}
 print(json.dumps(counts))

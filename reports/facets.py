@@ -57,9 +57,14 @@ class ArchiveFacets:
         self.selected_series = cleaned["series"].slug if cleaned.get("series") else None
         self.selected_year = cleaned.get("year")
         self.selected_tags = {tag.slug for tag in cleaned.get("tag") or ()}
-        groups = per_generation("facets", filterset.cache_key(), self._groups)
-        self._tag_counts = sorted((row[1:] for row in groups if row[0] == "tag"), key=lambda t: (-t[4], t[1]))
-        self._count_series_and_years([row[1:] for row in groups if row[0] == "series"])
+        # Kept counted rather than as rows: a few hundred numbers, not thousands of groups.
+        counts = per_generation("facets", filterset.cache_key(), self._count)
+        self._tag_counts, self.series_counts, self.series_names, self.year_counts, self.total = counts
+
+    def _count(self):
+        groups = self._groups()
+        tag_counts = sorted((row[1:] for row in groups if row[0] == "tag"), key=lambda t: (-t[4], t[1]))
+        return (tag_counts, *self._count_series_and_years([row[1:] for row in groups if row[0] == "series"]))
 
     def _groups(self):
         """(kind, slug, name, start year, end year, reports) rows: the current results per tag,
@@ -81,20 +86,20 @@ class ArchiveFacets:
         return list(tags.union(series_years, all=True))
 
     def _count_series_and_years(self, groups):
-        self.series_counts, self.series_names, self.year_counts, total = Counter(), {}, Counter(), 0
+        series_counts, series_names, year_counts, total = Counter(), {}, Counter(), 0
         for slug, name, start_year, end_year, reports in groups:
             years = range(start_year, end_year + 1)
             in_year = self.selected_year is None or self.selected_year in years
             in_series = self.selected_series is None or self.selected_series == slug
-            self.series_names[slug] = name
+            series_names[slug] = name
             if in_year:
-                self.series_counts[slug] += reports
+                series_counts[slug] += reports
             if in_series:
                 for year in years:
-                    self.year_counts[year] += reports
+                    year_counts[year] += reports
             if in_year and in_series:
                 total += reports
-        self.total = total
+        return series_counts, series_names, year_counts, total
 
     @cached_property
     def query(self):

@@ -81,8 +81,8 @@ class ArchiveView(PublishedReportsMixin, FilterView):
     paginate_by = 20
 
     def get_queryset(self):
-        # The archive shows summaries: the bodies stay in the database.
-        return super().get_queryset().defer("body")
+        # The archive shows summaries and series, not bodies or writers.
+        return super().get_queryset().select_related(None).select_related("series").defer("body")
 
     def get_filterset_kwargs(self, filterset_class):
         # Always bound, so that "no filters" is simply a valid, empty set of filters.
