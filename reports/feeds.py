@@ -2,6 +2,9 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponseBadRequest
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, rfc3339_date
 
 from .citation import report_authors
@@ -39,7 +42,6 @@ class ReportFeed(Feed):
 
     feed_type = ReportRssGenerator
     url_name = "reports:feed-rss"
-    description_template = "reports/feed_description.html"
 
     def __call__(self, request, *args, **kwargs):
         filterset = ReportFilter(request.GET, queryset=Report.objects.published().for_listing())
@@ -76,6 +78,21 @@ class ReportFeed(Feed):
 
     def item_title(self, report):
         return report.title
+
+    def item_description(self, report):
+        # Built here rather than by a template: a feed renders 50 of them per request.
+        corrections = format_html_join(
+            "",
+            "<p>Correction, {}: {}</p>",
+            ((date_format(localtime(c.created_at), "F j, Y"), c.note) for c in report.corrections.all()),
+        )
+        return format_html(
+            "<p><strong>{}</strong> · {}</p>\n<p>{}</p>\n{}",
+            report.period_display,
+            report.series.name,
+            report.summary,
+            corrections,
+        )
 
     def item_pubdate(self, report):
         return report.first_published_at

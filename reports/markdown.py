@@ -5,8 +5,12 @@ result is sanitised by nh3 as a second line: no tags outside the allow-list, no 
 attributes, and links only with http, https or mailto.
 """
 
+import hashlib
+
 import markdown
 import nh3
+from django.conf import settings
+from django.core.cache import caches
 from django.utils.safestring import mark_safe
 
 ALLOWED_TAGS = {
@@ -63,3 +67,16 @@ def render_markdown(source):
             link_rel="noopener noreferrer nofollow",
         )
     )
+
+
+def cached_markdown(source):
+    """render_markdown(source), kept in the cache under a hash of the source: the same text
+    always gives the same HTML, so nothing needs invalidating, and a report page or API
+    response does not re-parse a body that has not changed."""
+    key = f"sitrep:markdown:{hashlib.sha256((source or '').encode()).hexdigest()}"
+    cache = caches[settings.PAGE_CACHE_ALIAS]
+    html = cache.get(key)
+    if html is None:
+        html = str(render_markdown(source))
+        cache.set(key, html, None)
+    return mark_safe(html)  # sanitised by render_markdown before it was kept

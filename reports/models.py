@@ -13,7 +13,7 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from .markdown import render_markdown
+from .markdown import cached_markdown
 from .periods import format_period
 
 PERIOD_ORDER_MESSAGE = "The period end cannot be before the period start."
@@ -238,7 +238,7 @@ class Report(models.Model):
 
     @property
     def body_html(self):
-        return render_markdown(self.body)
+        return cached_markdown(self.body)
 
 
 class ReportEvent(models.Model):
