@@ -2,10 +2,10 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponseBadRequest
 from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, rfc3339_date
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, rfc3339_date
 
 from .citation import report_authors
 from .filters import ReportFilter
