@@ -69,6 +69,10 @@ def render_markdown(source):
     )
 
 
+# A day: bodies read often stay rendered; an edited body's old HTML expires on its own.
+MARKDOWN_CACHE_SECONDS = 24 * 60 * 60
+
+
 def cached_markdown(source):
     """render_markdown(source), kept in the cache under a hash of the source: the same text
     always gives the same HTML, so nothing needs invalidating, and a report page or API
@@ -78,5 +82,5 @@ def cached_markdown(source):
     html = cache.get(key)
     if html is None:
         html = str(render_markdown(source))
-        cache.set(key, html, None)
+        cache.set(key, html, MARKDOWN_CACHE_SECONDS)
     return mark_safe(html)  # sanitised by render_markdown before it was kept
