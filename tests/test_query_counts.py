@@ -6,12 +6,15 @@ are counted. The generation itself is read beforehand: each process reads it at 
 a second, whatever the traffic (reports.page_cache.current_state).
 """
 
+from unittest import mock
+
 from django.test import TestCase, override_settings
 
-from reports.models import Correction
+from reports import markdown, workflow
+from reports.models import Correction, Report
 from reports.page_cache import public_changed
 
-from .helpers import forget_cached_results, make_report, make_series
+from .helpers import forget_cached_results, make_report, make_series, make_user
 
 # url: (queries on the first request of a generation, on the next ones)
 PAGES = {
@@ -82,3 +85,52 @@ class PublicPageQueryCountTests(TestCase):
             Correction.objects.create(report=report, note="Fixed.")
         public_changed()
         self.assert_counts("90 reports")
+
+
+@override_settings(PAGE_CACHE_SECONDS=0)  # the kept results alone, under the page cache
+class KeptResultsFollowChangesTests(TestCase):
+    """Counts, facets, rankings and the vocabulary are kept per publication generation: an
+    editor's action retires them at once, for staff and readers alike."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user("editor")
+        make_report("Convoy one", tags=["Iran"], summary="A convoy.")
+        cls.draft = make_report("Convoy two", status=Report.Status.REVIEW, tags=["Iran", "Basra"], summary="A convoy.")
+
+    def facet_count(self, url, slug):
+        facets = self.client.get(url).context["facets"]
+        return {value.value: value.count for value in facets.tags}.get(slug), facets.total
+
+    def test_publishing_updates_counts_facets_rankings_and_the_vocabulary_at_once(self):
+        for url in ("/?tag=iran", "/?q=convoy"):
+            self.assertEqual(self.facet_count(url, "iran"), (1, 1))
+        self.assertEqual(self.client.get("/?tag=basra").status_code, 400)  # only a draft carries it
+        workflow.publish(self.draft, by=self.editor)
+        for url in ("/?tag=iran", "/?q=convoy"):
+            with self.subTest(url):
+                self.assertEqual(self.facet_count(url, "iran"), (2, 2))
+        self.assertEqual(len(self.client.get("/?q=convoy").context["reports"]), 2)
+        self.assertEqual(self.client.get("/?tag=basra").status_code, 200)
+        self.assertContains(self.client.get("/tags/"), "Basra")
+
+    def test_unpublishing_retires_them_too(self):
+        workflow.publish(self.draft, by=self.editor)
+        self.assertEqual(self.facet_count("/?q=convoy", "basra"), (1, 2))
+        workflow.unpublish(self.draft, by=self.editor)
+        self.assertEqual(self.facet_count("/?q=convoy", "basra"), (None, 1))
+        self.assertEqual(self.client.get("/tags/basra/").status_code, 404)
+        self.assertEqual(self.client.get("/api/reports/?q=convoy").json()["count"], 1)
+
+
+class RenderedBodyTests(TestCase):
+    def test_a_body_is_rendered_once_and_an_edited_body_again(self):
+        report = make_report("Body", body="**Bold** move.")
+        expected = markdown.render_markdown("**Bold** move.")
+        with mock.patch("reports.markdown.render_markdown", wraps=markdown.render_markdown) as render:
+            self.assertEqual(report.body_html, expected)
+            self.assertEqual(report.body_html, "<p><strong>Bold</strong> move.</p>")
+            self.assertEqual(render.call_count, 1)
+            report.body = "*New* text."
+            self.assertEqual(report.body_html, "<p><em>New</em> text.</p>")
+            self.assertEqual(render.call_count, 2)
