@@ -113,19 +113,12 @@ class YearFilter(django_filters.NumberFilter):
 class VocabularyField(forms.Field):
     """Slugs checked against the published vocabulary (reports.memo): no query per request."""
 
+    part = ""  # the vocabulary's "tags" or "series"
     multiple = False
 
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", forms.MultipleHiddenInput if self.multiple else forms.HiddenInput)
         super().__init__(**kwargs)
-
-    def choices(self, vocabulary):
-        """{slug: ...} of the values this field accepts."""
-        raise NotImplementedError
-
-    def chosen(self, vocabulary, slug):
-        """The object a valid slug stands for."""
-        raise NotImplementedError
 
     def to_python(self, value):
         values = value if isinstance(value, (list, tuple)) else [value]
@@ -138,39 +131,29 @@ class VocabularyField(forms.Field):
         for slug in slugs:
             ProhibitNullCharactersValidator()(slug)
         vocabulary = published_vocabulary()
-        known = self.choices(vocabulary)
+        known = getattr(vocabulary, self.part)
         for slug in slugs:
             if slug not in known:
                 raise forms.ValidationError(
                     self.error_messages["invalid_choice"], code="invalid_choice", params={"value": slug}
                 )
-        chosen = [self.chosen(vocabulary, slug) for slug in dict.fromkeys(slugs)]
+        chosen = [vocabulary.named(self.part, slug) for slug in dict.fromkeys(slugs)]
         return chosen if self.multiple else chosen[-1]
 
 
 class PublishedTagsField(VocabularyField):
+    # Only tags a reader can see: a tag used by drafts alone is unknown to the public.
+    part = "tags"
     multiple = True  # repeated tags narrow: a report must carry all of them
     default_error_messages = {"invalid_choice": "There is no tag “%(value)s”."}
 
-    def choices(self, vocabulary):
-        # Only tags a reader can see: a tag used by drafts alone is unknown to the public.
-        return vocabulary.tags
-
-    def chosen(self, vocabulary, slug):
-        return vocabulary.tag(slug)
-
 
 class SeriesField(VocabularyField):
+    part = "series"
     default_error_messages = {"invalid_choice": "There is no such series."}
 
     def to_python(self, value):
         return super().to_python(value)[-1:]  # the last one, as a single-valued parameter is read
-
-    def choices(self, vocabulary):
-        return vocabulary.series
-
-    def chosen(self, vocabulary, slug):
-        return vocabulary.series_named(slug)
 
 
 class TagFilter(django_filters.Filter):

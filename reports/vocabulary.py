@@ -55,6 +55,10 @@ class Vocabulary:
         series_id, name = self.series[slug]
         return Series(id=series_id, name=name, slug=slug)
 
+    def named(self, part, slug):
+        """The Tag or Series a slug of the "tags" or "series" part stands for, unsaved but with its id."""
+        return self.tag(slug) if part == "tags" else self.series_named(slug)
+
     def tag_counts(self):
         """As ReportQuerySet.tag_counts() gives them for all published reports: most used first."""
         rows = [{"tag__name": name, "tag__slug": slug, "report_count": n} for slug, (_, name, n) in self.tags.items()]
