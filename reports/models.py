@@ -1,6 +1,7 @@
 import datetime
 import secrets
 from typing import NamedTuple
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -58,6 +59,49 @@ class ReportLink(NamedTuple):
 
     def get_absolute_url(self):
         return reverse("reports:detail", kwargs={"slug": self.slug})
+
+
+class TagLink(NamedTuple):
+    """A tag as a listing links it: to the archive filtered by it."""
+
+    name: str
+    href: str
+
+
+class ReportSummary(NamedTuple):
+    """What a listing shows of a report, as plain values.
+
+    Listings keep their pages per publication generation (reports.views.KeptPagesMixin), so
+    the URLs, the period in words and the tag links are worked out once per generation, not on
+    every request, and a kept page unpickles without the ORM.
+    """
+
+    title: str
+    url: str
+    period_start: datetime.date
+    period_display: str
+    series_name: str
+    summary: str
+    summary_headline: str | None  # PostgreSQL's marked-up summary, when searching
+    tags: tuple[TagLink, ...]
+
+    @classmethod
+    def of(cls, report, archive_url):
+        return cls(
+            title=report.title,
+            url=report.get_absolute_url(),
+            period_start=report.period_start,
+            period_display=report.period_display,
+            series_name=report.series.name,
+            summary=report.summary,
+            summary_headline=getattr(report, "summary_headline", None),
+            tags=tag_links(report.tag_list, archive_url),
+        )
+
+
+def tag_links(tags, archive_url):
+    """TagLinks for tags (TagRefs or Tags): each to the archive filtered by it."""
+    return tuple(TagLink(tag.name, f"{archive_url}?{urlencode({'tag': tag.slug})}") for tag in tags)
 
 
 class ReportQuerySet(models.QuerySet):

@@ -1,8 +1,9 @@
 import datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Min
+from django.db.models import Case, Count, Max, Min, When
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import Http404
 from django.shortcuts import redirect
@@ -20,7 +21,7 @@ from .citation import Citation
 from .facets import ArchiveFacets
 from .filters import ReportFilter
 from .memo import per_generation
-from .models import Report, TaggedReport
+from .models import Report, ReportSummary, TaggedReport, tag_links
 from .periods import format_period, iso_week_label
 from .timeline import published_run_timelines
 from .vocabulary import published_vocabulary
@@ -34,6 +35,27 @@ class PublishedReportsMixin:
 
     def get_queryset(self):
         return self.published_reports().for_listing()
+
+
+class KeptPagesMixin:
+    """For listings of reports: a page holds until the public site next changes, so its
+    reports are kept per publication generation (reports.memo) as ReportSummary values. A
+    later request for the same page runs no query, and renders plain values."""
+
+    def page_key(self):
+        """What besides the page number selects the listing's reports; None keeps nothing."""
+        raise NotImplementedError
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, reports, is_paginated = super().paginate_queryset(queryset, page_size)
+        archive_url = reverse("reports:archive")
+        key = None if self.request.user.is_authenticated else self.page_key()  # staff see the live site
+
+        def summaries():
+            return [ReportSummary.of(report, archive_url) for report in reports]
+
+        page.object_list = per_generation("page", (key, page.number), summaries) if key else summaries()
+        return paginator, page, page.object_list, is_paginated
 
 
 FACET_NAMES = ("tag", "series", "year")
@@ -70,11 +92,12 @@ class RankedResults:
         if page.stop is None or page.stop > len(self.ranked) == self.RANKED:
             return self.filterset.qs[page]
         ids = self.ranked[page]
-        reports = {report.pk: report for report in self.filterset.qs.filter(pk__in=ids).order_by()}
-        return [reports[pk] for pk in ids if pk in reports]
+        # Lazy, in rank order, so that a page kept per generation (ArchiveView) runs no query.
+        rank = Case(*(When(pk=pk, then=position) for position, pk in enumerate(ids)), default=len(ids))
+        return self.filterset.qs.filter(pk__in=ids).order_by(rank) if ids else self.filterset.qs.none()
 
 
-class ArchiveView(PublishedReportsMixin, FilterView):
+class ArchiveView(KeptPagesMixin, PublishedReportsMixin, FilterView):
     filterset_class = ReportFilter
     template_name = "reports/archive.html"
     context_object_name = "reports"
@@ -110,6 +133,9 @@ class ArchiveView(PublishedReportsMixin, FilterView):
         if not self.filterset.is_valid():
             response.status_code = 400  # the page still renders, with the reason at the filter
         return response
+
+    def page_key(self):
+        return ("archive", self.filterset.cache_key()) if self.facets is not None else None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -172,14 +198,33 @@ class ReportDetailView(DetailView):
         # One query for the report, its tags and its neighbours in the series; one for its corrections.
         return reports.for_listing().with_neighbours().prefetch_related("corrections")
 
+    def get_object(self, queryset=None):
+        if queryset is not None or self.request.user.is_authenticated:  # staff see the live site
+            return super().get_object(queryset)
+        # What readers see of a report, with its tags, neighbours and corrections, holds until
+        # the public site next changes; a slug no reader can see is looked up each time.
+        report = per_generation("report", self.kwargs["slug"], lambda: self._published_or_none())
+        if report is None:
+            raise Http404("No published report has this address.")
+        return report
+
+    def _published_or_none(self):
+        try:
+            return super().get_object()
+        except Http404:
+            return None
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         report = self.object
         context["is_preview"] = not report.is_public
+        archive_url = reverse("reports:archive")
+        context["series_url"] = f"{archive_url}?{urlencode({'series': report.series.slug})}"
+        context["report_tags"] = tag_links(report.tag_list, archive_url)
         if report.is_public:
             url = self.request.build_absolute_uri(report.get_absolute_url())
             citation = Citation(report, url, settings.SITE_NAME, timezone.localdate())
-            series_url = self.request.build_absolute_uri(f"{reverse('reports:archive')}?series={report.series.slug}")
+            series_url = self.request.build_absolute_uri(context["series_url"])
             context.update(canonical_url=url, citation=citation, json_ld=citation.json_ld(series_url))
         context["previous_report"], context["next_report"] = report.neighbours
         return context
@@ -200,7 +245,7 @@ class TagListView(PublishedReportsMixin, ListView):
         return published_vocabulary().tag_counts()
 
 
-class TagThreadView(PublishedReportsMixin, ListView):
+class TagThreadView(KeptPagesMixin, PublishedReportsMixin, ListView):
     """One tag's reports in period order, as a thread, with when and how often it appears
     and the tags most often found with it."""
 
@@ -250,6 +295,9 @@ class TagThreadView(PublishedReportsMixin, ListView):
 
     def get_paginator(self, queryset, per_page, **kwargs):
         return KnownCountPaginator(queryset, per_page, count=sum(m["reports"] for m in self.months), **kwargs)
+
+    def page_key(self):
+        return ("tag", self.tag.slug)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from reports.citation import bibtex_escape
 from reports.models import Report
 
-from .helpers import make_report, make_user
+from .helpers import forget_cached_results, make_report, make_user
 
 PUBLISHED = datetime.datetime(2020, 8, 27, 14, 0, tzinfo=datetime.UTC)
 
@@ -151,6 +151,9 @@ class ShareMetadataTests(TestCase):
 
     @override_settings(PAGE_CACHE_SECONDS=0)  # the page's own queries, not the cache's
     def test_query_count(self):
-        # the report with its series, writer, tags and neighbours; its corrections
+        # the report with its series, writer, tags and neighbours; its corrections; then both kept
+        forget_cached_results()
         with self.assertNumQueries(2):
+            self.client.get("/reports/july/")
+        with self.assertNumQueries(0):
             self.client.get("/reports/july/")
