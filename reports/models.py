@@ -116,6 +116,14 @@ class ReportQuerySet(models.QuerySet):
         """One query for a page of reports: with their series and author, their tags (as JSON,
         see Report.tag_list) and when each was last corrected (see Report.last_modified)."""
         last_correction = Correction.objects.filter(report=OuterRef("pk")).order_by("-created_at", "-pk")
+        return (
+            self.select_related("series", "created_by")
+            .annotate(last_corrected_at=Subquery(last_correction.values("created_at")[:1]))
+            .with_tags()
+        )
+
+    def with_tags(self):
+        """The reports' tags in the same query, as JSON pairs: see Report.tag_list."""
         tags = (
             TaggedReport.objects.filter(content_object=OuterRef("pk"))
             .order_by()
@@ -123,10 +131,7 @@ class ReportQuerySet(models.QuerySet):
             .annotate(pairs=JSONGroupArray(JSONArray("tag__name", "tag__slug")))
             .values("pairs")
         )
-        return self.select_related("series", "created_by").annotate(
-            last_corrected_at=Subquery(last_correction.values("created_at")[:1]),
-            tag_data=Subquery(tags, output_field=models.JSONField()),
-        )
+        return self.annotate(tag_data=Subquery(tags, output_field=models.JSONField()))
 
     def with_neighbours(self):
         """Each report with the published reports before and after it in its series (by period),

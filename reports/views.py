@@ -37,10 +37,15 @@ class PublishedReportsMixin:
         return self.published_reports().for_listing()
 
 
-class KeptPagesMixin:
+class KeptPagesMixin(PublishedReportsMixin):
     """For listings of reports: a page holds until the public site next changes, so its
     reports are kept per publication generation (reports.memo) as ReportSummary values. A
     later request for the same page runs no query, and renders plain values."""
+
+    def get_queryset(self):
+        # What a summary shows; the tags join the page's own query (paginate_queryset), so a
+        # request for a kept page does not even build their subquery.
+        return self.published_reports().select_related("series").defer("body")
 
     def page_key(self):
         """What besides the page number selects the listing's reports; None keeps nothing."""
@@ -52,7 +57,7 @@ class KeptPagesMixin:
         key = None if self.request.user.is_authenticated else self.page_key()  # staff see the live site
 
         def summaries():
-            return [ReportSummary.of(report, archive_url) for report in reports]
+            return [ReportSummary.of(report, archive_url) for report in reports.with_tags()]
 
         page.object_list = per_generation("page", (key, page.number), summaries) if key else summaries()
         return paginator, page, page.object_list, is_paginated
@@ -97,15 +102,11 @@ class RankedResults:
         return self.filterset.qs.filter(pk__in=ids).order_by(rank) if ids else self.filterset.qs.none()
 
 
-class ArchiveView(KeptPagesMixin, PublishedReportsMixin, FilterView):
+class ArchiveView(KeptPagesMixin, FilterView):
     filterset_class = ReportFilter
     template_name = "reports/archive.html"
     context_object_name = "reports"
     paginate_by = 20
-
-    def get_queryset(self):
-        # The archive shows summaries and series, not bodies or writers.
-        return super().get_queryset().select_related(None).select_related("series").defer("body")
 
     def get_filterset_kwargs(self, filterset_class):
         # Always bound, so that "no filters" is simply a valid, empty set of filters.
@@ -245,7 +246,7 @@ class TagListView(PublishedReportsMixin, ListView):
         return published_vocabulary().tag_counts()
 
 
-class TagThreadView(KeptPagesMixin, PublishedReportsMixin, ListView):
+class TagThreadView(KeptPagesMixin, ListView):
     """One tag's reports in period order, as a thread, with when and how often it appears
     and the tags most often found with it."""
 
@@ -291,7 +292,7 @@ class TagThreadView(KeptPagesMixin, PublishedReportsMixin, ListView):
         return self.thread[0]
 
     def get_queryset(self):
-        return self.tagged_reports(self.tag).defer("body").order_by("period_start", "pk")
+        return self.tagged_reports(self.tag).order_by("period_start", "pk")
 
     def get_paginator(self, queryset, per_page, **kwargs):
         return KnownCountPaginator(queryset, per_page, count=sum(m["reports"] for m in self.months), **kwargs)
