@@ -16,6 +16,7 @@ from taggit.models import TaggedItemBase
 
 from .markdown import cached_markdown
 from .periods import format_period
+from .search import highlighted_summary
 
 PERIOD_ORDER_MESSAGE = "The period end cannot be before the period start."
 
@@ -82,11 +83,11 @@ class ReportSummary(NamedTuple):
     period_display: str
     series_name: str
     summary: str
-    summary_headline: str | None  # PostgreSQL's marked-up summary, when searching
+    marked_summary: str | None  # safe HTML: the summary with a search's matches marked
     tags: tuple[TagLink, ...]
 
     @classmethod
-    def of(cls, report, archive_url):
+    def of(cls, report, archive_url, search_query=None):
         return cls(
             title=report.title,
             url=report.get_absolute_url(),
@@ -94,7 +95,7 @@ class ReportSummary(NamedTuple):
             period_display=report.period_display,
             series_name=report.series.name,
             summary=report.summary,
-            summary_headline=getattr(report, "summary_headline", None),
+            marked_summary=highlighted_summary(report, search_query) if search_query else None,
             tags=tag_links(report.tag_list, archive_url),
         )
 

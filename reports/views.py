@@ -51,16 +51,42 @@ class KeptPagesMixin(PublishedReportsMixin):
         """What besides the page number selects the listing's reports; None keeps nothing."""
         raise NotImplementedError
 
+    def search_query(self):
+        """The words whose matches the summaries mark, if any."""
+        return None
+
     def paginate_queryset(self, queryset, page_size):
         paginator, page, reports, is_paginated = super().paginate_queryset(queryset, page_size)
         archive_url = reverse("reports:archive")
         key = None if self.request.user.is_authenticated else self.page_key()  # staff see the live site
 
         def summaries():
-            return [ReportSummary.of(report, archive_url) for report in reports.with_tags()]
+            query = self.search_query()
+            return [ReportSummary.of(report, archive_url, query) for report in reports.with_tags()]
 
         page.object_list = per_generation("page", (key, page.number), summaries) if key else summaries()
         return paginator, page, page.object_list, is_paginated
+
+
+class PageLater:
+    """A page of reports whose query is built only when the page is fetched, so that a page
+    kept for this generation (KeptPagesMixin) costs no query building at all."""
+
+    def __init__(self, build):
+        self.build = build
+
+    def with_tags(self):
+        return self.build().with_tags()
+
+
+class FilteredLater:
+    """The archive's filtered reports, for its paginator: pages of them, filtered later."""
+
+    def __init__(self, filterset):
+        self.filterset = filterset
+
+    def __getitem__(self, index):
+        return PageLater(lambda: self.filterset.qs[index])
 
 
 FACET_NAMES = ("tag", "series", "year")
@@ -87,17 +113,21 @@ class RankedResults:
 
     def __init__(self, filterset, count):
         self.filterset, self.count = filterset, count
-        ranking = filterset.qs.values_list("pk", flat=True)
-        self.ranked = per_generation("ranking", filterset.cache_key(), lambda: list(ranking[: self.RANKED]))
+        self.ranked = per_generation("ranking", filterset.cache_key(), self._rank)
+
+    def _rank(self):
+        return list(self.filterset.qs.values_list("pk", flat=True)[: self.RANKED])
 
     def __len__(self):
         return self.count
 
     def __getitem__(self, page):
+        return PageLater(lambda: self._page(page))
+
+    def _page(self, page):
         if page.stop is None or page.stop > len(self.ranked) == self.RANKED:
             return self.filterset.qs[page]
         ids = self.ranked[page]
-        # Lazy, in rank order, so that a page kept per generation (ArchiveView) runs no query.
         rank = Case(*(When(pk=pk, then=position) for position, pk in enumerate(ids)), default=len(ids))
         return self.filterset.qs.filter(pk__in=ids).order_by(rank) if ids else self.filterset.qs.none()
 
@@ -130,13 +160,19 @@ class ArchiveView(KeptPagesMixin, FilterView):
             for name, values in request.GET.lists():
                 clean.setlist(name, [value for value in values if value != ""])
             return redirect(f"{request.path}?{clean.urlencode()}" if clean else request.path)
-        response = super().get(request, *args, **kwargs)
-        if not self.filterset.is_valid():
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        valid = self.filterset.is_valid()
+        self.object_list = FilteredLater(self.filterset) if valid else self.filterset.queryset.none()
+        response = self.render_to_response(self.get_context_data(filter=self.filterset, object_list=self.object_list))
+        if not valid:
             response.status_code = 400  # the page still renders, with the reason at the filter
         return response
 
     def page_key(self):
         return ("archive", self.filterset.cache_key()) if self.facets is not None else None
+
+    def search_query(self):
+        return self.filterset.form.cleaned_data.get("q") if self.facets is not None else None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -150,17 +186,16 @@ class ArchiveView(KeptPagesMixin, FilterView):
             (label, _without(query, name, value)) for name, value, label in self.filterset.active_filters()
         ]
         context["facets"] = self.facets
+        context["search_query"] = self.search_query()
         if self.facets is not None:
             # ~300 links: rendered once per generation and query, whatever the page number.
             html = per_generation(
                 "facets-html", context["filter_query"], lambda: render_to_string("reports/_facets.html", context)
             )
             context["facets_html"] = mark_safe(html)  # rendered by our own template, escaped there
-        if self.facets is not None:
-            cleaned = self.filterset.form.cleaned_data
-            context["search_query"] = cleaned.get("q")
-            if cleaned.get("week"):
-                context["week_links"] = _neighbouring_weeks(query, cleaned["week"][0])
+            week = self.filterset.form.cleaned_data.get("week")
+            if week:
+                context["week_links"] = _neighbouring_weeks(query, week[0])
         return context
 
 

@@ -2,15 +2,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from ..search import highlighted_summary
-
 register = template.Library()
-
-
-@register.filter
-def search_highlight(report, query):
-    """The report's summary as safe HTML, with what the search matched marked."""
-    return highlighted_summary(report, query)
 
 
 @register.simple_tag
