@@ -1,6 +1,7 @@
 from functools import cache
 
 from django.conf import settings
+from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 
 
@@ -10,7 +11,10 @@ def site(request):
 
 @cache
 def _site_links(script_prefix):
-    """The addresses every page's header and footer link to: resolved once per process (and
-    script prefix), not seven times on every request."""
+    """The addresses every page links to (its header, footer and stylesheets): resolved once
+    per process (and script prefix), not ten times on every request."""
     names = {"archive": "archive", "weeks": "weeks", "tags": "tags", "atom": "feed-atom", "rss": "feed-rss"}
-    return {key: reverse(f"reports:{name}") for key, name in names.items()}
+    assets = {"favicon": "favicon.svg", "stylesheet": "sitrep.css", "print_stylesheet": "print.css"}
+    return {key: reverse(f"reports:{name}") for key, name in names.items()} | {
+        key: static(path) for key, path in assets.items()
+    }

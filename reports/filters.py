@@ -220,6 +220,14 @@ class ReportFilter(django_filters.FilterSet):
         fields = []
         form = ReportFilterForm
 
+    def get_form_class(self):
+        # The same form for every request: built once per class, where django-filter builds a
+        # new form class each time (each form copies its fields anyway).
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
     def queryset_without(self, *names):
         """The published reports filtered by every valid filter but the named ones: what a
         facet counts, since choosing one of its values replaces that filter."""
