@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, rfc3339_date
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.http import http_date
 from django.utils.timezone import localtime
 
 from .citation import report_authors
@@ -48,11 +49,12 @@ class ReportFeed(Feed):
         if not filterset.is_valid():
             errors = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in filterset.errors.items())
             return HttpResponseBadRequest(f"Invalid feed filter. {errors}", content_type="text/plain; charset=utf-8")
-        request.report_filterset = filterset
-        return super().__call__(request, *args, **kwargs)
-
-    def get_object(self, request, *args, **kwargs):
-        return request.report_filterset
+        feed = self.get_feed(filterset, request)
+        # Written to a string, then to the response once: Django's Feed writes each of some
+        # 2,000 XML fragments to the response separately, which cost more than the rest.
+        response = HttpResponse(feed.writeString("utf-8"), content_type=feed.content_type)
+        response.headers["Last-Modified"] = http_date(feed.latest_post_date().timestamp())
+        return response
 
     def title(self, filterset):
         labels = [label for _, _, label in filterset.active_filters()]
@@ -74,7 +76,8 @@ class ReportFeed(Feed):
     def items(self, filterset):
         # Newest first even when searching: a feed reader shows what is new, not what ranks best.
         # (The correction notes are in each entry's description.)
-        return filterset.qs.prefetch_related("corrections").order_by("-published_at", "-pk")[:FEED_LENGTH]
+        reports = filterset.qs.defer("body").prefetch_related("corrections")  # entries carry summaries
+        return reports.order_by("-published_at", "-pk")[:FEED_LENGTH]
 
     def item_title(self, report):
         return report.title
