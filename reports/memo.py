@@ -1,22 +1,27 @@
 """What stays true until the public site changes, computed once per publication generation.
 
-Counts, facets and search rankings each cost a pass over
-the matching reports, yet they change only when reports.page_cache.public_changed() bumps the
-generation. So they are kept in Django's cache under that generation (shared by every worker
-and host when the cache is Redis): a reader's request pays for the page it shows, not for a
-scan of the archive, and an editor's change makes the old results unreachable within the
-same second as the page cache (the generation is re-read at most once a second).
+Counts, facets and search rankings each cost a pass over the matching reports, and a page of
+reports costs a query and the work of turning rows into what the page shows; yet all of them
+change only when reports.page_cache.public_changed() bumps the generation. So they are kept
+in Django's cache under that generation (shared by every worker and host when the cache is
+Redis): a repeat request renders its page from them without a query, and an editor's change
+makes the old results unreachable within the same second as the page cache (the generation
+is re-read at most once a second).
 
-Unlike the page cache this serves staff too, and RESULT_CACHE_SECONDS=0 turns it off, so the
-benchmark can show what a first request after a change costs.
+Unlike the page cache, the counts, facets and rankings serve staff too (the pages' reports
+do not: see reports.views.KeptPagesMixin), and RESULT_CACHE_SECONDS=0 turns it all off.
 """
 
 import hashlib
+import pickle
 
 from django.conf import settings
 from django.core.cache import caches
 
 from .page_cache import current_state
+
+# What unpickling a value whose class was renamed, moved or given other fields raises.
+UNLOADABLE = (pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError, EOFError)
 
 
 def per_generation(name, key, compute):
@@ -32,7 +37,12 @@ def per_generation(name, key, compute):
     digest = hashlib.sha256(repr(key).encode()).hexdigest()
     cache_key = f"sitrep:result:{generation}:{name}:{digest}"
     cache = caches[settings.PAGE_CACHE_ALIAS]
-    value = cache.get(cache_key)
+    try:
+        value = cache.get(cache_key)
+    except UNLOADABLE:
+        # Kept (in a shared Redis) by the release before a deploy, with classes that have
+        # changed since: the generation has not, so compute it again rather than fail.
+        value = None
     if value is None:
         value = compute()
         cache.set(cache_key, value, seconds)

@@ -1,6 +1,6 @@
 import datetime
 import secrets
-from typing import NamedTuple
+from typing import NamedTuple, TypedDict
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -11,6 +11,7 @@ from django.db.models.functions import JSONArray, Length, Trim
 from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
@@ -69,35 +70,35 @@ class TagLink(NamedTuple):
     href: str
 
 
-class ReportSummary(NamedTuple):
+class ReportSummary(TypedDict):
     """What a listing shows of a report, as plain values.
 
     Listings keep their pages per publication generation (reports.views.KeptPagesMixin), so
     the URLs, the period in words and the tag links are worked out once per generation, not on
-    every request, and a kept page unpickles without the ORM.
+    every request, and a kept page unpickles without the ORM. A dict, because Django's
+    templates look names up in a dict first and elsewhere only after that fails.
     """
 
     title: str
     url: str
-    period_start: datetime.date
+    period_start: str  # ISO 8601, for <time datetime>
     period_display: str
     series_name: str
-    summary: str
-    marked_summary: str | None  # safe HTML: the summary with a search's matches marked
+    summary_html: str  # safe HTML: the summary escaped, with a search's matches marked
     tags: tuple[TagLink, ...]
 
-    @classmethod
-    def of(cls, report, archive_url, search_query=None):
-        return cls(
-            title=report.title,
-            url=report.get_absolute_url(),
-            period_start=report.period_start,
-            period_display=report.period_display,
-            series_name=report.series.name,
-            summary=report.summary,
-            marked_summary=highlighted_summary(report, search_query) if search_query else None,
-            tags=tag_links(report.tag_list, archive_url),
-        )
+
+def report_summary(report, archive_url, search_query=None):
+    """A report as listings show it (see ReportSummary)."""
+    return ReportSummary(
+        title=report.title,
+        url=report.get_absolute_url(),
+        period_start=report.period_start.isoformat(),
+        period_display=report.period_display,
+        series_name=report.series.name,
+        summary_html=highlighted_summary(report, search_query) if search_query else conditional_escape(report.summary),
+        tags=tag_links(report.tag_list, archive_url),
+    )
 
 
 def tag_links(tags, archive_url):

@@ -21,7 +21,7 @@ from .citation import Citation
 from .facets import ArchiveFacets
 from .filters import ReportFilter
 from .memo import per_generation
-from .models import Report, ReportSummary, TaggedReport, tag_links
+from .models import Report, TaggedReport, report_summary, tag_links
 from .periods import format_period, iso_week_label
 from .timeline import published_run_timelines
 from .vocabulary import published_vocabulary
@@ -62,7 +62,7 @@ class KeptPagesMixin(PublishedReportsMixin):
 
         def summaries():
             query = self.search_query()
-            return [ReportSummary.of(report, archive_url, query) for report in reports.with_tags()]
+            return [report_summary(report, archive_url, query) for report in reports.with_tags()]
 
         page.object_list = per_generation("page", (key, page.number), summaries) if key else summaries()
         return paginator, page, page.object_list, is_paginated

@@ -62,7 +62,7 @@ class ReportApiTests(TestCase):
         }
         for query, count in queries.items():
             with self.subTest(query):
-                archive = [report.title for report in self.client.get("/" + query).context["reports"]]
+                archive = [report["title"] for report in self.client.get("/" + query).context["reports"]]
                 self.assertEqual(self.titles(query), archive)
                 self.assertEqual(len(archive), count)
 

@@ -8,10 +8,13 @@ a second, whatever the traffic (reports.page_cache.current_state).
 
 from unittest import mock
 
+from django.conf import settings
+from django.core.cache import caches
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from reports import markdown, workflow
+from reports.memo import per_generation
 from reports.models import Correction, Report
 from reports.page_cache import public_changed
 
@@ -151,6 +154,16 @@ class KeptResultsFollowChangesTests(TestCase):
         for url in ("/", live.get_absolute_url()):
             with self.subTest(url):
                 self.assertContains(self.client.get(url), "Retitled directly")
+
+
+class KeptValuesFromAnEarlierReleaseTests(TestCase):
+    def test_a_kept_value_that_no_longer_loads_is_computed_again(self):
+        forget_cached_results()
+        per_generation("answer", "key", lambda: 41)
+        unloadable = TypeError("__new__() missing 1 required positional argument: 'href'")
+        with mock.patch.object(caches[settings.PAGE_CACHE_ALIAS], "get", side_effect=unloadable):
+            self.assertEqual(per_generation("answer", "key", lambda: 42), 42)
+        self.assertEqual(per_generation("answer", "key", lambda: 43), 42)  # and kept again
 
 
 class RenderedBodyTests(TestCase):

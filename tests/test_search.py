@@ -15,7 +15,7 @@ POSTGRESQL = connection.vendor == "postgresql"
 
 
 def titles(response):
-    return [report.title for report in response.context["reports"]]
+    return [report["title"] for report in response.context["reports"]]
 
 
 def marked(response):

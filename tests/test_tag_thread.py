@@ -31,7 +31,7 @@ class TagThreadTests(TestCase):
     def test_reports_in_period_order_with_their_summaries(self):
         response = self.get()
         self.assertEqual(response.status_code, 200)
-        self.assertEqual([r.title for r in response.context["reports"]], ["Early", "Middle", "Late"])
+        self.assertEqual([r["title"] for r in response.context["reports"]], ["Early", "Middle", "Late"])
         self.assertContains(response, "<h1>IED attacks</h1>", html=True)
         self.assertContains(response, "Roadside IEDs hit supply convoys.")
         self.assertNotContains(response, "Secret")

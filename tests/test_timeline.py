@@ -129,7 +129,7 @@ class WeekTimelinePageTests(TestCase):
 
     def test_a_week_link_lists_that_weeks_reports(self):
         response = self.client.get("/?week=2020-W30&series=iraq-situation-report")
-        self.assertEqual([r.title for r in response.context["reports"]], ["Iraq Situation Report: July 15-21, 2020"])
+        self.assertEqual([r["title"] for r in response.context["reports"]], ["Iraq Situation Report: July 15-21, 2020"])
 
     @override_settings(PAGE_CACHE_SECONDS=0)  # the page's own queries, not the cache's
     def test_one_query(self):

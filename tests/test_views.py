@@ -15,7 +15,7 @@ FUTURE = timezone.now() + datetime.timedelta(days=3)
 
 
 def titles(response):
-    return [report.title for report in response.context["reports"]]
+    return [report["title"] for report in response.context["reports"]]
 
 
 class ArchiveFilterTests(TestCase):
