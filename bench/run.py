@@ -217,7 +217,7 @@ def table(results, measured_on, engine):
         "Ratio = requests/s relative to the constant view in the same run.",
         "",
         "First ms = the first request to a fresh server, which computes what is then kept for the "
-        "publication generation (counts, facets, search ranking); the other figures are after it.",
+        "publication generation (counts, facets, search ranking, the page's reports); the other figures are after it.",
         "",
         "| reports | page | req/s | ratio | p50 ms | p99 ms | first ms | SQL queries | non-2xx |",
         "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
