@@ -190,12 +190,20 @@ def periods_by_series(rows):
     return periods
 
 
-def published_run_timelines(rows):
-    """Each series' timeline from its first report's first day to its last report's last day."""
-    return [
-        SeriesTimeline(name, slug, build_timeline(periods, min(s for s, _ in periods), max(e for _, e in periods)))
-        for (name, slug), periods in periods_by_series(rows).items()
-    ]
+def year_timelines(runs, rows, year):
+    """Each series' timeline in one ISO year, within its run: from its first report's first day
+    to its last report's last day (`runs`: {(name, slug): (first, last)}, every series), so a
+    series is not missing the weeks before it began or after it ended. `rows` are the
+    (name, slug, start, end) of the reports overlapping the year. A series whose run misses
+    the year is left out; one whose reports skip the whole year shows it missing."""
+    year_start, year_end = iso_year_bounds(year)
+    periods = periods_by_series(rows)
+    timelines = []
+    for (name, slug), (first, last) in sorted(runs.items()):
+        if first <= year_end and last >= year_start:
+            timeline = build_timeline(periods.get((name, slug), []), max(first, year_start), min(last, year_end))
+            timelines.append(SeriesTimeline(name, slug, timeline))
+    return timelines
 
 
 def iso_year_bounds(year):

@@ -23,7 +23,7 @@ from .filters import ReportFilter
 from .memo import per_generation
 from .models import Report, TaggedReport, report_summary, tag_links
 from .periods import format_period, iso_week_label
-from .timeline import published_run_timelines
+from .timeline import iso_year_bounds, year_timelines
 from .vocabulary import published_vocabulary
 
 
@@ -356,17 +356,53 @@ def _week_of(day):
 
 
 class WeekTimelineView(PublishedReportsMixin, TemplateView):
-    """Each series' ISO weeks, marked covered, partly covered, covered twice or missing."""
+    """Each series' ISO weeks in one ISO year (the latest by default), marked covered, partly
+    covered, covered twice or missing, with links to the other years: a page the same size
+    whether the archive holds one year or fifty."""
 
     template_name = "reports/weeks.html"
 
-    def get_context_data(self, **kwargs):
+    def runs(self):
+        """{(series name, slug): (first day, last day) of its published reports}."""
         rows = (
             self.published_reports()
-            .order_by("series__name", "series__slug", "period_start")
+            .order_by()
+            .values_list("series__name", "series__slug")
+            .annotate(first=Min("period_start"), last=Max("period_end"))
+        )
+        return {(name, slug): (first, last) for name, slug, first, last in rows}
+
+    def timelines(self, runs, year):
+        year_start, year_end = iso_year_bounds(year)
+        rows = (
+            self.published_reports()
+            .filter(period_start__lte=year_end, period_end__gte=year_start)
+            .order_by("period_start")
             .values_list("series__name", "series__slug", "period_start", "period_end")
         )
-        return super().get_context_data(series_timelines=published_run_timelines(rows), **kwargs)
+        return year_timelines(runs, rows, year)
+
+    def get(self, request, *args, **kwargs):
+        # Both kept per publication generation: a repeat visit runs no query.
+        runs = per_generation("series-runs", "", self.runs)
+        years = []
+        if runs:
+            first, last = min(first for first, _ in runs.values()), max(last for _, last in runs.values())
+            years = list(range(_iso_year(first), _iso_year(last) + 1))
+        raw_year = request.GET.get("year")
+        if raw_year is None:
+            year = years[-1] if years else None
+        elif raw_year.isdigit() and 1 <= int(raw_year) <= 9999:
+            year = int(raw_year)
+        else:
+            context = self.get_context_data(years=years, year_error=f"“{raw_year}” is not a year (write it as 2020).")
+            return self.render_to_response(context, status=400)
+        timelines = per_generation("weeks", year, lambda: self.timelines(runs, year)) if year else []
+        return self.render_to_response(self.get_context_data(year=year, years=years, series_timelines=timelines))
+
+
+def _iso_year(day):
+    return day.isocalendar().year
 
 
 class RobotsView(TemplateView):

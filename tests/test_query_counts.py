@@ -35,7 +35,7 @@ PAGES = {
     "/reports/report-7/": (2, 0),  # the report with tags and neighbours; its corrections (kept)
     "/tags/": (0, 0),  # the vocabulary comes with the publication state
     "/tags/iran/": (3, 0),  # months and co-occurring tags; the page (all kept)
-    "/weeks/": (1, 1),
+    "/weeks/": (2, 0),  # each series' run; the year's reports (both kept)
     "/feeds/rss/": (2, 2),  # entries with series, writers and tags; their corrections
     "/feeds/atom/?tag=iran&q=convoy": (2, 2),
     "/api/reports/": (2, 1),  # the count (kept); the page

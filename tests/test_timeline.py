@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from reports.models import Report
 from reports.timeline import COVERED, COVERED_TWICE, MISSING, PARTLY_COVERED, build_timeline, iso_year_bounds
 
-from .helpers import make_report, make_series, make_user
+from .helpers import forget_cached_results, make_report, make_series, make_user
 
 Status = Report.Status
 D = datetime.date
@@ -132,9 +132,61 @@ class WeekTimelinePageTests(TestCase):
         self.assertEqual([r["title"] for r in response.context["reports"]], ["Iraq Situation Report: July 15-21, 2020"])
 
     @override_settings(PAGE_CACHE_SECONDS=0)  # the page's own queries, not the cache's
-    def test_one_query(self):
-        with self.assertNumQueries(1):
+    def test_two_queries_then_none(self):
+        forget_cached_results()
+        with self.assertNumQueries(2):  # each series' run; the year's reports
             self.client.get("/weeks/")
+        with self.assertNumQueries(0):  # both kept for the publication generation
+            self.client.get("/weeks/")
+
+
+class WeekTimelineYearTests(TestCase):
+    """One ISO year a page, so the page stays the same size however many years the archive holds."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.iraq = make_series()
+        cls.syria = make_series("Syria Situation Report", "syria")
+        for monday in (D(2019, 12, 2), D(2020, 6, 1), D(2021, 3, 1)):  # one week a year
+            make_report(f"Iraq {monday}", series=cls.iraq, start=monday.timetuple()[:3],
+                        end=(monday + datetime.timedelta(days=6)).timetuple()[:3])  # fmt: skip
+        make_report("Syria 2020", series=cls.syria, start=(2020, 6, 1), end=(2020, 6, 7))
+
+    def weeks(self, response):
+        return re.findall(r'href="/\?week=([0-9W-]+)&amp;series=([a-z-]+)"', response.content.decode())
+
+    def test_the_latest_year_is_shown_by_default_with_links_to_every_year(self):
+        response = self.client.get("/weeks/")
+        self.assertContains(response, "<h1>Coverage by week, 2021</h1>", html=True)
+        self.assertEqual({week for week, _ in self.weeks(response)}, {f"2021-W{n:02d}" for n in range(1, 10)})
+        for year in (2019, 2020):
+            self.assertContains(response, f'<a href="?year={year}">{year}</a>', html=True)
+        self.assertContains(response, '<a href="?year=2021" aria-current="page">2021</a>', html=True)
+
+    def test_a_year_shows_only_its_weeks_within_each_series_run(self):
+        weeks = self.weeks(self.client.get("/weeks/?year=2020"))
+        iraq = [week for week, series in weeks if series == self.iraq.slug]
+        self.assertEqual(iraq[0], "2020-W01")  # its run began in 2019
+        self.assertEqual(iraq[-1], "2020-W53")  # and goes on into 2021
+        self.assertEqual([week for week, series in weeks if series == "syria"], ["2020-W23"])
+
+    def test_the_weeks_a_series_skips_inside_its_run_show_as_missing(self):
+        response = self.client.get("/weeks/?year=2020")
+        self.assertContains(
+            response, "53 weeks, 2020-W01 to 2020-W53: 1 covered, 0 partly covered, 0 covered twice, 52 missing."
+        )
+
+    def test_a_year_without_reports_says_so(self):
+        response = self.client.get("/weeks/?year=1990")
+        self.assertContains(response, "No published report covers 1990.")
+        self.assertEqual(self.weeks(response), [])
+
+    def test_a_year_that_is_not_a_year_is_refused_with_the_reason(self):
+        for raw in ("twenty", "0", "10000", "-1", "2020.5"):
+            with self.subTest(raw):
+                response = self.client.get("/weeks/", {"year": raw})
+                self.assertContains(response, "is not a year", status_code=400)
+                self.assertContains(response, '<a href="?year=2021">2021</a>', html=True, status_code=400)
 
 
 class WeekNavigationTests(TestCase):
