@@ -287,9 +287,11 @@ class ReportFilter(django_filters.FilterSet):
             for name in dict.fromkeys(self.data)
             if name in names
         ]
+        # A value that cleans to nothing (only spaces or control characters) filters nothing.
+        cleaned = self.form.cleaned_data if self.is_valid() else None
         return [
             (name, value, labels.get((name, value), f"{names[name]}: {value}"))
             for name, values in applied
             for value in values
-            if value
+            if value and (cleaned is None or cleaned.get(name) not in (None, "", []))
         ]

@@ -72,6 +72,17 @@ class FeedTests(TestCase):
     def test_feed_title_names_its_filters(self):
         self.assertIn("Tag: Iran", self.parse("/feeds/atom/?tag=iran").feed.title)
 
+    def test_control_characters_a_filter_strips_are_neither_filters_nor_in_the_xml(self):
+        # Found by the fuzzer: "week=\x1f" cleans to no filter, yet was named in the title.
+        for url in FEEDS:
+            cases = (("?week=%1F", "sitrep: situation reports"), ("?from=2020-06-01%1F", "(From: 2020-06-01"))
+            for query, title in cases:
+                with self.subTest(url=url, query=query):
+                    response = self.client.get(url + query)
+                    self.assertEqual(response.status_code, 200)
+                    self.assertIn(title, self.parse(url + query).feed.title)
+        self.assertNotContains(self.client.get("/?week=%1F"), "Active filters")
+
     def test_invalid_filter_is_a_400_with_the_reason(self):
         for url in FEEDS:
             for query, reason in (("?week=2020-W60", "not one of them"), ("?tag=nope", "There is no tag")):
