@@ -97,6 +97,11 @@ def format_period(start, end, *, dash: str = "\u2013") -> str:
     return f"{_month_day(start)}{dash}{end.day}, {end.year}"
 
 
+def format_day(day) -> str:
+    """A day in the house style: "August 26, 2020"."""
+    return f"{_month_day(day)}, {day.year}"
+
+
 def iso_week_label(day) -> str:
     """The ISO week a day falls in, as the archive's `week` parameter writes it:
     '2020-W34'. January 1, 2021 is in '2020-W53'."""

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
@@ -22,7 +23,7 @@ from .facets import ArchiveFacets
 from .filters import ReportFilter
 from .memo import per_generation
 from .models import Report, TaggedReport, report_summary, tag_links
-from .periods import format_period, iso_week_label
+from .periods import format_day, format_period, iso_week_label
 from .timeline import iso_year_bounds, year_timelines
 from .vocabulary import published_vocabulary
 
@@ -257,9 +258,21 @@ class ReportDetailView(DetailView):
         archive_url = reverse("reports:archive")
         context["series_url"] = f"{archive_url}?{urlencode({'series': report.series.slug})}"
         context["report_tags"] = tag_links(report.tag_list, archive_url)
+        # Moments as the page prints them, in the site's time zone, formatted here: Django's
+        # date filter costs about ten times as much, and the page prints five.
+        if report.first_published_at:
+            published = localtime(report.first_published_at)
+            context["published"] = {
+                "iso": published.isoformat(),
+                "machine": published.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                "day": format_day(published),
+            }
+        context["modified_iso"] = localtime(report.last_modified).isoformat()
         if report.is_public:
             url = self.request.build_absolute_uri(report.get_absolute_url())
-            citation = Citation(report, url, settings.SITE_NAME, timezone.localdate())
+            today = timezone.localdate()
+            context["accessed_day"] = format_day(today)
+            citation = Citation(report, url, settings.SITE_NAME, today)
             series_url = self.request.build_absolute_uri(context["series_url"])
             context.update(canonical_url=url, citation=citation, json_ld=citation.json_ld(series_url))
         context["previous_report"], context["next_report"] = report.neighbours

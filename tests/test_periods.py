@@ -1,10 +1,11 @@
 from datetime import date, timedelta
 
+from django.template.defaultfilters import date as date_filter
 from django.test import SimpleTestCase
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from reports.periods import MONTH_NAMES, PeriodError, format_period, house_title, parse_period
+from reports.periods import MONTH_NAMES, PeriodError, format_day, format_period, house_title, parse_period
 
 # Escapes rather than literal characters: en and em dash look like hyphens.
 EN = "\u2013"
@@ -155,6 +156,11 @@ class ParsePeriodTests(SimpleTestCase):
 
 
 class FormatPeriodTests(SimpleTestCase):
+    def test_a_day_is_written_as_djangos_date_filter_writes_f_j_y(self):
+        for day in (date(2020, 8, 6), date(2021, 12, 31), date(1999, 1, 1)):
+            with self.subTest(day):
+                self.assertEqual(format_day(day), date_filter(day, "F j, Y"))
+
     def test_format_period(self):
         cases = [
             (date(2020, 6, 24), date(2020, 6, 30), f"June 24{EN}30, 2020"),
