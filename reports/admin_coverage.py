@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from .models import Report
+from .periods import parse_year, year_error
 from .timeline import MISSING, SeriesTimeline, build_timeline, iso_year_bounds, periods_by_series
 
 
@@ -69,14 +70,14 @@ def coverage_view(model_admin, request):
         raise PermissionDenied
     today = timezone.localdate()
     raw_year = request.GET.get("year", str(today.isocalendar().year))
-    year = int(raw_year) if raw_year.isdigit() and 1900 <= int(raw_year) <= 2999 else None
+    year = parse_year(raw_year)
     context = {
         **model_admin.admin_site.each_context(request),
         "title": f"Coverage by week, {year}" if year else "Coverage by week",
         "opts": model_admin.model._meta,
         "year": year,
         "coverage": editor_coverage(year, today) if year else [],
-        "year_error": None if year else f"“{raw_year}” is not a year from 1900 to 2999.",
+        "year_error": None if year else year_error(raw_year),
     }
     response = TemplateResponse(request, "admin/reports/report/coverage.html", context)
     response.status_code = 200 if year else 400

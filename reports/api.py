@@ -112,6 +112,15 @@ class ReportSerializer(serializers.Serializer):
         return [author.name for author in report_authors(report)]
 
 
+class ReportFilterBackend(DjangoFilterBackend):
+    """django-filter's backend, leaving the filter set it validated on the view, so that the
+    paginator's count (kept per generation) does not build and validate it a second time."""
+
+    def get_filterset(self, request, queryset, view):
+        view.filterset = super().get_filterset(request, queryset, view)
+        return view.filterset
+
+
 class PublishedReportsAPIMixin(PublishedReportsMixin):
     serializer_class = ReportSerializer  # over for_listing(): series, author, tags, last correction
 
@@ -130,13 +139,12 @@ class PublishedReportsAPIMixin(PublishedReportsMixin):
     },
 )
 class ReportListAPIView(PublishedReportsAPIMixin, generics.ListAPIView):
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [ReportFilterBackend]
     filterset_class = ReportFilter
     pagination_class = Pagination
 
     def result_count(self):
-        # The backend has validated the same filters before the paginator asks.
-        return DjangoFilterBackend().get_filterset(self.request, self.get_queryset(), self).count()
+        return self.filterset.count()
 
 
 @extend_schema(summary="One published report", description="By its slug; a report not published is a 404.")

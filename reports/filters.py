@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef
 
 from .memo import per_generation
 from .models import Report, TaggedReport
-from .periods import format_period
+from .periods import FIRST_YEAR, LAST_YEAR, format_period, iso_week_label
 from .search import query_words, search_reports
 from .vocabulary import published_vocabulary
 
@@ -94,12 +94,12 @@ class YearFilter(django_filters.NumberFilter):
 
     def __init__(self, **kwargs):
         super().__init__(
-            min_value=1900,
-            max_value=2999,
+            min_value=FIRST_YEAR,
+            max_value=LAST_YEAR,
             error_messages={
                 "invalid": "Enter a year as four digits, e.g. 2020.",
-                "min_value": "Enter a year from 1900 to 2999.",
-                "max_value": "Enter a year from 1900 to 2999.",
+                "min_value": f"Enter a year from {FIRST_YEAR} to {LAST_YEAR}.",
+                "max_value": f"Enter a year from {FIRST_YEAR} to {LAST_YEAR}.",
             },
             **kwargs,
         )
@@ -215,6 +215,10 @@ class ReportFilter(django_filters.FilterSet):
     series = SeriesFilter(label="Series", help_text="A series' slug.")
     year = YearFilter(label="Year", help_text="Periods overlapping that calendar year.")
 
+    # Each parameter as the active filters name it.
+    FILTER_NAMES = {"q": "Search", "week": "Week", "from": "From", "to": "To", "tag": "Tag", "series": "Series",
+                    "year": "Year"}  # fmt: skip
+
     class Meta:
         model = Report
         fields = []
@@ -258,40 +262,41 @@ class ReportFilter(django_filters.FilterSet):
         return per_generation("count", self.cache_key(), lambda: self.qs.order_by().count())
 
     def active_filters(self):
-        """(parameter, raw value, label for people) for each filter in use, in URL order."""
+        """(parameter, raw value, label for people) for each filter in use, in URL order.
+
+        Valid filters are labelled from their cleaned values, so a label never repeats stray
+        characters the form stripped, and a value that cleans to nothing is no filter at all;
+        invalid ones (shown so they can be removed) as they were typed."""
         if not self.is_bound:
             return []
-        labels = {}
-        if self.is_valid():
-            if self.form.cleaned_data.get("q"):
-                labels[("q", self.data["q"])] = f"Search: “{self.form.cleaned_data['q']}”"
-            labels.update({("tag", t.slug): f"Tag: {t.name}" for t in self.form.cleaned_data.get("tag") or ()})
-            week = self.form.cleaned_data.get("week")
-            if week:
-                labels[("week", self.data["week"])] = f"Week: {self.data['week']} ({format_period(*week)})"
-            series = self.form.cleaned_data.get("series")
-            if series:
-                labels[("series", series.slug)] = f"Series: {series.name}"
-        names = {
-            "q": "Search",
-            "week": "Week",
-            "from": "From",
-            "to": "To",
-            "tag": "Tag",
-            "series": "Series",
-            "year": "Year",
-        }
+        names = self.FILTER_NAMES
         # Only what the form applies: every tag, but the last value of a repeated single filter.
         applied = [
-            (name, self.data.getlist(name) if name == "tag" else [self.data.get(name)])
+            (name, value)
             for name in dict.fromkeys(self.data)
             if name in names
+            for value in (self.data.getlist(name) if name == "tag" else [self.data.get(name)])
+            if value
         ]
-        # A value that cleans to nothing (only spaces or control characters) filters nothing.
-        cleaned = self.form.cleaned_data if self.is_valid() else None
-        return [
-            (name, value, labels.get((name, value), f"{names[name]}: {value}"))
-            for name, values in applied
-            for value in values
-            if value and (cleaned is None or cleaned.get(name) not in (None, "", []))
-        ]
+        if not self.is_valid():
+            return [(name, value, f"{names[name]}: {value}") for name, value in applied]
+        labels = self._cleaned_labels()
+        return [(name, value, labels[name, value]) for name, value in applied if (name, value) in labels]
+
+    def _cleaned_labels(self):
+        """{(parameter, raw value): label} for every valid filter in use."""
+        cleaned, labels = self.form.cleaned_data, {}
+        if cleaned.get("q"):
+            labels["q", self.data["q"]] = f"Search: “{cleaned['q']}”"
+        labels.update({("tag", tag.slug): f"Tag: {tag.name}" for tag in cleaned.get("tag") or ()})
+        if cleaned.get("week"):
+            monday, sunday = cleaned["week"]
+            labels["week", self.data["week"]] = f"Week: {iso_week_label(monday)} ({format_period(monday, sunday)})"
+        for name in ("from", "to"):
+            if cleaned.get(name):
+                labels[name, self.data[name]] = f"{self.FILTER_NAMES[name]}: {cleaned[name].isoformat()}"
+        if cleaned.get("series"):
+            labels["series", cleaned["series"].slug] = f"Series: {cleaned['series'].name}"
+        if cleaned.get("year") is not None:
+            labels["year", self.data["year"]] = f"Year: {cleaned['year']}"
+        return labels

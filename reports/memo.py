@@ -9,7 +9,7 @@ makes the old results unreachable within the same second as the page cache (the 
 is re-read at most once a second).
 
 Unlike the page cache, the counts, facets and rankings serve staff too (the pages' reports
-do not: see reports.views.KeptPagesMixin), and RESULT_CACHE_SECONDS=0 turns it all off.
+and report rows do not: see kept_for_readers()), and RESULT_CACHE_SECONDS=0 turns it all off.
 """
 
 import hashlib
@@ -47,3 +47,11 @@ def per_generation(name, key, compute):
         value = compute()
         cache.set(cache_key, value, seconds)
     return value
+
+
+def kept_for_readers(request, name, key, compute):
+    """per_generation() for readers; logged-in staff always get compute(), the live rows, as
+    the page cache lets them through too."""
+    if request.user.is_authenticated:
+        return compute()
+    return per_generation(name, key, compute)

@@ -46,6 +46,11 @@ class JSONGroupArray(models.Aggregate):
         return super().as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
 
 
+def report_url(slug):
+    """A report's address, from its slug alone."""
+    return reverse("reports:detail", kwargs={"slug": slug})
+
+
 class TagRef(NamedTuple):
     """A tag as listings show it: enough for its name and its link."""
 
@@ -60,7 +65,7 @@ class ReportLink(NamedTuple):
     slug: str
 
     def get_absolute_url(self):
-        return reverse("reports:detail", kwargs={"slug": self.slug})
+        return report_url(self.slug)
 
 
 class TagLink(NamedTuple):
@@ -234,7 +239,7 @@ class Report(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("reports:detail", kwargs={"slug": self.slug})
+        return report_url(self.slug)
 
     def clean(self):
         # Mirrors the check constraint, attached to the field so the admin shows it there.

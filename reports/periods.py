@@ -97,6 +97,19 @@ def format_period(start, end, *, dash: str = "\u2013") -> str:
     return f"{_month_day(start)}{dash}{end.day}, {end.year}"
 
 
+# The years the archive's filters and coverage pages accept.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+def parse_year(text: str) -> int | None:
+    """The year `text` names (digits only, FIRST_YEAR to LAST_YEAR), or None."""
+    return int(text) if text.isdigit() and FIRST_YEAR <= int(text) <= LAST_YEAR else None
+
+
+def year_error(text: str) -> str:
+    return f"“{text}” is not a year from {FIRST_YEAR} to {LAST_YEAR}."
+
+
 def format_day(day) -> str:
     """A day in the house style: "August 26, 2020"."""
     return f"{_month_day(day)}, {day.year}"

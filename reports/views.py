@@ -21,9 +21,9 @@ from .charts import month_chart
 from .citation import Citation
 from .facets import ArchiveFacets
 from .filters import ReportFilter
-from .memo import per_generation
+from .memo import kept_for_readers, per_generation
 from .models import Report, TaggedReport, report_summary, tag_links
-from .periods import format_day, format_period, iso_week_label
+from .periods import format_day, format_period, iso_week_label, parse_year, year_error
 from .timeline import iso_year_bounds, year_timelines
 from .vocabulary import published_vocabulary
 
@@ -50,7 +50,7 @@ class KeptPagesMixin(PublishedReportsMixin):
 
     def page_key(self):
         """What besides the page number selects the listing's reports; None keeps nothing."""
-        raise NotImplementedError
+        return None
 
     def search_query(self):
         """The words whose matches the summaries mark, if any."""
@@ -59,13 +59,13 @@ class KeptPagesMixin(PublishedReportsMixin):
     def paginate_queryset(self, queryset, page_size):
         paginator, page, reports, is_paginated = super().paginate_queryset(queryset, page_size)
         archive_url = reverse("reports:archive")
-        key = None if self.request.user.is_authenticated else self.page_key()  # staff see the live site
+        key = self.page_key()
 
         def summaries():
             query = self.search_query()
             return [report_summary(report, archive_url, query) for report in reports.with_tags()]
 
-        page.object_list = per_generation("page", (key, page.number), summaries) if key else summaries()
+        page.object_list = kept_for_readers(self.request, "page", (key, page.number), summaries) if key else summaries()
         return paginator, page, page.object_list, is_paginated
 
 
@@ -236,16 +236,16 @@ class ReportDetailView(DetailView):
         return reports.for_listing().with_neighbours().prefetch_related("corrections")
 
     def get_object(self, queryset=None):
-        if queryset is not None or self.request.user.is_authenticated:  # staff see the live site
+        if queryset is not None:
             return super().get_object(queryset)
         # What readers see of a report, with its tags, neighbours and corrections, holds until
         # the public site next changes; a slug no reader can see is looked up each time.
-        report = per_generation("report", self.kwargs["slug"], lambda: self._published_or_none())
+        report = kept_for_readers(self.request, "report", self.kwargs["slug"], self._report_or_none)
         if report is None:
             raise Http404("No published report has this address.")
         return report
 
-    def _published_or_none(self):
+    def _report_or_none(self):
         try:
             return super().get_object()
         except Http404:
@@ -403,12 +403,9 @@ class WeekTimelineView(PublishedReportsMixin, TemplateView):
             first, last = min(first for first, _ in runs.values()), max(last for _, last in runs.values())
             years = list(range(_iso_year(first), _iso_year(last) + 1))
         raw_year = request.GET.get("year")
-        if raw_year is None:
-            year = years[-1] if years else None
-        elif raw_year.isdigit() and 1 <= int(raw_year) <= 9999:
-            year = int(raw_year)
-        else:
-            context = self.get_context_data(years=years, year_error=f"“{raw_year}” is not a year (write it as 2020).")
+        year = parse_year(raw_year) if raw_year is not None else (years[-1] if years else None)
+        if raw_year is not None and year is None:
+            context = self.get_context_data(years=years, year_error=year_error(raw_year))
             return self.render_to_response(context, status=400)
         timelines = per_generation("weeks", year, lambda: self.timelines(runs, year)) if year else []
         return self.render_to_response(self.get_context_data(year=year, years=years, series_timelines=timelines))
