@@ -81,6 +81,13 @@ class BrowserTestCase(StaticLiveServerTestCase):
     def url(self, path):
         return self.live_server_url + path
 
+    def assert_message(self, text, page=None):
+        """The admin's message list says `text`: retried until it does, since right after a
+        click the previous page, with no message or its own, may still be showing."""
+        from playwright.sync_api import expect
+
+        expect((page or self.page).locator(".messagelist")).to_contain_text(text)
+
     def log_in(self, username, password):
         self.context.clear_cookies()
         self.page.goto(self.url("/admin/login/"))

@@ -39,9 +39,6 @@ class DeskJourneyTests(BrowserTestCase):
         self.writer = make_user("writer")
         self.editor = make_user("editor", email="editor@example.org")
 
-    def message(self):
-        return self.page.locator(".messagelist").inner_text()
-
     def open_as_anonymous(self, url):
         """Open `url` in a fresh browser context with no cookies; returns (page, response)."""
         context = self.browser.new_context()
@@ -107,7 +104,7 @@ class DeskJourneyTests(BrowserTestCase):
 
         # Submitting for review e-mails the editor.
         page.click("button:has-text('Submit for review')")
-        self.assertIn(f"Submitted for review: “{PROPOSED}”", self.message())
+        self.assert_message(f"Submitted for review: “{PROPOSED}”")
         report = Report.objects.get(title=PROPOSED)
         self.assertEqual(sorted(report.tags.names()), ["Baghdad", "Green Zone"])
         self.assertEqual([m.to for m in mail.outbox], [["editor@example.org"]])
@@ -116,7 +113,7 @@ class DeskJourneyTests(BrowserTestCase):
         # The writer shares a preview link, and someone without an account opens it.
         page.locator("#result_list").get_by_role("link", name=PROPOSED).click()
         page.click("button:has-text('Create preview link')")
-        self.assertIn("Preview link created", self.message())
+        self.assert_message("Preview link created")
         link_url = page.locator(".preview-link-url").input_value()
         self.assertRegex(link_url, r"/preview/[A-Za-z0-9_-]{40,}/$")
         reader, response = self.open_as_anonymous(link_url)
@@ -151,12 +148,12 @@ class DeskJourneyTests(BrowserTestCase):
         rows.nth(1).get_by_role("link").click()
         page.fill("#id_workflow_note", "Add the Baghdad airport attack, please.")
         page.click("button:has-text('Request changes')")
-        self.assertIn("Changes requested", self.message())
+        self.assert_message("Changes requested")
 
         # The editor revokes the preview link: the address now says it is not available.
         page.goto(self.url(f"/admin/reports/report/{waiting.pk}/change/"))
         page.locator("#preview-links").get_by_role("button", name="Revoke").click()
-        self.assertIn("Preview link revoked", self.message())
+        self.assert_message("Preview link revoked")
         reader, response = self.open_as_anonymous(self.url(link.get_absolute_url()))
         self.assertEqual(response.status, 404)
         expect(reader.locator("h1")).to_have_text("This preview is not available")
@@ -169,7 +166,7 @@ class DeskJourneyTests(BrowserTestCase):
         page.click("button[name=index]")
         page.select_option("#id_target", label="Kata’ib Hezbollah")
         page.click("input[name=apply]")
-        self.assertIn("Merged “Kata'ib Hezbollah” (1 report(s)) into “Kata’ib Hezbollah”.", self.message())
+        self.assert_message("Merged “Kata'ib Hezbollah” (1 report(s)) into “Kata’ib Hezbollah”.")
         self.assertEqual(sorted(waiting.tags.names()), ["Kata’ib Hezbollah"])
         self.assertFalse(Tag.objects.filter(name="Kata'ib Hezbollah").exists())
 
@@ -206,8 +203,7 @@ class DeskWithoutJavaScriptTests(BrowserTestCase):
         page.fill("#id_summary", "Rockets hit Baghdad.")
         page.fill("#id_body", "## Rockets")
         page.click("input[name=_continue]")
-        messages = page.locator(".messagelist").inner_text()
-        self.assertIn("The period is 10 days long, not 7.", messages)
+        self.assert_message("The period is 10 days long, not 7.", page)
         self.assertEqual(page.input_value("#id_title"), "Iraq Situation Report: August 26 - September 4, 2020")
         self.assertEqual(page.input_value("#id_slug"), "iraq-situation-report-august-26-september-4-2020")
         self.assertIn("The period is 10 days long, not 7.", page.locator("#authoring-notes").inner_text())

@@ -28,10 +28,6 @@ class EditorialJourneyTests(BrowserTestCase):
         self.page.click(f"text={TITLE}")
         self.page.wait_for_load_state("load")
 
-    def message(self):
-        self.page.wait_for_load_state("load")
-        return self.page.locator(".messagelist").inner_text()
-
     def public_status(self):
         reader = self.browser.new_page()
         try:
@@ -54,7 +50,7 @@ class EditorialJourneyTests(BrowserTestCase):
         self.assertEqual(page.input_value("#id_slug"), SLUG)  # proposed from the title as they type
         self.assertEqual(page.locator("button", has_text="Publish").count(), 0)
         page.click("button:has-text('Submit for review')")
-        self.assertIn(f"Submitted for review: “{TITLE}”", self.message())
+        self.assert_message(f"Submitted for review: “{TITLE}”")
 
         # The editor asks for changes; the note is required.
         self.log_in("editor", "pw-editor")
@@ -63,7 +59,7 @@ class EditorialJourneyTests(BrowserTestCase):
         self.assertIn("the note is required", page.locator(".errorlist").first.inner_text())
         page.fill("#id_workflow_note", "Add the Baghdad airport attack, please.")
         page.click("button:has-text('Request changes')")
-        self.assertIn("Changes requested", self.message())
+        self.assert_message("Changes requested")
 
         # The writer sees the note, edits and resubmits.
         self.log_in("writer", "pw-writer")
@@ -79,7 +75,7 @@ class EditorialJourneyTests(BrowserTestCase):
         page.fill("#id_publish_at_0", tomorrow.strftime("%Y-%m-%d"))
         page.fill("#id_publish_at_1", "09:00:00")
         page.click("button:has-text('Publish')")
-        self.assertIn(f"Scheduled for {tomorrow:%b}. {tomorrow.day}, {tomorrow.year}, 9 a.m.", self.message())
+        self.assert_message(f"Scheduled for {tomorrow:%b}. {tomorrow.day}, {tomorrow.year}, 9 a.m.")
         page.goto(self.url("/admin/reports/report/"))
         self.assertIn("Scheduled", page.locator("tr", has_text=TITLE).inner_text())
         self.assertEqual(self.public_status(), 404)
@@ -87,7 +83,7 @@ class EditorialJourneyTests(BrowserTestCase):
         # The editor publishes it now instead.
         self.open_report()
         page.click("button:has-text('Publish')")
-        self.assertIn(f"Published: “{TITLE}”", self.message())
+        self.assert_message(f"Published: “{TITLE}”")
         self.assertEqual(self.public_status(), 200)
         report = Report.objects.get(slug=SLUG)
         self.assertEqual(sorted(report.tags.names()), ["Baghdad", "Kata’ib Hezbollah"])
@@ -96,7 +92,7 @@ class EditorialJourneyTests(BrowserTestCase):
         # And unpublishes it: it leaves the public site at once; the history shows every step.
         self.open_report()
         page.click("button:has-text('Unpublish')")
-        self.assertIn("Unpublished", self.message())
+        self.assert_message("Unpublished")
         self.assertEqual(self.public_status(), 404)
         self.open_report()
         for step in ("Submitted for review", "Changes requested", "Scheduled", "Published", "Unpublished"):
@@ -202,7 +198,7 @@ class HistoryJourneyTests(BrowserTestCase):
         )
         page.get_by_label("Correction note").fill("Corrected the day of the Ghaani meeting.")
         page.get_by_role("button", name="Save", exact=True).click()
-        self.assertIn("was changed successfully", page.locator(".messagelist").inner_text())
+        self.assert_message("was changed successfully", page)
 
         # Readers see the corrected text and the dated note at once.
         public = self.read_public_page(report)
@@ -222,7 +218,7 @@ class HistoryJourneyTests(BrowserTestCase):
         page.get_by_role("link", name="Restore revision 1…").click()
         page.get_by_label("Correction note").fill("Restored the original day: Tuesday was right.")
         page.get_by_role("button", name="Restore revision 1").click()
-        self.assertIn("Restored revision 1", page.locator(".messagelist").inner_text())
+        self.assert_message("Restored revision 1", page)
         public = self.read_public_page(report)
         self.assertIn("on Tuesday.", public)
         self.assertLess(
@@ -243,7 +239,7 @@ class HistoryJourneyTests(BrowserTestCase):
         # The editor saves first.
         editor.get_by_label("Body").fill("Two rockets, one intercepted.")
         editor.get_by_role("button", name="Save", exact=True).click()
-        self.assertIn("was changed successfully", editor.locator(".messagelist").inner_text())
+        self.assert_message("was changed successfully", editor)
 
         # The writer, still on the old page, saves: refused, told who changed what, text kept.
         page.get_by_label("Summary").fill("Three rockets hit the Green Zone.")
@@ -260,7 +256,7 @@ class HistoryJourneyTests(BrowserTestCase):
         # The writer merges the editor's body into their form and saves deliberately.
         page.get_by_label("Body").fill("Two rockets, one intercepted.")
         page.get_by_role("button", name="Save", exact=True).click()
-        self.assertIn("was changed successfully", page.locator(".messagelist").inner_text())
+        self.assert_message("was changed successfully", page)
         report.refresh_from_db()
         self.assertEqual(
             (report.summary, report.body), ("Three rockets hit the Green Zone.", "Two rockets, one intercepted.")
