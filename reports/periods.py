@@ -144,12 +144,21 @@ def _period(match: re.Match) -> tuple[datetime.date, datetime.date]:
         if start_year > end_year:
             raise PeriodError("the period starts in a later year than it ends")
     else:
-        # "December 30 - January 5, 2021": the one year written is the end's,
-        # so a start month later than the end month may be last year's.
-        start_year = end_year - 1 if start_month > end_month else end_year
-    start = _date(start_year, start_month, int(match["day1"]))
+        start_year = end_year
     end = _date(end_year, end_month, int(match["day2"] or match["day1"]))
-    if end < start or (start_year < end_year and not match["year1"] and end - start > LONGEST_YEAR_CROSSING):
+    start = None
+    if not match["year1"] and start_month > end_month:
+        # "December 30 - January 5, 2021": the one year written is the end's, so a start
+        # month later than the end month may be last year's; believed only for a short
+        # period that exists ("Feb. 29 - Jan. 20, 2000" is a reversed period, not 1999's).
+        try:
+            crossing = datetime.date(end_year - 1, start_month, int(match["day1"]))
+        except ValueError:
+            crossing = None
+        if crossing and end - crossing <= LONGEST_YEAR_CROSSING:
+            start = crossing
+    start = start or _date(start_year, start_month, int(match["day1"]))
+    if end < start:
         raise PeriodError("the period ends before it starts")
     return start, end
 
