@@ -25,7 +25,7 @@ from django.utils import timezone  # noqa: E402
 from taggit.models import Tag  # noqa: E402
 
 from reports.models import Report, Series, TaggedReport  # noqa: E402
-from reports.periods import house_title  # noqa: E402
+from reports.text.periods import house_title  # noqa: E402
 
 SERIES = 40
 VOCABULARY = 200

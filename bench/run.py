@@ -180,7 +180,7 @@ def measure(size, args, workdir):
             for label, path in pages:
                 try:
                     # The first request pays for what is then kept per publication generation
-                    # (facets, counts, rankings: reports.memo) in the worker that serves it.
+                    # (facets, counts, rankings: reports.caching.memo) in the worker that serves it.
                     started = time.monotonic()
                     urllib.request.urlopen(base + path, timeout=60).read()
                     first_ms = (time.monotonic() - started) * 1000

@@ -6,6 +6,6 @@ class ReportsConfig(AppConfig):
     verbose_name = "Situation reports"
 
     def ready(self):
-        from . import revisions
+        from reports.editorial import revisions
 
         revisions.register_models()

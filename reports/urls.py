@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import api, feeds, previews, views
+from reports.public import api, feeds, previews, views
 
 app_name = "reports"
 

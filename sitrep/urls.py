@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from reports.sitemaps import PagesSitemap, ReportSitemap, TagThreadSitemap
-from reports.views import RobotsView
+from reports.public.sitemaps import PagesSitemap, ReportSitemap, TagThreadSitemap
+from reports.public.views import RobotsView
 from sitrep.health import healthz
 
 admin.site.site_header = "sitrep editorial"

@@ -12,7 +12,7 @@ from unittest import mock
 
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 
-from .helpers import ensure_editorial_groups
+from tests.helpers import ensure_editorial_groups
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # Flags for a sandboxed, offline, root-run headless Chromium.

@@ -6,17 +6,16 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
 @pytest.fixture(autouse=True)
-def fresh_page_cache():
-    """Each test starts with an empty cache: generations restart when a test's data rolls back."""
-    from django.core.cache import cache
+def fresh_page_cache(request):
+    """Tests that are not SitrepTestCases (SimpleTestCase, live servers) start from empty caches too."""
+    from tests.base import SitrepTestCase, reset_caches
 
-    from reports import page_cache
-
-    cache.clear()
-    page_cache.forget()
+    if isinstance(request.instance, SitrepTestCase):
+        yield  # its setUp does it
+        return
+    reset_caches()
     yield
-    cache.clear()
-    page_cache.forget()
+    reset_caches()
 
 
 _browser_skip_reasons = set()

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from .helpers import form_fields
+from tests.helpers import form_fields
 
 # Every desk action is tried by each of these; None is an anonymous visitor.
 ROLE_MATRIX = ("anonymous", "writer", "editor")

@@ -142,10 +142,8 @@ def forget_cached_results():
     """Empty the page and result caches, as the first request after an editor's change finds
     them, and read the new publication generation beforehand: each process reads it at most
     once a second whatever the traffic, so it is not one of a page's own queries."""
-    from django.core.cache import cache
+    from reports.caching import page_cache
+    from tests.base import reset_caches
 
-    from reports import page_cache
-
-    cache.clear()
-    page_cache.forget()
+    reset_caches()
     page_cache.current_state()

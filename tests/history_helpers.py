@@ -6,9 +6,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from reports import revisions
-
-from .helpers import form_fields, make_report, make_user, submit
+from reports.editorial import revisions
+from tests.helpers import form_fields, make_report, make_user, submit
 
 
 def staff_by_role():

@@ -1,6 +1,6 @@
 """Every kind of public page, with data that exercises it: the validators and fuzzers share it."""
 
-from .helpers import make_report, make_series
+from tests.helpers import make_report, make_series
 
 
 def build_public_pages():

@@ -8,9 +8,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from reports.models import Report
-
-from .browser import BrowserTestCase
-from .helpers import make_report, make_series, make_user
+from tests.browser import BrowserTestCase
+from tests.helpers import make_report, make_series, make_user
 
 TITLE = "Iraq Situation Report: August 26 - September 1, 2020"
 SLUG = "iraq-situation-report-august-26-september-1-2020"

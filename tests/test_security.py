@@ -4,15 +4,16 @@ from unittest import mock
 from axes.models import AccessAttempt
 from django.db import OperationalError
 from django.db.models import F
-from django.test import TestCase, override_settings
+from django.test import override_settings
 from django.urls import reverse
 
-from .helpers import make_report, make_user
+from tests.base import SitrepTestCase
+from tests.helpers import make_report, make_user
 
 PUBLIC_PAGES = ["/", "/tags/", "/feeds/atom/", "/sitemap.xml", "/robots.txt", "/reports/nope/"]
 
 
-class SecurityHeaderTests(TestCase):
+class SecurityHeaderTests(SitrepTestCase):
     @classmethod
     def setUpTestData(cls):
         cls.report = make_report(tags=["Iran"])
@@ -35,7 +36,7 @@ class SecurityHeaderTests(TestCase):
                 self.assertIn("camera=()", response["Permissions-Policy"])
 
 
-class DatabaseOutageTests(TestCase):
+class DatabaseOutageTests(SitrepTestCase):
     def test_public_pages_answer_503_with_a_short_page_when_the_database_is_gone(self):
         outage = OperationalError("connection to server at 127.0.0.1, port 5432 failed: Connection refused")
         with mock.patch("reports.models.ReportQuerySet.published", side_effect=outage):
@@ -56,7 +57,7 @@ class DatabaseOutageTests(TestCase):
 
 
 @override_settings(AXES_FAILURE_LIMIT=3, AXES_COOLOFF_TIME=datetime.timedelta(minutes=15))
-class LoginThrottlingTests(TestCase):
+class LoginThrottlingTests(SitrepTestCase):
     @classmethod
     def setUpTestData(cls):
         cls.editor = make_user("editor")

@@ -5,7 +5,7 @@
 
 from django import template
 
-from reports import desk
+from reports.editorial import desk
 
 register = template.Library()
 

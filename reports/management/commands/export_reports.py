@@ -2,7 +2,7 @@ import io
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports import exporting
+from reports.importexport import exporting
 from reports.models import Report
 
 

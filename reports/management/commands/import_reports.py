@@ -1,7 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from reports import importing
-from reports.workflow import TransitionRefused
+from reports.editorial.actions.workflow import TransitionRefused
+from reports.importexport import planning, reading
+from reports.importexport.records import SourceError
+from reports.importexport.writing import apply_plan
 
 # More reports than this in a file and the import shows a progress bar.
 PROGRESS_THRESHOLD = 300
@@ -54,13 +56,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, series, status, dry_run, skip_invalid, verbosity, **options):
         try:
-            source = importing.read_source(file, series_name=series, status=status)
-        except importing.SourceError as error:
+            source = reading.read_source(file, series_name=series, status=status)
+        except SourceError as error:
             raise CommandError(str(error)) from None
         total = len(source.reports)
         show_progress = total > PROGRESS_THRESHOLD and verbosity > 0
         checking = ProgressBar(self.stderr, "Checking", total) if show_progress else None
-        plan = importing.plan_import(source, progress=checking)
+        plan = planning.plan_import(source, progress=checking)
 
         if dry_run:
             self.show_plan(plan)
@@ -82,7 +84,7 @@ class Command(BaseCommand):
         work = len(plan.created) + len(plan.updated)
         writing = ProgressBar(self.stderr, "Writing", work) if show_progress and work else None
         try:
-            importing.apply_plan(plan, note=f"Imported from {source.name}", progress=writing)
+            apply_plan(plan, note=f"Imported from {source.name}", progress=writing)
         except TransitionRefused as refused:
             raise CommandError(f"Nothing was written: {refused}") from None
         if verbosity > 1:
@@ -99,5 +101,5 @@ class Command(BaseCommand):
         for update in plan.updated:
             self.stdout.write(f"would update: {update.report.title}")
             for name, (old, new) in update.changes.items():
-                for line in importing.text_diff(name, old, new):
+                for line in planning.text_diff(name, old, new):
                     self.stdout.write(f"    {line}")

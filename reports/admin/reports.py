@@ -1,0 +1,305 @@
+from functools import partial
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminSplitDateTime
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.urls import path
+from django.utils import formats, timezone
+from django.utils.text import slugify
+from taggit.models import Tag
+
+from reports.admin import unsaved
+from reports.admin.audit import ReportEventAdmin
+from reports.admin.coverage import coverage_view
+from reports.admin.desk import AuthoringFormMixin, ReportDeskAdminMixin
+from reports.admin.history import ReportHistoryAdminMixin, ReportHistoryFormMixin
+from reports.admin.mixins import RefreshesPublicPages, RefusesMalformedSelections
+from reports.admin.tags import TagAdmin  # noqa: F401  (registers the Tag admin: counts, near-duplicates, merging)
+from reports.editorial import revisions
+from reports.editorial.actions import editing, workflow
+from reports.editorial.audit import changed_fields_display
+from reports.importexport import exporting
+from reports.models import Report, ReportEvent, Series
+
+# The name of the submit buttons that ask for a transition; their value is the transition's name.
+TRANSITION_FIELD = "_transition"
+
+
+class ReportAdminForm(ReportHistoryFormMixin, AuthoringFormMixin, forms.ModelForm):
+    publish_at = forms.SplitDateTimeField(
+        required=False,
+        widget=AdminSplitDateTime,
+        label="Publish at",
+        help_text="Leave empty to publish now. A future date and time schedules the report.",
+    )
+    workflow_note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        label="Note to the writer",
+        help_text="Required when you request changes; the writer sees it on the report.",
+    )
+    user = None  # set on the per-request form class by ReportAdmin.get_form
+
+    class Meta:
+        model = Report
+        fields = ["series", "title", "slug", "period_start", "period_end", "summary", "body", "tags"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:  # absent when the form is read-only
+            self.fields["slug"].required = False  # proposed from the title when left empty
+        self.setup_history_fields()  # edit token, revision message, correction note
+
+    def clean_slug(self):
+        return self.cleaned_data["slug"] or slugify(self.cleaned_data.get("title", ""))[:255]
+
+    def requested_transition(self):
+        return self.data.get(TRANSITION_FIELD) or None
+
+    def clean(self):
+        # A refused transition fails validation, so nothing is saved and the admin shows the
+        # form again with everything the user typed, plus the reason.
+        cleaned = super().clean()
+        self.clean_history(cleaned)  # edit conflicts and correction notes
+        name = self.requested_transition()
+        if name is None:
+            return cleaned
+        reason = workflow.refusal(name, self.instance, self.user)
+        if reason:
+            raise ValidationError(reason)
+        if name == "request_changes" and not cleaned.get("workflow_note", "").strip():
+            self.add_error("workflow_note", "Say what needs to change: the note is required.")
+        publish_at = cleaned.get("publish_at")
+        if name == "publish" and publish_at and publish_at <= timezone.now():
+            self.add_error("publish_at", "Choose a time in the future, or leave it empty to publish now.")
+        return cleaned
+
+    def save(self, commit=True):
+        if self.instance._state.adding:
+            self.instance.created_by = self.user
+        else:
+            revisions.keep_stored_state(self.instance)  # what this save replaces stays in the history
+        self.instance.updated_by = self.user
+        return super().save(commit)
+
+
+def _bound_to(data):
+    def __init__(self, *args, **kwargs):
+        kwargs["data"] = data
+        super(type(self), self).__init__(*args, **kwargs)
+
+    return __init__
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("draft", "Draft"), ("review", "In review"), ("scheduled", "Scheduled"), ("live", "Published")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value in ("draft", "review"):
+            return queryset.filter(status=value)
+        if value == "scheduled":
+            return queryset.scheduled()
+        if value == "live":
+            return queryset.published()
+        return queryset
+
+
+class TagFilter(admin.SimpleListFilter):
+    title = "tag"
+    parameter_name = "tag"
+
+    def lookups(self, request, model_admin):
+        return Tag.objects.filter(reports_taggedreport_items__isnull=False).distinct().values_list("slug", "name")
+
+    def queryset(self, request, queryset):
+        return queryset.filter(tags__slug=self.value()) if self.value() else queryset
+
+
+class ReportEventInline(admin.TabularInline):
+    """Who moved the report through the workflow, and when: read-only for everyone."""
+
+    model = ReportEvent
+    verbose_name = "workflow event"
+    verbose_name_plural = "workflow history"
+    fields = readonly_fields = (
+        "created_at", "actor", "action", "from_status", "to_status", "fields_changed", "publish_at", "note"
+    )  # fmt: skip
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("reports.view_report")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")  # one query however long the history
+
+    @admin.display(description="fields changed")
+    def fields_changed(self, event):
+        return changed_fields_display(event)
+
+
+@admin.register(Report)
+class ReportAdmin(
+    RefusesMalformedSelections, RefreshesPublicPages, ReportHistoryAdminMixin, ReportDeskAdminMixin, admin.ModelAdmin
+):
+    form = ReportAdminForm
+    change_form_template = "admin/reports/report/change_form.html"
+    change_list_template = "admin/reports/report/change_list.html"
+    list_display = ("title", "series", "period", "status_column", "tag_list", "updated_at")
+    list_filter = (StatusFilter, "series", TagFilter)
+    list_select_related = ("series",)
+    show_full_result_count = False  # one COUNT(*) over the whole table is enough
+    search_fields = ("title", "summary", "body")
+    date_hierarchy = "period_start"
+    prepopulated_fields = {"slug": ("title",)}
+    inlines = [ReportEventInline]
+    actions = ["export_csv"]
+    fieldsets = [
+        (None, {"fields": ["series", "title", "slug", ("period_start", "period_end"), "summary", "body", "tags"]}),
+        (
+            "Publication",
+            {
+                "fields": [
+                    "status_column",
+                    "published_at",
+                    "first_published_at",
+                    ("created_at", "created_by"),
+                    ("updated_at", "updated_by"),
+                ]
+            },
+        ),
+    ]
+    readonly_fields = (
+        "status_column",
+        "published_at",
+        "first_published_at",
+        "created_at",
+        "created_by",
+        "updated_at",
+        "updated_by",
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tags")
+
+    def is_public(self, report):
+        return report.status == Report.Status.PUBLISHED  # live or scheduled
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(partial(coverage_view, self))
+        return [path("coverage/", view, name="reports_report_coverage"), *super().get_urls()]
+
+    def has_change_permission(self, request, obj=None):
+        # Writers may edit drafts and reports in review; a published or scheduled report is
+        # the editors' to change.
+        if obj is not None and obj.status == Report.Status.PUBLISHED:
+            if not request.user.has_perm(workflow.PUBLISH_PERMISSION):
+                return False
+        return super().has_change_permission(request, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "GET":
+            request.unsaved_input = unsaved.take(request)
+            if request.unsaved_input is not None:
+                self.message_user(
+                    request, "This is the input you had not saved when your session expired. Review it and save.",
+                    messages.WARNING,
+                )  # fmt: skip
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user
+        kept = getattr(request, "unsaved_input", None)
+        if kept is not None:
+            # Shown bound to the kept input (with any errors it has); saved only by a real POST.
+            form = type(form.__name__, (form,), {"__init__": _bound_to(kept)})
+        return form
+
+    @admin.action(description="Export selected reports as CSV", permissions=["view"])
+    def export_csv(self, request, queryset):
+        """The reports ticked, or all that the filters show with "Select all", as export_reports
+        writes them (reports.importexport.exporting: formula-like cells are guarded for spreadsheets)."""
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="reports-{timezone.localdate():%Y-%m-%d}.csv"'
+        response.write("\ufeff")  # the byte-order mark makes Excel read the file as UTF-8
+        exporting.write_csv(exporting.report_rows(queryset), response)
+        return response
+
+    @admin.display(description="period", ordering="period_start")
+    def period(self, report):
+        return report.period_display
+
+    @admin.display(description="status", ordering="status")
+    def status_column(self, report):
+        return report.status_label
+
+    @admin.display(description="tags")
+    def tag_list(self, report):
+        return ", ".join(sorted(tag.name for tag in report.tags.all()))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        report = obj or Report()
+        context["workflow_actions"] = workflow.allowed_transitions(report, request.user)
+        context["workflow_actions_names"] = {t.name for t in context["workflow_actions"]}
+        context["change_request"] = workflow.latest_change_request(report)
+        context["report"] = report
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A revision and an audit event for the edits (and the correction, for a live report).
+        editing.record_save(
+            form.instance,
+            by=request.user,
+            created=not change,
+            message=form.cleaned_data.get("revision_message", ""),
+            correction_note=form.cleaned_data.get("correction_note", ""),
+        )
+        # The edits (tags included) are saved first, so a transition applies to what the
+        # user saw on screen.
+        self.apply_requested_transition(request, form)
+
+    def apply_requested_transition(self, request, form):
+        name = form.requested_transition()
+        if name is None:
+            return
+        report = form.instance
+        try:
+            if name == "submit_for_review":
+                event = workflow.submit_for_review(report, by=request.user)
+            elif name == "publish":
+                event = workflow.publish(report, by=request.user, at=form.cleaned_data.get("publish_at"))
+            elif name == "request_changes":
+                event = workflow.request_changes(report, by=request.user, note=form.cleaned_data["workflow_note"])
+            else:
+                event = workflow.unpublish(report, by=request.user, note=form.cleaned_data.get("workflow_note", ""))
+        except workflow.TransitionRefused as refused:
+            self.message_user(request, f"Your edits were saved, but: {refused}", messages.ERROR)
+            return
+        when = f" for {formats.date_format(timezone.localtime(report.published_at), 'DATETIME_FORMAT')}"
+        detail = when if event.action == ReportEvent.Action.SCHEDULE else ""
+        self.message_user(request, f"{event.get_action_display()}{detail}: “{report}”.", messages.SUCCESS)
+
+
+@admin.register(Series)
+class SeriesAdmin(RefusesMalformedSelections, RefreshesPublicPages, admin.ModelAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+admin.site.register(ReportEvent, ReportEventAdmin)

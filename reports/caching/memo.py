@@ -1,0 +1,57 @@
+"""What stays true until the public site changes, computed once per publication generation.
+
+Counts, facets and search rankings each cost a pass over the matching reports, and a page of
+reports costs a query and the work of turning rows into what the page shows; yet all of them
+change only when reports.caching.page_cache.public_changed() bumps the generation. So they are kept
+in Django's cache under that generation (shared by every worker and host when the cache is
+Redis): a repeat request renders its page from them without a query, and an editor's change
+makes the old results unreachable within the same second as the page cache (the generation
+is re-read at most once a second).
+
+Unlike the page cache, the counts, facets and rankings serve staff too (the pages' reports
+and report rows do not: see kept_for_readers()), and RESULT_CACHE_SECONDS=0 turns it all off.
+"""
+
+import hashlib
+import pickle
+
+from django.conf import settings
+from django.core.cache import caches
+
+from reports.caching.page_cache import current_state
+
+# What unpickling a value whose class was renamed, moved or given other fields raises.
+UNLOADABLE = (pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError, EOFError)
+
+
+def per_generation(name, key, compute):
+    """compute(), or what it returned earlier for the same name and key in this generation.
+
+    `key` must say everything the result depends on besides the published reports; it is
+    hashed, so it may be long (a search query, say).
+    """
+    seconds = settings.RESULT_CACHE_SECONDS
+    if seconds <= 0:
+        return compute()
+    generation = current_state().generation
+    digest = hashlib.sha256(repr(key).encode()).hexdigest()
+    cache_key = f"sitrep:result:{generation}:{name}:{digest}"
+    cache = caches[settings.PAGE_CACHE_ALIAS]
+    try:
+        value = cache.get(cache_key)
+    except UNLOADABLE:
+        # Kept (in a shared Redis) by the release before a deploy, with classes that have
+        # changed since: the generation has not, so compute it again rather than fail.
+        value = None
+    if value is None:
+        value = compute()
+        cache.set(cache_key, value, seconds)
+    return value
+
+
+def kept_for_readers(request, name, key, compute):
+    """per_generation() for readers; logged-in staff always get compute(), the live rows, as
+    the page cache lets them through too."""
+    if request.user.is_authenticated:
+        return compute()
+    return per_generation(name, key, compute)

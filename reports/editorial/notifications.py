@@ -1,0 +1,55 @@
+"""E-mail sent by workflow transitions, through Django's e-mail framework (EMAIL_* settings).
+
+reports.editorial.actions.workflow calls these after its transaction commits, so that no one is told about a
+change that was rolled back. A mail server that fails is logged and does not undo the
+transition, which has already happened.
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage, get_connection
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+logger = logging.getLogger(__name__)
+
+PUBLISH_PERMISSION = "reports.publish_report"
+
+
+def absolute(path):
+    """An address people can follow from an e-mail: SITE_URL and the path, or the path alone."""
+    return f"{settings.SITE_URL}{path}" if settings.SITE_URL else path
+
+
+def editors(*, exclude=None):
+    """Active staff users who may publish and have an e-mail address."""
+    # Permissions come from groups through ModelBackend (the other backend, django-axes, only
+    # throttles log-ins), and with_perm() must be told which backend to ask.
+    users = get_user_model().objects.with_perm(
+        PUBLISH_PERMISSION, is_active=True, include_superusers=True, backend="django.contrib.auth.backends.ModelBackend"
+    )
+    users = users.filter(is_staff=True).exclude(email="").order_by("pk")
+    return users.exclude(pk=exclude.pk) if exclude is not None else users
+
+
+def report_submitted(event):
+    """Tell the editors that `event` (a submission) put a report in their review queue."""
+    report = event.report
+    context = {
+        "report": report,
+        "event": event,
+        "submitter": (event.actor.get_full_name() or event.actor.get_username()) if event.actor else "Someone",
+        "review_url": absolute(reverse("admin:reports_report_change", args=[report.pk])),
+        "queue_url": absolute(reverse("admin:reports_report_review_queue")),
+    }
+    subject = " ".join(f"Review requested: {report.title}".split())  # one line, whatever the title holds
+    body = render_to_string("reports/email/submitted_for_review.txt", context)
+    messages = [
+        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]) for user in editors(exclude=event.actor)
+    ]
+    if messages:
+        sent = get_connection().send_messages(messages)
+        logger.info("Review request for report %s mailed to %s editor(s).", report.pk, sent)
+    return messages

@@ -1,0 +1,41 @@
+"""The models of the one `reports` app, by subject; everything is importable from here."""
+
+from reports.models.correction import CORRECTION_NOTE_MESSAGE, Correction
+from reports.models.events import ReportEvent
+from reports.models.preview import PREVIEW_EXPIRY_MESSAGE, PREVIEW_REVOKED_MESSAGE, PreviewLink, new_preview_token
+from reports.models.publication import PublicationState
+from reports.models.report import (
+    AUDIT_USER,
+    PERIOD_ORDER_MESSAGE,
+    JSONGroupArray,
+    Report,
+    ReportLink,
+    ReportQuerySet,
+    Series,
+    TaggedReport,
+    TagRef,
+    report_url,
+)
+from reports.models.tagmerge import TagMerge
+
+__all__ = [
+    "AUDIT_USER",
+    "CORRECTION_NOTE_MESSAGE",
+    "PERIOD_ORDER_MESSAGE",
+    "PREVIEW_EXPIRY_MESSAGE",
+    "PREVIEW_REVOKED_MESSAGE",
+    "Correction",
+    "JSONGroupArray",
+    "PreviewLink",
+    "PublicationState",
+    "Report",
+    "ReportEvent",
+    "ReportLink",
+    "ReportQuerySet",
+    "Series",
+    "TagMerge",
+    "TagRef",
+    "TaggedReport",
+    "new_preview_token",
+    "report_url",
+]

@@ -1,0 +1,255 @@
+"""Series, reports and their tags: what sitrep is about.
+
+`Report.objects.published()` is the one definition of what a reader may see: every public
+page, feed, sitemap and API starts from it.
+"""
+
+from typing import NamedTuple
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import JSONArray
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from reports.models.correction import Correction
+from reports.text.markdown import cached_markdown
+from reports.text.periods import format_period
+
+PERIOD_ORDER_MESSAGE = "The period end cannot be before the period start."
+
+
+class Series(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "series"
+
+    def __str__(self):
+        return self.name
+
+
+class JSONGroupArray(models.Aggregate):
+    """The aggregated values as one JSON array: JSONB_AGG on PostgreSQL (jsonb, which DISTINCT
+    can compare and Django reads as JSONField text), JSON_GROUP_ARRAY on SQLite."""
+
+    function = "JSON_GROUP_ARRAY"
+    output_field = models.JSONField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
+
+
+def report_url(slug):
+    """A report's address, from its slug alone."""
+    return reverse("reports:detail", kwargs={"slug": slug})
+
+
+class TagRef(NamedTuple):
+    """A tag as listings show it: enough for its name and its link."""
+
+    name: str
+    slug: str
+
+
+class ReportLink(NamedTuple):
+    """A report as a link to it shows it."""
+
+    title: str
+    slug: str
+
+    def get_absolute_url(self):
+        return report_url(self.slug)
+
+
+class ReportQuerySet(models.QuerySet):
+    def published(self):
+        """What a reader may see. Every public page, feed and sitemap starts here."""
+        return self.filter(status=Report.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def scheduled(self):
+        return self.filter(status=Report.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def for_listing(self):
+        """One query for a page of reports: with their series and author, their tags (as JSON,
+        see Report.tag_list) and when each was last corrected (see Report.last_modified)."""
+        last_correction = Correction.objects.filter(report=OuterRef("pk")).order_by("-created_at", "-pk")
+        return (
+            self.select_related("series", "created_by")
+            .annotate(last_corrected_at=Subquery(last_correction.values("created_at")[:1]))
+            .with_tags()
+        )
+
+    def with_tags(self):
+        """The reports' tags in the same query, as JSON pairs: see Report.tag_list."""
+        tags = (
+            TaggedReport.objects.filter(content_object=OuterRef("pk"))
+            .order_by()
+            .values("content_object")
+            .annotate(pairs=JSONGroupArray(JSONArray("tag__name", "tag__slug")))
+            .values("pairs")
+        )
+        return self.annotate(tag_data=Subquery(tags, output_field=models.JSONField()))
+
+    def with_neighbours(self):
+        """Each report with the published reports before and after it in its series (by period),
+        as (title, slug) pairs in the same row: see Report.neighbours."""
+        series_reports = Report.objects.published().filter(series=OuterRef("series")).order_by()
+        before = series_reports.filter(period_start__lt=OuterRef("period_start")).order_by("-period_start", "-pk")
+        after = series_reports.filter(period_start__gt=OuterRef("period_start")).order_by("period_start", "pk")
+        return self.annotate(
+            **{
+                f"{name}_report": Subquery(
+                    reports.values(pair=JSONArray("title", "slug"))[:1], output_field=models.JSONField()
+                )
+                for name, reports in (("previous", before), ("next", after))
+            }
+        )
+
+    def tag_counts(self):
+        """The tags of these reports with how many carry each, most used first."""
+        return (
+            TaggedReport.objects.filter(content_object__in=self)
+            .values("tag__name", "tag__slug")
+            .annotate(report_count=Count("content_object", distinct=True))
+            .order_by("-report_count", "tag__name")
+        )
+
+
+class TaggedReport(TaggedItemBase):
+    """Tag links through a real foreign key, so the planner can join and index them."""
+
+    content_object = models.ForeignKey("Report", on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="taggedreport_unique_tag_per_report")
+        ]
+
+
+# Who created or last changed a report: kept when the user is deleted, never a form field.
+AUDIT_USER = {"null": True, "blank": True, "editable": False, "on_delete": models.SET_NULL}
+
+
+class Report(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+
+    series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="reports")
+    title = models.CharField(max_length=255)
+    slug = models.SlugField(
+        max_length=255, unique=True, help_text="The report's address: /reports/<slug>/. Proposed from the title."
+    )
+    period_start = models.DateField("period start", help_text="First day the report covers.")
+    period_end = models.DateField("period end", help_text="Last day the report covers.")
+    summary = models.TextField(help_text="The key takeaways, in plain text.")
+    body = models.TextField(blank=True, help_text="Markdown. Raw HTML is shown as text.")
+    tags = TaggableManager(
+        through=TaggedReport, blank=True, help_text="Actors, places and themes, separated by commas."
+    )
+
+    # Only reports.editorial.actions.workflow changes these; they are never form fields.
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="+", **AUDIT_USER)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="+", **AUDIT_USER)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period_start", "-pk"]
+        permissions = [("publish_report", "Can publish, schedule, unpublish and request changes")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")),
+                name="report_period_end_not_before_start",
+                violation_error_message=PERIOD_ORDER_MESSAGE,
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False, first_published_at__isnull=False),
+                name="report_published_has_dates",
+                violation_error_message="A published report needs its publication dates.",
+            ),
+        ]
+        indexes = [
+            # What readers see, newest publication first with a stable order: the feeds' order.
+            models.Index(fields=["status", "published_at", "id"], name="report_published_order_idx"),
+            models.Index(fields=["series", "period_start"], name="report_series_period_idx"),
+            # The archive's order (newest period first), walked backwards: a page of the archive,
+            # filtered or not, reads its 20 reports without sorting the whole archive.
+            models.Index(fields=["period_start", "id"], name="report_period_order_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return report_url(self.slug)
+
+    def clean(self):
+        # Mirrors the check constraint, attached to the field so the admin shows it there.
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": PERIOD_ORDER_MESSAGE})
+
+    @property
+    def period_display(self):
+        return format_period(self.period_start, self.period_end)
+
+    @property
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and self.published_at > timezone.now()
+
+    @property
+    def is_public(self):
+        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    @property
+    def status_label(self):
+        """The status as editors speak of it: a published report not yet live is 'Scheduled'."""
+        return "Scheduled" if self.is_scheduled else self.get_status_display()
+
+    @property
+    def tag_list(self):
+        """The tags, by name: from the listing's JSON annotation when the query has it."""
+        if hasattr(self, "tag_data"):
+            pairs = self.tag_data or []
+            return sorted((TagRef(name, slug) for name, slug in pairs), key=lambda tag: tag.name.casefold())
+        return sorted(self.tags.all(), key=lambda tag: tag.name.casefold())
+
+    @property
+    def neighbours(self):
+        """(previous, next) published reports in the series, as ReportLinks or None; from the
+        with_neighbours() annotation."""
+        return tuple(ReportLink(*pair) if pair else None for pair in (self.previous_report, self.next_report))
+
+    @property
+    def last_modified(self):
+        """When readers last saw a change: its publication, or its latest public correction.
+
+        Edits before publication and saves that change nothing are not changes readers saw.
+        Uses a `last_corrected_at` annotation or prefetched corrections when the caller has them.
+        """
+        if hasattr(self, "last_corrected_at"):
+            corrected = self.last_corrected_at
+        elif "corrections" in getattr(self, "_prefetched_objects_cache", {}):
+            corrected = max((c.created_at for c in self.corrections.all()), default=None)
+        else:
+            corrected = self.corrections.order_by("-created_at").values_list("created_at", flat=True).first()
+        return max(filter(None, (self.published_at, corrected)), default=self.updated_at)
+
+    @property
+    def body_html(self):
+        return cached_markdown(self.body)

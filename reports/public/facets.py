@@ -1,0 +1,162 @@
+"""Facet counts for the archive: tags, series and years, each with the number of results
+choosing it would give within the current filters.
+
+One query (two groupings joined by UNION ALL), whatever the number of tags, series or years,
+and only once per publication generation for the same filters (reports.caching.memo):
+
+- tags: the current results grouped by tag. Tags narrow (a report must carry all the
+  chosen ones), so adding a tag gives exactly the current results that carry it.
+- series and years: the results of every filter but `series` and `year`, grouped by
+  series and by the calendar years the period starts and ends in. A series or a year
+  replaces the current one, and each group either overlaps a year or not, so this one
+  grouping gives the series counts within the chosen year, the year counts within the
+  chosen series, and the number of current results (so the paginator needs no COUNT).
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.db.models import Count, Value
+from django.db.models.functions import ExtractYear
+from django.urls import reverse
+
+from reports.caching.memo import per_generation
+from reports.models import TaggedReport
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str  # the query parameter's value: a slug or a year
+    label: str
+    count: int
+    selected: bool
+    href: str  # the archive with this value chosen, or removed when it is selected
+
+
+@dataclass(frozen=True)
+class FacetGroup:
+    name: str
+    title: str
+    shown: list
+    more: list  # listed behind a disclosure, so that a long tail of tags does not bury the rest
+
+
+# How many values of a facet are listed before the rest are folded away.
+FACET_SHOWN = 12
+
+
+class ArchiveFacets:
+    """The counts are read when the facets are made (the total is the paginator's count); the
+    values with their links only when the page renders them, which it does once per
+    generation and query (reports.public.views.ArchiveView caches the rendered facets)."""
+
+    def __init__(self, filterset):
+        self.filterset = filterset
+        cleaned = filterset.form.cleaned_data
+        self.selected_series = cleaned["series"].slug if cleaned.get("series") else None
+        self.selected_year = cleaned.get("year")
+        self.selected_tags = {tag.slug for tag in cleaned.get("tag") or ()}
+        # Kept counted rather than as rows: a few hundred numbers, not thousands of groups.
+        counts = per_generation("facets", filterset.cache_key(), self._count)
+        self._tag_counts, self.series_counts, self.series_names, self.year_counts, self.total = counts
+
+    def _count(self):
+        groups = self._groups()
+        tag_counts = sorted((row[1:] for row in groups if row[0] == "tag"), key=lambda t: (-t[4], t[1]))
+        return (tag_counts, *self._count_series_and_years([row[1:] for row in groups if row[0] == "series"]))
+
+    def _groups(self):
+        """(kind, slug, name, start year, end year, reports) rows: the current results per tag,
+        then the results of every filter but series and year per series and years."""
+        tags = (
+            TaggedReport.objects.filter(content_object__in=self.filterset.qs.order_by().values("pk"))
+            .order_by()
+            .values_list(Value("tag"), "tag__slug", "tag__name", Value(0), Value(0))
+            .annotate(reports=Count("pk"))
+        )
+        series_years = (
+            self.filterset.queryset_without("series", "year")
+            .order_by()
+            .values_list(
+                Value("series"), "series__slug", "series__name", ExtractYear("period_start"), ExtractYear("period_end")
+            )
+            .annotate(reports=Count("pk"))
+        )
+        return list(tags.union(series_years, all=True))
+
+    def _count_series_and_years(self, groups):
+        series_counts, series_names, year_counts, total = Counter(), {}, Counter(), 0
+        for slug, name, start_year, end_year, reports in groups:
+            years = range(start_year, end_year + 1)
+            in_year = self.selected_year is None or self.selected_year in years
+            in_series = self.selected_series is None or self.selected_series == slug
+            series_names[slug] = name
+            if in_year:
+                series_counts[slug] += reports
+            if in_series:
+                for year in years:
+                    year_counts[year] += reports
+            if in_year and in_series:
+                total += reports
+        return series_counts, series_names, year_counts, total
+
+    @cached_property
+    def query(self):
+        query = self.filterset.data.copy()
+        query.pop("page", None)
+        return query
+
+    @cached_property
+    def archive_url(self):
+        return reverse("reports:archive")
+
+    @cached_property
+    def series(self):
+        names = self.series_names
+        return [
+            self._single_choice("series", slug, names[slug], count, slug == self.selected_series)
+            for slug, count in sorted(self.series_counts.items(), key=lambda item: names[item[0]])
+            if count
+        ]
+
+    @cached_property
+    def years(self):
+        return [
+            self._single_choice("year", str(year), str(year), count, year == self.selected_year)
+            for year, count in sorted(self.year_counts.items(), reverse=True)
+            if count
+        ]
+
+    @cached_property
+    def tags(self):
+        values = []
+        chosen = self.query.getlist("tag")
+        for slug, name, _, _, reports in self._tag_counts:
+            selected = slug in self.selected_tags
+            query = self.query.copy()
+            query.setlist("tag", [value for value in chosen if value != slug] if selected else [*chosen, slug])
+            values.append(FacetValue(slug, name, reports, selected, self._href(query)))
+        return values
+
+    @property
+    def groups(self):
+        """The non-empty facets, for the page."""
+        facets = (("tag", "Tags", self.tags), ("series", "Series", self.series), ("year", "Years", self.years))
+        return [
+            FacetGroup(name, title, values[:FACET_SHOWN], values[FACET_SHOWN:])
+            for name, title, values in facets
+            if values
+        ]
+
+    def _single_choice(self, name, value, label, count, selected):
+        query = self.query.copy()
+        if selected:
+            query.pop(name, None)
+        else:
+            query[name] = value
+        return FacetValue(value, label, count, selected, self._href(query))
+
+    def _href(self, query):
+        encoded = query.urlencode()
+        return f"{self.archive_url}?{encoded}" if encoded else self.archive_url

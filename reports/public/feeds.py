@@ -1,0 +1,121 @@
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, rfc3339_date
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.http import http_date
+from django.utils.timezone import localtime
+
+from reports.models import Report
+from reports.public.citation import report_authors
+from reports.public.filters import ReportFilter
+
+FEED_LENGTH = 50
+DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
+
+
+class ReportRssGenerator(Rss201rev2Feed):
+    """RSS 2.0 has no element for the period a report covers, nor for its last change:
+    Dublin Core's coverage and Atom's updated say them, as feed readers understand."""
+
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:dc": DUBLIN_CORE}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("atom:updated", rfc3339_date(item["updateddate"]))
+        handler.addQuickElement("dc:coverage", item["coverage"])
+
+
+class ReportAtomGenerator(Atom1Feed):
+    def root_attributes(self):
+        return {**super().root_attributes(), "xmlns:dc": DUBLIN_CORE}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("dc:coverage", item["coverage"])
+
+
+class ReportFeed(Feed):
+    """The archive as RSS, honouring the archive's filters (the same FilterSet), search included."""
+
+    feed_type = ReportRssGenerator
+    url_name = "reports:feed-rss"
+
+    def __call__(self, request, *args, **kwargs):
+        filterset = ReportFilter(request.GET, queryset=Report.objects.published().for_listing())
+        if not filterset.is_valid():
+            errors = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in filterset.errors.items())
+            return HttpResponseBadRequest(f"Invalid feed filter. {errors}", content_type="text/plain; charset=utf-8")
+        feed = self.get_feed(filterset, request)
+        # Written to a string, then to the response once: Django's Feed writes each of some
+        # 2,000 XML fragments to the response separately, which cost more than the rest.
+        response = HttpResponse(feed.writeString("utf-8"), content_type=feed.content_type)
+        response.headers["Last-Modified"] = http_date(feed.latest_post_date().timestamp())
+        return response
+
+    def title(self, filterset):
+        labels = [label for _, _, label in filterset.active_filters()]
+        return f"{settings.SITE_NAME}: situation reports" + (f" ({'; '.join(labels)})" if labels else "")
+
+    def link(self, filterset):
+        query = filterset.data.copy()
+        query.pop("page", None)
+        return reverse("reports:archive") + (f"?{query.urlencode()}" if query else "")
+
+    def feed_url(self, filterset):
+        # The feed's own address ("self") keeps its filters, so a subscription can be copied.
+        query = filterset.data.urlencode()
+        return reverse(self.url_name) + (f"?{query}" if query else "")
+
+    def description(self, filterset):
+        return "The latest published situation reports" + (" matching these filters." if filterset.data else ".")
+
+    def items(self, filterset):
+        # Newest first even when searching: a feed reader shows what is new, not what ranks best.
+        # (The correction notes are in each entry's description.)
+        reports = filterset.qs.defer("body").prefetch_related("corrections")  # entries carry summaries
+        return reports.order_by("-published_at", "-pk")[:FEED_LENGTH]
+
+    def item_title(self, report):
+        return report.title
+
+    def item_description(self, report):
+        # Built here rather than by a template: a feed renders 50 of them per request.
+        corrections = format_html_join(
+            "",
+            "<p>Correction, {}: {}</p>",
+            ((date_format(localtime(c.created_at), "F j, Y"), c.note) for c in report.corrections.all()),
+        )
+        return format_html(
+            "<p><strong>{}</strong> · {}</p>\n<p>{}</p>\n{}",
+            report.period_display,
+            report.series.name,
+            report.summary,
+            corrections,
+        )
+
+    def item_pubdate(self, report):
+        return report.first_published_at
+
+    def item_updateddate(self, report):
+        return report.last_modified
+
+    def item_categories(self, report):
+        return [tag.name for tag in report.tag_list]
+
+    def item_author_name(self, report):
+        return " and ".join(author.name for author in report_authors(report))
+
+    def item_extra_kwargs(self, report):
+        return {"coverage": f"{report.period_start.isoformat()}/{report.period_end.isoformat()}"}
+
+
+class AtomReportFeed(ReportFeed):
+    feed_type = ReportAtomGenerator
+    url_name = "reports:feed-atom"
+
+    def subtitle(self, filterset):
+        return self.description(filterset)

@@ -1,0 +1,302 @@
+"""The public filters: one FilterSet, shared by the archive, the feeds and the API.
+
+The query parameter names (q, tag, week, from, to, series, year, page) are a public
+interface: bookmarks, feed subscriptions and API clients depend on them.
+"""
+
+import datetime
+import re
+import unicodedata
+
+import django_filters
+from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
+from django.db.models import Exists, OuterRef
+
+from reports.caching.memo import per_generation
+from reports.caching.vocabulary import published_vocabulary
+from reports.models import Report, TaggedReport
+from reports.public.search import query_words, search_reports
+from reports.text.periods import FIRST_YEAR, LAST_YEAR, format_period, iso_week_label
+
+ISO_WEEK = re.compile(r"^(?P<year>\d{4})-W(?P<week>\d{2})$")
+
+
+def parse_iso_week(value):
+    """'2020-W34' -> (Monday, Sunday) of that ISO week; ValueError with a reason otherwise."""
+    match = ISO_WEEK.match(value.strip())
+    if not match:
+        raise ValueError(f"“{value}” is not an ISO week; write it like 2020-W34.")
+    year, week = int(match["year"]), int(match["week"])
+    try:
+        monday = datetime.date.fromisocalendar(year, week, 1)
+        return monday, monday + datetime.timedelta(days=6)
+    except OverflowError:
+        raise ValueError(f"“{value}” runs past the end of the calendar (year 9999).") from None
+    except ValueError:
+        if not 1 <= year <= 9999:
+            raise ValueError(f"“{value}” is outside the calendar: years run from 1 to 9999.") from None
+        last_week = datetime.date(year, 12, 28).isocalendar().week
+        raise ValueError(f"{year} has weeks W01 to W{last_week:02d}; “{value}” is not one of them.") from None
+
+
+class IsoWeekField(forms.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(max_length=20, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        try:
+            return parse_iso_week(value)
+        except ValueError as error:
+            raise forms.ValidationError(str(error), code="invalid") from None
+
+
+class IsoWeekFilter(django_filters.Filter):
+    field_class = IsoWeekField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        monday, sunday = value
+        return qs.filter(period_start__lte=sunday, period_end__gte=monday)
+
+
+class SearchField(forms.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(max_length=200, widget=forms.SearchInput, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value and any(unicodedata.category(char) == "Cc" for char in value):
+            # Invisible, never typed on purpose, and not allowed in the feeds' XML.
+            raise forms.ValidationError("The search contains control characters; type it again.", code="invalid")
+        if value and not query_words(value):
+            raise forms.ValidationError("Search for at least one word or number.", code="invalid")
+        return value
+
+
+class SearchFilter(django_filters.CharFilter):
+    """Words in the title, summary or body; results are then ranked by relevance."""
+
+    field_class = SearchField
+
+    def filter(self, qs, value):
+        return search_reports(qs, value) if value else qs
+
+
+class YearFilter(django_filters.NumberFilter):
+    """Reports whose period overlaps a calendar year, as the week and date filters do."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            min_value=FIRST_YEAR,
+            max_value=LAST_YEAR,
+            error_messages={
+                "invalid": "Enter a year as four digits, e.g. 2020.",
+                "min_value": f"Enter a year from {FIRST_YEAR} to {LAST_YEAR}.",
+                "max_value": f"Enter a year from {FIRST_YEAR} to {LAST_YEAR}.",
+            },
+            **kwargs,
+        )
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        return qs.filter(period_start__year__lte=value, period_end__year__gte=value)
+
+
+class VocabularyField(forms.Field):
+    """Slugs checked against the published vocabulary (reports.caching.memo): no query per request."""
+
+    part = ""  # the vocabulary's "tags" or "series"
+    multiple = False
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.MultipleHiddenInput if self.multiple else forms.HiddenInput)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        values = value if isinstance(value, (list, tuple)) else [value]
+        return [str(v) for v in values if v not in self.empty_values]
+
+    def clean(self, value):
+        slugs = self.to_python(value)
+        if not slugs:
+            return [] if self.multiple else None
+        for slug in slugs:
+            ProhibitNullCharactersValidator()(slug)
+        vocabulary = published_vocabulary()
+        known = getattr(vocabulary, self.part)
+        for slug in slugs:
+            if slug not in known:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": slug}
+                )
+        chosen = [vocabulary.named(self.part, slug) for slug in dict.fromkeys(slugs)]
+        return chosen if self.multiple else chosen[-1]
+
+
+class PublishedTagsField(VocabularyField):
+    # Only tags a reader can see: a tag used by drafts alone is unknown to the public.
+    part = "tags"
+    multiple = True  # repeated tags narrow: a report must carry all of them
+    default_error_messages = {"invalid_choice": "There is no tag “%(value)s”."}
+
+
+class SeriesField(VocabularyField):
+    part = "series"
+    default_error_messages = {"invalid_choice": "There is no such series."}
+
+    def to_python(self, value):
+        return super().to_python(value)[-1:]  # the last one, as a single-valued parameter is read
+
+
+class TagFilter(django_filters.Filter):
+    """Tags by slug in the URL; each one an EXISTS on the tag link table, which the planner can
+    probe by (report, tag) while it walks reports in the archive's order."""
+
+    field_class = PublishedTagsField
+
+    def filter(self, qs, tags):
+        for tag in tags or ():
+            qs = qs.filter(Exists(TaggedReport.objects.filter(content_object=OuterRef("pk"), tag_id=tag.pk)))
+        return qs
+
+
+class SeriesFilter(django_filters.Filter):
+    field_class = SeriesField
+
+    def filter(self, qs, series):
+        return qs.filter(series_id=series.pk) if series else qs
+
+
+class ReportFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("from"), cleaned.get("to")
+        if start and end and start > end:
+            self.add_error("from", f"“From” ({start:%Y-%m-%d}) must not be after “to” ({end:%Y-%m-%d}).")
+        return cleaned
+
+
+DATE_INPUT = {
+    "input_formats": ["%Y-%m-%d"],
+    "error_messages": {"invalid": "Enter a date as YYYY-MM-DD, e.g. 2020-07-01."},
+}
+
+
+class ReportFilter(django_filters.FilterSet):
+    q = SearchFilter(label="Search", help_text="Words in the title, summary or text.")
+    tag = TagFilter(
+        label="Tags",
+        help_text="A tag's slug; repeat it to get the reports that carry all the given tags.",
+    )
+    week = IsoWeekFilter(label="Week", help_text="Periods overlapping that ISO week, e.g. 2020-W34.")
+    # `from` is a Python keyword, so it is declared through the class namespace.
+    locals()["from"] = django_filters.DateFilter(
+        field_name="period_end",
+        lookup_expr="gte",
+        label="From",
+        help_text="Periods ending on or after it.",
+        **DATE_INPUT,
+    )
+    to = django_filters.DateFilter(
+        field_name="period_start",
+        lookup_expr="lte",
+        label="To",
+        help_text="Periods starting on or before it.",
+        **DATE_INPUT,
+    )
+    series = SeriesFilter(label="Series", help_text="A series' slug.")
+    year = YearFilter(label="Year", help_text="Periods overlapping that calendar year.")
+
+    # Each parameter as the active filters name it.
+    FILTER_NAMES = {"q": "Search", "week": "Week", "from": "From", "to": "To", "tag": "Tag", "series": "Series",
+                    "year": "Year"}  # fmt: skip
+
+    class Meta:
+        model = Report
+        fields = []
+        form = ReportFilterForm
+
+    def get_form_class(self):
+        # The same form for every request: built once per class, where django-filter builds a
+        # new form class each time (each form copies its fields anyway).
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
+    def queryset_without(self, *names):
+        """The published reports filtered by every valid filter but the named ones: what a
+        facet counts, since choosing one of its values replaces that filter."""
+        reports = self.queryset.all()
+        for name, value in self.form.cleaned_data.items():
+            if name not in names:
+                reports = self.filters[name].filter(reports, value)
+        return reports
+
+    def cache_key(self):
+        """What the valid filters select, in a canonical form: the key of results memoized per
+        publication generation (reports.caching.memo). Parameter order and repeats do not matter."""
+        if not self.is_valid():
+            raise ValueError("Only valid filters have results to remember.")
+        cleaned = self.form.cleaned_data
+        week = cleaned.get("week")
+        return (
+            cleaned.get("q") or "",
+            tuple(sorted(tag.slug for tag in cleaned.get("tag") or ())),
+            week[0].isoformat() if week else "",
+            *(cleaned[name].isoformat() if cleaned.get(name) else "" for name in ("from", "to")),
+            cleaned["series"].slug if cleaned.get("series") else "",
+            cleaned.get("year") or "",
+        )
+
+    def count(self):
+        """How many published reports the filters select, counted once per generation."""
+        return per_generation("count", self.cache_key(), lambda: self.qs.order_by().count())
+
+    def active_filters(self):
+        """(parameter, raw value, label for people) for each filter in use, in URL order.
+
+        Valid filters are labelled from their cleaned values, so a label never repeats stray
+        characters the form stripped, and a value that cleans to nothing is no filter at all;
+        invalid ones (shown so they can be removed) as they were typed."""
+        if not self.is_bound:
+            return []
+        names = self.FILTER_NAMES
+        # Only what the form applies: every tag, but the last value of a repeated single filter.
+        applied = [
+            (name, value)
+            for name in dict.fromkeys(self.data)
+            if name in names
+            for value in (self.data.getlist(name) if name == "tag" else [self.data.get(name)])
+            if value
+        ]
+        if not self.is_valid():
+            return [(name, value, f"{names[name]}: {value}") for name, value in applied]
+        labels = self._cleaned_labels()
+        return [(name, value, labels[name, value]) for name, value in applied if (name, value) in labels]
+
+    def _cleaned_labels(self):
+        """{(parameter, raw value): label} for every valid filter in use."""
+        cleaned, labels = self.form.cleaned_data, {}
+        if cleaned.get("q"):
+            labels["q", self.data["q"]] = f"Search: “{cleaned['q']}”"
+        labels.update({("tag", tag.slug): f"Tag: {tag.name}" for tag in cleaned.get("tag") or ()})
+        if cleaned.get("week"):
+            monday, sunday = cleaned["week"]
+            labels["week", self.data["week"]] = f"Week: {iso_week_label(monday)} ({format_period(monday, sunday)})"
+        for name in ("from", "to"):
+            if cleaned.get(name):
+                labels[name, self.data[name]] = f"{self.FILTER_NAMES[name]}: {cleaned[name].isoformat()}"
+        if cleaned.get("series"):
+            labels["series", cleaned["series"].slug] = f"Series: {cleaned['series'].name}"
+        if cleaned.get("year") is not None:
+            labels["year", self.data["year"]] = f"Year: {cleaned['year']}"
+        return labels

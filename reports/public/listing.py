@@ -1,0 +1,112 @@
+"""What every public listing shares: starting from the published reports, pages kept per
+publication generation, and paginators that know their count or their ranking."""
+
+from django.core.paginator import Paginator
+from django.db.models import Case, When
+from django.urls import reverse
+
+from reports.caching.memo import kept_for_readers, per_generation
+from reports.models import Report
+from reports.public.summaries import report_summary
+
+
+class PublishedReportsMixin:
+    """Public views start from Report.objects.published(), and nothing else."""
+
+    def published_reports(self):
+        return Report.objects.published()
+
+    def get_queryset(self):
+        return self.published_reports().for_listing()
+
+
+class KeptPagesMixin(PublishedReportsMixin):
+    """For listings of reports: a page holds until the public site next changes, so its
+    reports are kept per publication generation (reports.caching.memo) as ReportSummary values. A
+    later request for the same page runs no query, and renders plain values."""
+
+    def get_queryset(self):
+        # What a summary shows; the tags join the page's own query (paginate_queryset), so a
+        # request for a kept page does not even build their subquery.
+        return self.published_reports().select_related("series").defer("body")
+
+    def page_key(self):
+        """What besides the page number selects the listing's reports; None keeps nothing."""
+        return None
+
+    def search_query(self):
+        """The words whose matches the summaries mark, if any."""
+        return None
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, reports, is_paginated = super().paginate_queryset(queryset, page_size)
+        archive_url = reverse("reports:archive")
+        key = self.page_key()
+
+        def summaries():
+            query = self.search_query()
+            return [report_summary(report, archive_url, query) for report in reports.with_tags()]
+
+        page.object_list = kept_for_readers(self.request, "page", (key, page.number), summaries) if key else summaries()
+        return paginator, page, page.object_list, is_paginated
+
+
+class PageLater:
+    """A page of reports whose query is built only when the page is fetched, so that a page
+    kept for this generation (KeptPagesMixin) costs no query building at all."""
+
+    def __init__(self, build):
+        self.build = build
+
+    def with_tags(self):
+        return self.build().with_tags()
+
+
+class FilteredLater:
+    """The archive's filtered reports, for its paginator: pages of them, filtered later."""
+
+    def __init__(self, filterset):
+        self.filterset = filterset
+
+    def __getitem__(self, index):
+        return PageLater(lambda: self.filterset.qs[index])
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told how many items there are, so that it runs no COUNT query."""
+
+    def __init__(self, object_list, per_page, *, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.known_count = count
+
+    @property
+    def count(self):
+        return self.known_count
+
+
+class RankedResults:
+    """Search results in rank order for the paginator: the ranking (report ids, best first) is
+    computed once per publication generation (reports.caching.memo); each page then fetches only its
+    own reports by id. Pages past the ranked ids run the search itself."""
+
+    RANKED = 2000  # ids kept: 100 pages of 20
+
+    def __init__(self, filterset, count):
+        self.filterset, self.count = filterset, count
+        self.ranked = per_generation("ranking", filterset.cache_key(), self._rank)
+
+    def _rank(self):
+        return list(self.filterset.qs.values_list("pk", flat=True)[: self.RANKED])
+
+    def __len__(self):
+        return self.count
+
+    def __getitem__(self, page):
+        return PageLater(lambda: self._page(page))
+
+    def _page(self, page):
+        if page.stop is None or page.stop > len(self.ranked) == self.RANKED:
+            return self.filterset.qs[page]
+        ids = self.ranked[page]
+        rank = Case(*(When(pk=pk, then=position) for position, pk in enumerate(ids)), default=len(ids))
+        return self.filterset.qs.filter(pk__in=ids).order_by(rank) if ids else self.filterset.qs.none()

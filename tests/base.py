@@ -1,0 +1,22 @@
+"""The base of every test that uses the database."""
+
+from django.core.cache import cache
+from django.test import TestCase
+
+from reports.caching import page_cache
+
+
+def reset_caches():
+    """Empty Django's cache and make this process read the publication state again: a test's
+    data rolls back at its end, and the generations with it."""
+    cache.clear()
+    page_cache.forget()
+
+
+class SitrepTestCase(TestCase):
+    """Django's TestCase, each test starting from empty caches (see reset_caches)."""
+
+    def setUp(self):
+        super().setUp()
+        reset_caches()
+        self.addCleanup(reset_caches)
