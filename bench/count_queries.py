@@ -22,15 +22,15 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from reports import page_cache  # noqa: E402
+from reports.caching import state  # noqa: E402
 
 client = Client(HTTP_HOST="127.0.0.1")
 counts = {}
 client.get("/healthz")  # per-process warm-up (content types, settings) is not a page's
 for path in sys.argv[1:]:
     cache.clear()
-    page_cache.forget()
-    page_cache.current_state()
+    state.forget()
+    state.current_state()
     numbers = []
     for _ in range(2):
         with CaptureQueriesContext(connection) as queries:

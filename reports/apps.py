@@ -6,6 +6,10 @@ class ReportsConfig(AppConfig):
     verbose_name = "Situation reports"
 
     def ready(self):
-        from reports.editorial import revisions
+        from reports.caching import receivers  # noqa: F401  (connects the caches to the actions' signals)
+        from reports.editorial import (
+            notifications,  # noqa: F401  (connects the editors' e-mail)
+            revisions,
+        )
 
         revisions.register_models()

@@ -5,6 +5,7 @@ message naming the variable, instead of running with a half-understood setting.
 """
 
 import datetime
+import hashlib
 import os
 from pathlib import Path
 
@@ -163,12 +164,30 @@ DATABASES = {
 _cache_url = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL")
 if _cache_url and not _cache_url.startswith("redis"):
     raise ImproperlyConfigured(f"CACHE_URL must be a redis:// or rediss:// URL; got {_cache_url!r}.")
+
+
+def source_release():
+    """A name for the code being run: a digest of the app's Python files and templates, so
+    that each deploy reads only what it cached itself (values shaped by the code before it,
+    in a shared Redis, are never read)."""
+    digest = hashlib.sha256()
+    for folder in ("reports", "sitrep", "templates"):
+        for path in sorted((BASE_DIR / folder).rglob("*")):
+            if path.suffix in (".py", ".html", ".txt", ".xml") and "migrations" not in path.parts:
+                digest.update(path.relative_to(BASE_DIR).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+# Set RELEASE (a version or commit) to name the deploy; by default the code names itself.
+RELEASE = env_str("RELEASE", "") or source_release()
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url, "KEY_PREFIX": "sitrep"}
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
         if _cache_url
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}
     )
+    | {"KEY_PREFIX": f"sitrep:{RELEASE}"}
 }
 # Anonymous public pages (reports/page_cache.py). 0 seconds turns the page cache off.
 PAGE_CACHE_ALIAS = "default"

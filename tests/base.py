@@ -3,20 +3,24 @@
 from django.core.cache import cache
 from django.test import TestCase
 
-from reports.caching import page_cache
+from reports.caching import state
 
 
 def reset_caches():
     """Empty Django's cache and make this process read the publication state again: a test's
     data rolls back at its end, and the generations with it."""
     cache.clear()
-    page_cache.forget()
+    state.forget()
 
 
-class SitrepTestCase(TestCase):
-    """Django's TestCase, each test starting from empty caches (see reset_caches)."""
+class FreshCaches:
+    """Each test starts from empty caches (see reset_caches)."""
 
     def setUp(self):
         super().setUp()
         reset_caches()
         self.addCleanup(reset_caches)
+
+
+class SitrepTestCase(FreshCaches, TestCase):
+    """The base test case: Django's TestCase, each test starting from empty caches."""

@@ -7,10 +7,10 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 @pytest.fixture(autouse=True)
 def fresh_page_cache(request):
-    """Tests that are not SitrepTestCases (SimpleTestCase, live servers) start from empty caches too."""
-    from tests.base import SitrepTestCase, reset_caches
+    """Tests that do not start FreshCaches themselves (SimpleTestCase, live servers) start from empty caches too."""
+    from tests.base import FreshCaches, reset_caches
 
-    if isinstance(request.instance, SitrepTestCase):
+    if isinstance(request.instance, FreshCaches):
         yield  # its setUp does it
         return
     reset_caches()

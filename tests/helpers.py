@@ -142,8 +142,8 @@ def forget_cached_results():
     """Empty the page and result caches, as the first request after an editor's change finds
     them, and read the new publication generation beforehand: each process reads it at most
     once a second whatever the traffic, so it is not one of a page's own queries."""
-    from reports.caching import page_cache
+    from reports.caching import state
     from tests.base import reset_caches
 
     reset_caches()
-    page_cache.current_state()
+    state.current_state()

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from reports.editorial import permissions
 from reports.editorial.audit import changed_fields_display
 
 
@@ -29,7 +30,7 @@ class ReportEventAdmin(admin.ModelAdmin):
     readonly_fields = fields
 
     def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("reports.view_report")
+        return permissions.may_view(request.user)
 
     def has_add_permission(self, request):
         return False

@@ -17,13 +17,13 @@ from django.views.decorators.http import require_GET, require_POST
 from taggit.utils import parse_tags
 
 from reports.admin.widgets import MarkdownPreviewTextarea, TagAutocompleteInput
-from reports.editorial import authoring, desk
+from reports.editorial import authoring, desk, permissions
+from reports.editorial.actions import previews as preview_actions
 from reports.models import PreviewLink, Report, Series
 from reports.public import previews
 from reports.text import tagmatch
 from reports.text.markdown import render_markdown
 
-PUBLISH_PERMISSION = "reports.publish_report"
 MAX_PREVIEW_CHARACTERS = 200_000
 AUTOCOMPLETE_RESULTS = 10
 TITLE_HELP = "Proposed in house style from the series and period when left empty; yours to change."
@@ -177,7 +177,7 @@ class ReportDeskAdminMixin:
         return TemplateResponse(request, template, context)
 
     def review_queue_view(self, request):
-        if not request.user.has_perm(PUBLISH_PERMISSION):
+        if not permissions.is_editor(request.user):
             raise PermissionDenied("Only editors see the review queue.")
         reports = desk.with_people(desk.review_queue(), submitted_by="submitted_by_id")
         return self.desk_page(
@@ -185,7 +185,7 @@ class ReportDeskAdminMixin:
         )
 
     def returned_view(self, request):
-        if not request.user.has_perm("reports.change_report"):
+        if not permissions.is_writer(request.user):
             raise PermissionDenied("Only writers and editors have reports returned to them.")
         reports = desk.with_people(desk.returned_to(request.user), returned_by="returned_by_id")
         return self.desk_page(request, "admin/reports/report/returned.html", "Returned to you", reports=reports)
@@ -193,14 +193,14 @@ class ReportDeskAdminMixin:
     # JSON endpoints for the change form's scripts -----------------------------------------
 
     @staticmethod
-    def _require(request, *permissions):
-        if not any(request.user.has_perm(permission) for permission in permissions):
+    def _require(request, allowed):
+        if not allowed(request.user):
             raise PermissionDenied("You do not have permission to write reports.")
 
     def proposal_view(self, request):
         """GET series, period_start, period_end (and report, when editing): title, slug, warnings
         and the series' next period."""
-        self._require(request, "reports.view_report")
+        self._require(request, permissions.may_view)
         series = None
         if raw_series := request.GET.get("series", "").strip():
             series_pk = as_pk(raw_series)
@@ -238,14 +238,14 @@ class ReportDeskAdminMixin:
 
     def markdown_preview_view(self, request):
         """POST body: the body rendered by the same sanitising code as the public page."""
-        self._require(request, "reports.add_report", "reports.change_report")
+        self._require(request, permissions.may_write)
         values, error = self._post_text(request, "body")
         return error or JsonResponse({"html": str(render_markdown(values["body"]))})
 
     def tag_autocomplete_view(self, request):
         """GET q: existing tags whose name starts with (then contains) what was typed, ignoring
         case, accents, apostrophes and spacing."""
-        self._require(request, "reports.view_report")
+        self._require(request, permissions.may_view)
         typed = tagmatch.tag_key(request.GET.get("q", "")[:100])
         if not typed:
             return JsonResponse({"results": []})
@@ -256,7 +256,7 @@ class ReportDeskAdminMixin:
 
     def tag_suggestions_view(self, request):
         """POST summary, body, tags: vocabulary tags found in the text, and near-duplicates typed."""
-        self._require(request, "reports.add_report", "reports.change_report")
+        self._require(request, permissions.may_write)
         values, error = self._post_text(request, "summary", "body", "tags")
         if error:
             return error
@@ -278,12 +278,12 @@ class ReportDeskAdminMixin:
         report, missing = self._report_or_redirect(request, object_id)
         if missing:
             return missing
-        if not previews.may_share(report, request.user):
+        if not permissions.may_share_preview(request.user, report):
             raise PermissionDenied("Only editors and the report’s writer can share its preview links.")
         try:
             expires_at = previews.parse_expiry(request.POST.get("expires_at"))
-            link = previews.create_link(report, by=request.user, expires_at=expires_at)
-        except (ValueError, previews.PreviewRefused) as refused:
+            link = preview_actions.create_link(report, by=request.user, expires_at=expires_at)
+        except (ValueError, preview_actions.PreviewRefused) as refused:
             self.message_user(request, f"No preview link was created: {refused}", messages.ERROR)
         except ValidationError as invalid:
             self.message_user(request, f"No preview link was created: {' '.join(invalid.messages)}", messages.ERROR)
@@ -300,15 +300,15 @@ class ReportDeskAdminMixin:
         report, missing = self._report_or_redirect(request, object_id)
         if missing:
             return missing
-        if not previews.may_share(report, request.user):
+        if not permissions.may_share_preview(request.user, report):
             raise PermissionDenied("Only editors and the report’s writer can revoke its preview links.")
         link = PreviewLink.objects.filter(report=report, pk=link_id).first()
         if link is None:
             self.message_user(request, "That preview link does not exist.", messages.ERROR)
             return self._back_to(report)
         try:
-            previews.revoke_link(link, by=request.user)
-        except previews.PreviewRefused as refused:
+            preview_actions.revoke_link(link, by=request.user)
+        except preview_actions.PreviewRefused as refused:
             self.message_user(request, str(refused), messages.WARNING)
         else:
             self.message_user(request, "Preview link revoked: it no longer shows the report.", messages.SUCCESS)
@@ -338,9 +338,9 @@ class ReportDeskAdminMixin:
         context["desk"] = authoring_notes(form, report)
         if report.pk:
             context["preview_links"] = previews.links_for(report)
-            context["can_revoke_preview"] = previews.may_share(report, request.user)
+            context["can_revoke_preview"] = permissions.may_share_preview(request.user, report)
             context["can_share_preview"] = context["can_revoke_preview"] and not report.is_public
-            context["preview_expiry_default"] = _local_input(previews.default_expiry())
+            context["preview_expiry_default"] = _local_input(preview_actions.default_expiry())
             context["preview_expiry_max"] = _local_input(timezone.now() + PreviewLink.MAX_LIFETIME)
         return super().render_change_form(request, context, add, change, form_url, obj)
 

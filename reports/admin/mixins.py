@@ -5,8 +5,6 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 
-from reports.caching import page_cache
-
 
 class RefusesMalformedSelections:
     """A change-list action posted with ids that are not ids (a forged request) gets a message
@@ -22,25 +20,17 @@ class RefusesMalformedSelections:
         return super().response_action(request, queryset)
 
 
-class RefreshesPublicPages:
-    """Admin changes readers could see make the cached public pages stale at once."""
+class SavesThroughActions:
+    """Saving and deleting go through editorial actions: `save_action(obj, by=user)` and
+    `delete_action(objects, by=user)`, given as staticmethods."""
 
-    def is_public(self, obj):
-        return True
+    save_action = delete_action = None
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if self.is_public(form.instance):
-            page_cache.public_changed()
+    def save_model(self, request, obj, form, change):
+        self.save_action(obj, by=request.user)
 
     def delete_model(self, request, obj):
-        public = self.is_public(obj)
-        super().delete_model(request, obj)
-        if public:
-            page_cache.public_changed()
+        self.delete_action([obj], by=request.user)
 
     def delete_queryset(self, request, queryset):
-        public = any(self.is_public(obj) for obj in queryset)
-        super().delete_queryset(request, queryset)
-        if public:
-            page_cache.public_changed()
+        self.delete_action(queryset, by=request.user)

@@ -3,7 +3,6 @@ from functools import partial
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminSplitDateTime
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.urls import path
 from django.utils import formats, timezone
@@ -15,10 +14,11 @@ from reports.admin.audit import ReportEventAdmin
 from reports.admin.coverage import coverage_view
 from reports.admin.desk import AuthoringFormMixin, ReportDeskAdminMixin
 from reports.admin.history import ReportHistoryAdminMixin, ReportHistoryFormMixin
-from reports.admin.mixins import RefreshesPublicPages, RefusesMalformedSelections
+from reports.admin.mixins import RefusesMalformedSelections, SavesThroughActions
 from reports.admin.tags import TagAdmin  # noqa: F401  (registers the Tag admin: counts, near-duplicates, merging)
-from reports.editorial import revisions
+from reports.editorial import permissions
 from reports.editorial.actions import editing, workflow
+from reports.editorial.actions import tags as tag_actions
 from reports.editorial.audit import changed_fields_display
 from reports.importexport import exporting
 from reports.models import Report, ReportEvent, Series
@@ -60,29 +60,19 @@ class ReportAdminForm(ReportHistoryFormMixin, AuthoringFormMixin, forms.ModelFor
 
     def clean(self):
         # A refused transition fails validation, so nothing is saved and the admin shows the
-        # form again with everything the user typed, plus the reason.
+        # form again with everything the user typed, plus the reason: the workflow's own check.
         cleaned = super().clean()
         self.clean_history(cleaned)  # edit conflicts and correction notes
         name = self.requested_transition()
         if name is None:
             return cleaned
-        reason = workflow.refusal(name, self.instance, self.user)
-        if reason:
-            raise ValidationError(reason)
-        if name == "request_changes" and not cleaned.get("workflow_note", "").strip():
-            self.add_error("workflow_note", "Say what needs to change: the note is required.")
-        publish_at = cleaned.get("publish_at")
-        if name == "publish" and publish_at and publish_at <= timezone.now():
-            self.add_error("publish_at", "Choose a time in the future, or leave it empty to publish now.")
+        try:
+            workflow.check(
+                name, self.instance, self.user, note=cleaned.get("workflow_note", ""), at=cleaned.get("publish_at")
+            )
+        except workflow.TransitionRefused as refused:
+            self.add_error(refused.field, str(refused))
         return cleaned
-
-    def save(self, commit=True):
-        if self.instance._state.adding:
-            self.instance.created_by = self.user
-        else:
-            revisions.keep_stored_state(self.instance)  # what this save replaces stays in the history
-        self.instance.updated_by = self.user
-        return super().save(commit)
 
 
 def _bound_to(data):
@@ -141,7 +131,7 @@ class ReportEventInline(admin.TabularInline):
         return False
 
     def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("reports.view_report")
+        return permissions.may_view(request.user)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")  # one query however long the history
@@ -153,7 +143,7 @@ class ReportEventInline(admin.TabularInline):
 
 @admin.register(Report)
 class ReportAdmin(
-    RefusesMalformedSelections, RefreshesPublicPages, ReportHistoryAdminMixin, ReportDeskAdminMixin, admin.ModelAdmin
+    RefusesMalformedSelections, ReportHistoryAdminMixin, ReportDeskAdminMixin, admin.ModelAdmin
 ):
     form = ReportAdminForm
     change_form_template = "admin/reports/report/change_form.html"
@@ -195,9 +185,6 @@ class ReportAdmin(
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
 
-    def is_public(self, report):
-        return report.status == Report.Status.PUBLISHED  # live or scheduled
-
     def get_urls(self):
         view = self.admin_site.admin_view(partial(coverage_view, self))
         return [path("coverage/", view, name="reports_report_coverage"), *super().get_urls()]
@@ -205,9 +192,8 @@ class ReportAdmin(
     def has_change_permission(self, request, obj=None):
         # Writers may edit drafts and reports in review; a published or scheduled report is
         # the editors' to change.
-        if obj is not None and obj.status == Report.Status.PUBLISHED:
-            if not request.user.has_perm(workflow.PUBLISH_PERMISSION):
-                return False
+        if obj is not None:
+            return permissions.may_change(request.user, obj)
         return super().has_change_permission(request, obj)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -259,19 +245,31 @@ class ReportAdmin(
         context["report"] = report
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        # A revision and an audit event for the edits (and the correction, for a live report).
-        editing.record_save(
-            form.instance,
+    def save_model(self, request, obj, form, change):
+        # The fields and tags, a revision, an audit event (and the correction, for a live
+        # report): one editorial action.
+        editing.save_report(
+            obj,
             by=request.user,
-            created=not change,
+            tags=form.cleaned_data.get("tags", []),
             message=form.cleaned_data.get("revision_message", ""),
             correction_note=form.cleaned_data.get("correction_note", ""),
         )
-        # The edits (tags included) are saved first, so a transition applies to what the
-        # user saw on screen.
+
+    def save_related(self, request, form, formsets, change):
+        # The tags were saved with the report by the action (form.save_m2m() is not called);
+        # the workflow inline is read-only and saves nothing. The edits are saved first, so a
+        # transition applies to what the user saw on screen.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
         self.apply_requested_transition(request, form)
+
+    def delete_model(self, request, obj):
+        editing.delete_report(obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for report in queryset:
+            editing.delete_report(report, by=request.user)
 
     def apply_requested_transition(self, request, form):
         name = form.requested_transition()
@@ -296,10 +294,12 @@ class ReportAdmin(
 
 
 @admin.register(Series)
-class SeriesAdmin(RefusesMalformedSelections, RefreshesPublicPages, admin.ModelAdmin):
+class SeriesAdmin(RefusesMalformedSelections, SavesThroughActions, admin.ModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
+    save_action = staticmethod(tag_actions.save_series)
+    delete_action = staticmethod(tag_actions.delete_series)
 
 
 admin.site.register(ReportEvent, ReportEventAdmin)

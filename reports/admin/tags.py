@@ -17,8 +17,8 @@ from django.utils.html import format_html_join
 from taggit.models import Tag
 
 from reports.admin.desk import as_pk
-from reports.admin.mixins import RefreshesPublicPages, RefusesMalformedSelections
-from reports.editorial import authoring
+from reports.admin.mixins import RefusesMalformedSelections, SavesThroughActions
+from reports.editorial import authoring, permissions
 from reports.editorial.actions import tags as tag_actions
 from reports.text import tagmatch
 
@@ -62,7 +62,7 @@ class MergeTagsForm(forms.Form):
 
 
 @admin.register(Tag)
-class TagAdmin(RefusesMalformedSelections, RefreshesPublicPages, admin.ModelAdmin):
+class TagAdmin(RefusesMalformedSelections, SavesThroughActions, admin.ModelAdmin):
     list_display = ("name", "slug", "report_count", "near_duplicates")
     list_filter = (NearDuplicateFilter,)
     search_fields = ("name",)
@@ -71,6 +71,8 @@ class TagAdmin(RefusesMalformedSelections, RefreshesPublicPages, admin.ModelAdmi
     fields = ("name", "slug", "near_duplicates", "merge_history")
     readonly_fields = ("near_duplicates", "merge_history")
     actions = ["merge_tags"]
+    save_action = staticmethod(tag_actions.save_tag)
+    delete_action = staticmethod(tag_actions.delete_tags)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(report_count=Count("reports_taggedreport_items"))
@@ -79,7 +81,8 @@ class TagAdmin(RefusesMalformedSelections, RefreshesPublicPages, admin.ModelAdmi
         return TagChangeList
 
     def has_merge_permission(self, request):
-        return tag_actions.may_merge(request.user)
+        return permissions.may_merge_tags(request.user)
+
 
     @admin.display(description="reports", ordering="report_count")
     def report_count(self, tag):

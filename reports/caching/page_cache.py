@@ -1,80 +1,52 @@
 """Anonymous public pages from Django's cache, never more than a second stale.
 
-What readers see is versioned by one database row, PublicationState. Whatever changes the
-public site calls `public_changed()` inside its own transaction, which bumps the generation;
-cached pages are keyed by generation, so the old ones are simply never read again. Each
-process re-reads the row at most once a second (PAGE_CACHE_CHECK_SECONDS), so a cache hit
-costs no SQL at all, and a worker with its own local-memory cache still sees an editor's
-change within that second. When the clock passes the next scheduled publication, the first
-request to notice bumps the generation: scheduled reports appear with no cron job. While the
-database is away, cached pages are still served (nothing can change meanwhile) and the rest
-answer 503.
+What readers see is versioned by one database row, PublicationState, which every editorial
+action that changes the public site bumps in its own transaction (reports.models.publication).
+Cached pages are keyed by the state this process last read (reports.caching.state), so the old
+ones are simply never read again; a scheduled report going live changes the key by the clock
+alone, with no write. Keys carry the release (settings.RELEASE, in the cache's KEY_PREFIX) and
+only the query parameters the page's view declares it reads (`query_parameters`): the others
+are taken off the request before the view sees it, so `?utm_source=` makes no new entry and
+cannot show up in a cached page's links. While the database is away, cached pages are still
+served (nothing can change meanwhile) and the rest answer 503.
 """
 
 import hashlib
-import time
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import F, Min
-from django.http import HttpResponse
-from django.utils import timezone
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, QueryDict
+from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
-from django.utils.module_loading import import_string
 
-from reports.caching import vocabulary
-from reports.models import PublicationState, Report
+from reports.caching.state import current_state, last_seen
 
 CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml", "text/plain")
 
 
-class _Seen:
-    """This process's last reading of PublicationState, and when it was taken."""
-
-    state = None
-    read_at = 0.0
-
-
-_seen = _Seen()
-
-
-def forget():
-    """Make this process read PublicationState again on its next request."""
-    _seen.state = None
+def declared_parameters(request):
+    """The query parameters the view of `request.path_info` reads, or None when it declares none."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    view = getattr(match.func, "view_class", None) or getattr(match.func, "cls", None) or match.func
+    return getattr(view, "query_parameters", None)
 
 
-@transaction.atomic
-def public_changed():
-    """Record that what readers see has changed. Call it in the transaction that changed it."""
-    next_scheduled = Report.objects.scheduled().aggregate(first=Min("published_at"))["first"]
-    now = timezone.now()
-    changes = {"changed_at": now, "next_scheduled_at": next_scheduled, "vocabulary": vocabulary.compute()}
-    bumped = PublicationState.objects.filter(pk=1).update(generation=F("generation") + 1, **changes)
-    if not bumped:
-        PublicationState.objects.create(pk=1, **changes)
-    forget()
-    hook = getattr(settings, "PAGE_PURGE_HOOK", "")
-    if hook:  # e.g. tell a CDN to purge, once the change is committed
-        transaction.on_commit(lambda: import_string(hook)())
-
-
-def current_state():
-    """The publication state, read from the database at most once per check interval."""
-    moment = time.monotonic()
-    seen = _seen.state
-    scheduled_passed = seen is not None and seen.next_scheduled_at and timezone.now() >= seen.next_scheduled_at
-    if seen is None or scheduled_passed or moment - _seen.read_at >= settings.PAGE_CACHE_CHECK_SECONDS:
-        seen = PublicationState.objects.filter(pk=1).first()
-        scheduled_passed = seen is not None and seen.next_scheduled_at and timezone.now() >= seen.next_scheduled_at
-        if seen is None or scheduled_passed or not seen.vocabulary:
-            # The first reading ever (or the first since the vocabulary was added), or a
-            # scheduled report has gone live since the last change.
-            public_changed()
-            seen = PublicationState.objects.get(pk=1)
-        _seen.state, _seen.read_at = seen, moment
-    return seen
+def keep_declared_parameters(request):
+    """Take the query parameters the view does not read off the request (in order, repeats kept)."""
+    names = declared_parameters(request)
+    if names is None or all(name in names for name in request.GET):
+        return
+    kept = QueryDict(mutable=True)
+    for name, values in request.GET.lists():
+        if name in names:
+            kept.setlist(name, values)
+    request.GET = kept
+    request.META["QUERY_STRING"] = kept.urlencode()
 
 
 class PublicPageCacheMiddleware:
@@ -113,11 +85,12 @@ class PublicPageCacheMiddleware:
             # The database is away. Nothing can change until it is back, so the pages cached
             # under the last generation seen are still true; a page not cached goes on to its
             # view, which answers 503 (sitrep.middleware.DatabaseUnavailableMiddleware).
-            state = _seen.state
+            state = last_seen()
             if state is None:
                 return self.get_response(request)
+        keep_declared_parameters(request)
         path = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
-        key = f"sitrep:page:{state.generation}:{path}"
+        key = f"sitrep:page:{state.key()}:{path}"
         entry = self.cache.get(key)
         if entry is None:
             response = self.get_response(request)
@@ -129,7 +102,8 @@ class PublicPageCacheMiddleware:
             content_type, content, etag = entry
             response = HttpResponse(content, content_type=content_type)
         response["ETag"] = etag
-        response["Last-Modified"] = http_date(state.changed_at.timestamp())
+        last_modified = int(state.last_modified().timestamp())
+        response["Last-Modified"] = http_date(last_modified)
         # Browsers and proxies must revalidate (cheap: a 304) so nobody keeps a stale page;
         # a CDN may keep it for CDN_MAX_AGE seconds, purged on change through PAGE_PURGE_HOOK.
         patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
@@ -137,5 +111,5 @@ class PublicPageCacheMiddleware:
             patch_cache_control(response, s_maxage=settings.CDN_MAX_AGE)
         patch_vary_headers(response, ["Cookie"])
         return get_conditional_response(
-            request, etag=etag, last_modified=int(state.changed_at.timestamp()), response=response
+            request, etag=etag, last_modified=last_modified, response=response
         )

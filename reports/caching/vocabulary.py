@@ -1,57 +1,49 @@
 """The public vocabulary: the tags readers can see, with how many published reports carry
 each, and every series.
 
-It is computed when the public site changes (reports.caching.page_cache.public_changed(), in the same
-transaction) and kept on the PublicationState row that every process re-reads at most once a
-second anyway. So checking a tag or series slug in a URL, listing the tags and building the
-sitemap cost no query at all, and a tag an editor just published is known within a second.
+It is derived when the public site changes (PublicationState.objects.record_change(), in the
+editor's transaction) and kept on the PublicationState row that every process re-reads at
+most once a second anyway. So checking a tag or series slug in a URL, listing the tags and
+building the sitemap cost no query at all, and a tag an editor just published is known within
+a second. The tags of scheduled reports are kept with their go-live moments and count from
+then on, so a scheduled report's new tag is known the moment it goes live, with no write.
 """
 
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Count, Exists, OuterRef, Value
+from django.utils import timezone
 from taggit.models import Tag
 
-
-def compute():
-    """The vocabulary as JSON for PublicationState.vocabulary: one query."""
-    from reports.models import Report, Series, TaggedReport
-
-    tags = (
-        TaggedReport.objects.filter(Exists(Report.objects.published().filter(pk=OuterRef("content_object"))))
-        .order_by()
-        .values_list(Value("tags"), "tag_id", "tag__slug", "tag__name")
-        .annotate(reports=Count("pk"))
-    )
-    series = Series.objects.order_by().values_list(Value("series"), "id", "slug", "name", Value(0))
-    found = {"tags": [], "series": []}
-    for kind, pk, slug, name, count in tags.union(series, all=True):
-        found[kind].append([pk, slug, name, count])
-    return found
+from reports.caching.state import current_state
+from reports.models import Series
 
 
 @dataclass(frozen=True)
 class Vocabulary:
-    stored: dict  # as compute() gives it
+    stored: dict  # as reports.models.publication.derive() gives it
+    passed: int = 0  # how many of its scheduled reports are live
 
     @cached_property
     def tags(self):
         """{slug: (id, name, published reports carrying it)}"""
-        return {slug: (pk, name, count) for pk, slug, name, count in self.stored.get("tags", ())}
+        tags = {slug: (pk, name, count) for pk, slug, name, count in self.stored.get("tags", ())}
+        for _, scheduled_tags in self.stored.get("scheduled", ())[: self.passed]:
+            for pk, slug, name in scheduled_tags:
+                count = tags[slug][2] if slug in tags else 0
+                tags[slug] = (pk, name, count + 1)
+        return tags
 
     @cached_property
     def series(self):
         """{slug: (id, name)}"""
-        return {slug: (pk, name) for pk, slug, name, _ in self.stored.get("series", ())}
+        return {slug: (pk, name) for pk, slug, name, *_ in self.stored.get("series", ())}
 
     def tag(self, slug):
         tag_id, name, _ = self.tags[slug]
         return Tag(id=tag_id, name=name, slug=slug)
 
     def series_named(self, slug):
-        from reports.models import Series
-
         series_id, name = self.series[slug]
         return Series(id=series_id, name=name, slug=slug)
 
@@ -65,16 +57,20 @@ class Vocabulary:
         return sorted(rows, key=lambda row: (-row["report_count"], row["tag__name"]))
 
 
-_parsed = {}
+class _Parsed:
+    """The vocabulary of this process's last reading: only the current one is worth keeping."""
+
+    reading = None
+    vocabulary = None
+
+
+_parsed = _Parsed()
 
 
 def published_vocabulary():
-    """The vocabulary of the publication generation this process last read."""
-    from reports.caching.page_cache import current_state
-
+    """The vocabulary readers see now, from the state this process last read."""
     state = current_state()
-    key = (state.generation, state.changed_at)
-    if key not in _parsed:
-        _parsed.clear()  # only the current one is worth keeping
-        _parsed[key] = Vocabulary(state.vocabulary)
-    return _parsed[key]
+    passed = state.passed(timezone.now())
+    if _parsed.reading is not state or _parsed.vocabulary.passed != passed:
+        _parsed.reading, _parsed.vocabulary = state, Vocabulary(state.vocabulary, passed)
+    return _parsed.vocabulary

@@ -8,15 +8,14 @@ transition, which has already happened.
 import logging
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
+from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from reports.editorial import permissions, signals
+
 logger = logging.getLogger(__name__)
-
-PUBLISH_PERMISSION = "reports.publish_report"
-
 
 def absolute(path):
     """An address people can follow from an e-mail: SITE_URL and the path, or the path alone."""
@@ -24,14 +23,14 @@ def absolute(path):
 
 
 def editors(*, exclude=None):
-    """Active staff users who may publish and have an e-mail address."""
-    # Permissions come from groups through ModelBackend (the other backend, django-axes, only
-    # throttles log-ins), and with_perm() must be told which backend to ask.
-    users = get_user_model().objects.with_perm(
-        PUBLISH_PERMISSION, is_active=True, include_superusers=True, backend="django.contrib.auth.backends.ModelBackend"
-    )
-    users = users.filter(is_staff=True).exclude(email="").order_by("pk")
+    """Editors with an e-mail address, but `exclude`."""
+    users = permissions.editors()
     return users.exclude(pk=exclude.pk) if exclude is not None else users
+
+
+@receiver(signals.report_submitted, dispatch_uid="mail-editors-on-submit")
+def mail_editors_on_submit(sender, *, event, **kwargs):
+    report_submitted(event)
 
 
 def report_submitted(event):

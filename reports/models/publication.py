@@ -1,27 +1,93 @@
-"""What the public site looks like now, as one row."""
+"""What the public site looks like now, as one row.
 
-from django.db import models
-from django.db.models import Q
+Every editorial action whose change a reader could see calls `record_change()` once, last,
+inside its own transaction (reports.editorial.actions.base does it for every action). It
+locks the row first and only then derives what it stores from the published set, so two
+editors publishing at once cannot leave it with the first one's snapshot: the second waits
+for the lock, and its queries then see the first one's commit.
+
+What it stores is derived only from the database, so a scheduled report needs nobody to
+act when its time comes: the row lists the moments at which scheduled reports go live, with
+their tags, and readers work out from the clock alone which of them have passed
+(reports.caching.state). A reader's request never writes.
+"""
+
+import datetime
+
+from django.db import models, transaction
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
+
+
+def derive():
+    """What the row keeps of the published set: (schedule, vocabulary), as JSON.
+
+    The vocabulary: each tag readers can see now with how many live reports carry it, every
+    series, and each scheduled report's go-live moment with its tags. The schedule: the
+    go-live moments, in order. Four queries, at the moment of the call.
+    """
+    from reports.models.report import Report, Series, TaggedReport
+
+    live, scheduled = Report.objects.published(), Report.objects.scheduled()
+    tags = (
+        TaggedReport.objects.filter(Exists(live.filter(pk=OuterRef("content_object"))))
+        .order_by()
+        .values_list("tag_id", "tag__slug", "tag__name")
+        .annotate(reports=Count("pk"))
+    )
+    moments = {pk: moment.isoformat() for pk, moment in scheduled.values_list("pk", "published_at")}
+    coming = {}
+    links = TaggedReport.objects.filter(content_object__in=list(moments)).values_list(
+        "content_object_id", "tag_id", "tag__slug", "tag__name"
+    )
+    for report_pk, tag_pk, slug, name in links.order_by("content_object_id", "tag_id"):
+        coming.setdefault(report_pk, []).append([tag_pk, slug, name])
+    vocabulary = {
+        "tags": [list(row) for row in tags],
+        "series": [list(row) for row in Series.objects.order_by("pk").values_list("id", "slug", "name")],
+        "scheduled": sorted([moment, coming.get(pk, [])] for pk, moment in moments.items()),
+    }
+    return sorted(moments.values()), vocabulary
+
+
+class PublicationStateQuerySet(models.QuerySet):
+    @transaction.atomic
+    def record_change(self):
+        """Bump the generation: what readers see has changed. Call it once per change, last,
+        in the transaction that made it."""
+        state = self.select_for_update().filter(pk=1).first()
+        if state is None:  # the data migration makes the row; a flushed test database has none
+            self.get_or_create(pk=1)
+            state = self.select_for_update().get(pk=1)
+        state.schedule, state.vocabulary = derive()  # after the lock: see the note above
+        state.generation += 1
+        state.changed_at = timezone.now()
+        state.save()
+        return state
 
 
 class PublicationState(models.Model):
     """One row: what the public site looks like, as a generation number.
 
-    Every change a reader could see (a transition, an edit to a published report, a renamed
-    series or tag) bumps `generation` in the same transaction; cached public pages are keyed
-    by it. `next_scheduled_at` is the next moment a scheduled report goes live, when the
-    public site changes with nobody acting.
+    Cached public pages and results are keyed by the generation (and by how many scheduled
+    moments have passed: reports.caching.state), so the old ones are simply never read again.
     """
 
     generation = models.PositiveBigIntegerField(default=1)
     changed_at = models.DateTimeField(default=timezone.now)
-    next_scheduled_at = models.DateTimeField(null=True, blank=True)
-    # The tags and series readers can see, as reports.caching.vocabulary computes them.
+    # When the reports scheduled at the last change go live (ISO 8601, in order).
+    schedule = models.JSONField(default=list, blank=True)
+    # The tags and series readers can see, as derive() gives them.
     vocabulary = models.JSONField(default=dict, blank=True)
+
+    objects = PublicationStateQuerySet.as_manager()
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(pk=1), name="publicationstate_single_row")]
 
     def __str__(self):
         return f"generation {self.generation} ({self.changed_at:%Y-%m-%d %H:%M:%S})"
+
+    @property
+    def scheduled_moments(self):
+        return tuple(datetime.datetime.fromisoformat(moment) for moment in self.schedule)

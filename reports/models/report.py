@@ -138,11 +138,32 @@ class TaggedReport(TaggedItemBase):
 AUDIT_USER = {"null": True, "blank": True, "editable": False, "on_delete": models.SET_NULL}
 
 
-class Report(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        REVIEW = "review", "In review"
-        PUBLISHED = "published", "Published"
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    REVIEW = "review", "In review"
+    PUBLISHED = "published", "Published"
+
+
+class PublicationTimes:
+    """Live or scheduled, from `status` and `published_at`: for reports and for the plain
+    values that stand for them (reports.public.report_page)."""
+
+    @property
+    def is_scheduled(self):
+        return self.status == ReportStatus.PUBLISHED and self.published_at > timezone.now()
+
+    @property
+    def is_public(self):
+        return self.status == ReportStatus.PUBLISHED and self.published_at <= timezone.now()
+
+    @property
+    def status_label(self):
+        """The status as editors speak of it: a published report not yet live is 'Scheduled'."""
+        return "Scheduled" if self.is_scheduled else ReportStatus(self.status).label
+
+
+class Report(PublicationTimes, models.Model):
+    Status = ReportStatus
 
     series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="reports")
     title = models.CharField(max_length=255)
@@ -208,18 +229,6 @@ class Report(models.Model):
     def period_display(self):
         return format_period(self.period_start, self.period_end)
 
-    @property
-    def is_scheduled(self):
-        return self.status == self.Status.PUBLISHED and self.published_at > timezone.now()
-
-    @property
-    def is_public(self):
-        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
-
-    @property
-    def status_label(self):
-        """The status as editors speak of it: a published report not yet live is 'Scheduled'."""
-        return "Scheduled" if self.is_scheduled else self.get_status_display()
 
     @property
     def tag_list(self):

@@ -139,6 +139,7 @@ class PublishedReportsAPIMixin(PublishedReportsMixin):
     },
 )
 class ReportListAPIView(PublishedReportsAPIMixin, generics.ListAPIView):
+    query_parameters = (*tuple(ReportFilter.base_filters), "page", "format")
     filter_backends = [ReportFilterBackend]
     filterset_class = ReportFilter
     pagination_class = Pagination
@@ -149,11 +150,13 @@ class ReportListAPIView(PublishedReportsAPIMixin, generics.ListAPIView):
 
 @extend_schema(summary="One published report", description="By its slug; a report not published is a 404.")
 class ReportDetailAPIView(PublishedReportsAPIMixin, generics.RetrieveAPIView):
+    query_parameters = ("format",)
     lookup_field = "slug"
 
 
 @extend_schema(summary="Tags", description="The tags of published reports, most used first.")
 class TagListAPIView(PublishedReportsMixin, generics.ListAPIView):
+    query_parameters = ("page", "format")
     serializer_class = TagCountSerializer
     pagination_class = TagPagination
 

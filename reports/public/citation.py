@@ -60,7 +60,7 @@ class Citation:
 
     @property
     def authors(self):
-        return report_authors(self.report)
+        return self.report.authors  # a ReportPage's, worked out once
 
     @property
     def published(self):

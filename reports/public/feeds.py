@@ -40,6 +40,7 @@ class ReportAtomGenerator(Atom1Feed):
 
 class ReportFeed(Feed):
     """The archive as RSS, honouring the archive's filters (the same FilterSet), search included."""
+    query_parameters = tuple(ReportFilter.base_filters)
 
     feed_type = ReportRssGenerator
     url_name = "reports:feed-rss"

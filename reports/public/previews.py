@@ -10,69 +10,17 @@ or expired): the people it was shared with land on the real page.
 import datetime
 import re
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from reports.models import PreviewLink, Report
+from reports.public.report_page import ReportPage
 from reports.public.views import ReportDetailView
 
-PUBLISH_PERMISSION = "reports.publish_report"
 ROBOTS = "noindex, nofollow"
 TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what secrets.token_urlsafe makes
-
-
-class PreviewRefused(Exception):
-    """A preview-link action that the report's state does not allow; str() says why."""
-
-
-def may_share(report, user):
-    """Editors, and the report's own writer, may create and revoke its preview links."""
-    if not (user.is_active and user.is_staff):
-        return False
-    if user.has_perm(PUBLISH_PERMISSION):
-        return True
-    return (
-        report.created_by_id is not None and report.created_by_id == user.pk and user.has_perm("reports.change_report")
-    )
-
-
-def _check_permission(report, user):
-    if not may_share(report, user):
-        raise PermissionDenied("Only editors and the report’s writer can share or revoke its preview links.")
-
-
-def default_expiry(now=None):
-    return (now or timezone.now()) + PreviewLink.DEFAULT_LIFETIME
-
-
-@transaction.atomic
-def create_link(report, *, by, expires_at=None):
-    """A new link to `report`, valid until `expires_at` (7 days from now when None)."""
-    _check_permission(report, by)
-    report = Report.objects.select_for_update().get(pk=report.pk)  # its state now, not a stale form's
-    if report.is_public:
-        raise PreviewRefused("This report is already published: share its public address instead.")
-    now = timezone.now()
-    link = PreviewLink(report=report, created_by=by, created_at=now, expires_at=expires_at or default_expiry(now))
-    link.full_clean(exclude=["report", "created_by"])
-    link.save()
-    return link
-
-
-@transaction.atomic
-def revoke_link(link, *, by):
-    _check_permission(link.report, by)
-    link = PreviewLink.objects.select_for_update().get(pk=link.pk)
-    if link.is_revoked:
-        raise PreviewRefused("This preview link was already revoked.")
-    link.revoked_at = timezone.now()
-    link.revoked_by = by
-    link.save(update_fields=["revoked_at", "revoked_by"])
-    return link
 
 
 def links_for(report, *, limit=10):
@@ -107,7 +55,8 @@ class PreviewLinkView(ReportDetailView):
 
     def get_object(self, queryset=None):
         # Whatever its status: the link is the permission.
-        return Report.objects.for_listing().with_neighbours().get(pk=self.link.report_id)
+        reports = Report.objects.for_listing().with_neighbours().prefetch_related("corrections")
+        return ReportPage.of(reports.get(pk=self.link.report_id))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"preview_link": self.link}

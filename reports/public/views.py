@@ -18,6 +18,7 @@ from django_filters.views import FilterView
 
 from reports.caching.memo import kept_for_readers, per_generation
 from reports.caching.vocabulary import published_vocabulary
+from reports.editorial import permissions
 from reports.models import Report, TaggedReport
 from reports.public.charts import month_chart
 from reports.public.citation import Citation
@@ -30,6 +31,7 @@ from reports.public.listing import (
     PublishedReportsMixin,
     RankedResults,
 )
+from reports.public.report_page import ReportPage
 from reports.public.summaries import tag_links
 from reports.public.timeline import iso_year_bounds, year_timelines
 from reports.text.periods import format_day, format_period, iso_week_label, parse_year, year_error
@@ -38,6 +40,8 @@ FACET_NAMES = ("tag", "series", "year")
 
 
 class ArchiveView(KeptPagesMixin, FilterView):
+    # What the page cache keys on (reports.caching.page_cache): the filters and the page.
+    query_parameters = (*tuple(ReportFilter.base_filters), "page")
     filterset_class = ReportFilter
     template_name = "reports/archive.html"
     context_object_name = "reports"
@@ -127,11 +131,12 @@ def _without(query, name, value):
 
 
 class ReportDetailView(DetailView):
+    query_parameters = ()
     template_name = "reports/report_detail.html"
     context_object_name = "report"
 
     def can_preview(self):
-        return self.request.user.is_active and self.request.user.has_perm("reports.change_report")
+        return permissions.may_read_drafts(self.request.user)
 
     def get_queryset(self):
         # Staff may preview drafts, reports in review and scheduled reports; readers may not.
@@ -151,7 +156,7 @@ class ReportDetailView(DetailView):
 
     def _report_or_none(self):
         try:
-            return super().get_object()
+            return ReportPage.of(super().get_object())
         except Http404:
             return None
 
@@ -191,6 +196,7 @@ class ReportDetailView(DetailView):
 
 
 class TagListView(PublishedReportsMixin, ListView):
+    query_parameters = ()
     template_name = "reports/tag_list.html"
     context_object_name = "tags"
 
@@ -201,6 +207,7 @@ class TagListView(PublishedReportsMixin, ListView):
 class TagThreadView(KeptPagesMixin, ListView):
     """One tag's reports in period order, as a thread, with when and how often it appears
     and the tags most often found with it."""
+    query_parameters = ("page",)
 
     template_name = "reports/tag_thread.html"
     context_object_name = "reports"
@@ -276,6 +283,7 @@ class WeekTimelineView(PublishedReportsMixin, TemplateView):
     """Each series' ISO weeks in one ISO year (the latest by default), marked covered, partly
     covered, covered twice or missing, with links to the other years: a page the same size
     whether the archive holds one year or fifty."""
+    query_parameters = ("year",)
 
     template_name = "reports/weeks.html"
 
@@ -320,5 +328,6 @@ def _iso_year(day):
 
 
 class RobotsView(TemplateView):
+    query_parameters = ()
     template_name = "robots.txt"
     content_type = "text/plain; charset=utf-8"

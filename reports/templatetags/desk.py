@@ -5,7 +5,7 @@
 
 from django import template
 
-from reports.editorial import desk
+from reports.editorial import desk, permissions
 
 register = template.Library()
 
@@ -13,7 +13,7 @@ register = template.Library()
 @register.inclusion_tag("admin/reports/report/_desk_links.html", takes_context=True)
 def desk_links(context, counts=False):
     user = context["request"].user
-    editor, writer = user.has_perm("reports.publish_report"), user.has_perm("reports.change_report")
+    editor, writer = permissions.is_editor(user), permissions.is_writer(user)
     return {
         "show_queue": editor,
         "show_returned": writer,

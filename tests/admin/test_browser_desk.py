@@ -9,9 +9,9 @@ from django.core import mail
 from django.test import override_settings
 from taggit.models import Tag
 
+from reports.editorial.actions import previews as preview_actions
 from reports.editorial.actions import workflow
 from reports.models import PreviewLink, Report, ReportEvent
-from reports.public import previews
 from tests.browser import BrowserTestCase
 from tests.helpers import make_report, make_series, make_user
 
@@ -135,7 +135,7 @@ class DeskJourneyTests(BrowserTestCase):
         older = make_report("An older submission", status=Report.Status.DRAFT, created_by=self.writer)
         event = workflow.submit_for_review(older, by=self.writer)
         ReportEvent.objects.filter(pk=event.pk).update(created_at=event.created_at - datetime.timedelta(days=2))
-        link = previews.create_link(waiting, by=self.writer)
+        link = preview_actions.create_link(waiting, by=self.writer)
 
         # The queue, from the admin's home page: longest waiting first, with who and when.
         self.log_in("editor", "pw-editor")

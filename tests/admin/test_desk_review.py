@@ -253,12 +253,12 @@ class SubmissionEmailTests(SitrepTestCase):
             self.assertEqual(mail.outbox, [])
         self.assertEqual(len(callbacks), 1)
 
-    @override_settings(EMAIL_BACKEND="tests.test_desk_review.FailingEmailBackend")
+    @override_settings(EMAIL_BACKEND="tests.admin.test_desk_review.FailingEmailBackend")
     def test_a_failing_mail_server_is_logged_and_the_submission_stands(self):
         report = make_report(status=Status.DRAFT, created_by=self.writer)
         with self.assertLogs("django", "ERROR") as logs:
             response = self.writer_submits(report)
-        self.assertIn("mail_the_editors", logs.output[0])
+        self.assertIn("mail_editors_on_submit", logs.output[0])  # the receiver, named
         self.assertIn("the mail server is down", logs.output[0])
         self.assertEqual(Report.objects.get(pk=report.pk).status, Status.REVIEW)
         self.assertEqual(self.client.get(response["Location"]).status_code, 200)

@@ -4,13 +4,14 @@ import tempfile
 from unittest import mock
 
 from django.core.management import call_command
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from reports.caching import page_cache
+from reports.caching import state
 from reports.editorial.actions import workflow
 from reports.models import PublicationState, Report
 from tests.base import SitrepTestCase
@@ -29,7 +30,7 @@ class PageCacheTests(SitrepTestCase):
 
     def later(self, seconds):
         """Pretend `seconds` have passed for the once-a-second state check."""
-        return mock.patch("reports.caching.page_cache.time.monotonic", return_value=page_cache._seen.read_at + seconds)
+        return mock.patch("reports.caching.state.time.monotonic", return_value=state._seen.read_at + seconds)
 
     def test_an_anonymous_repeat_visit_is_served_from_the_cache_without_sql(self):
         first = self.client.get("/")
@@ -92,9 +93,13 @@ class PageCacheTests(SitrepTestCase):
         at = timezone.now() + datetime.timedelta(minutes=5)
         workflow.publish(self.draft, by=self.editor, at=at)
         self.assertNotContains(self.client.get("/"), "Draft report")
+        generation = PublicationState.objects.get().generation
         with mock.patch("django.utils.timezone.now", return_value=at + datetime.timedelta(seconds=1)):
-            self.assertContains(self.client.get("/"), "Draft report")
-        self.assertIsNone(PublicationState.objects.get().next_scheduled_at)
+            with CaptureQueriesContext(connection) as queries:
+                self.assertContains(self.client.get("/"), "Draft report")
+        # The reader's request only read: the clock alone made the page new.
+        self.assertFalse([q["sql"] for q in queries if not q["sql"].lstrip("( ").upper().startswith("SELECT")])
+        self.assertEqual(PublicationState.objects.get().generation, generation)
 
     def test_another_process_sees_a_change_within_a_second(self):
         self.client.get("/")
@@ -148,7 +153,7 @@ class PageCacheTests(SitrepTestCase):
         with self.assertNumQueries(0):  # the page of reports, its count and facets are kept per generation
             self.client.get("/")
 
-    @override_settings(PAGE_PURGE_HOOK="tests.test_page_cache.record_purge")
+    @override_settings(PAGE_PURGE_HOOK="tests.caching.test_page_cache.record_purge")
     def test_the_purge_hook_runs_after_each_committed_change(self):
         PURGES.clear()
         with self.captureOnCommitCallbacks(execute=True):

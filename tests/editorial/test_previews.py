@@ -9,9 +9,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from reports.editorial.actions import previews as preview_actions
 from reports.editorial.actions import workflow
 from reports.models import PreviewLink, Report
-from reports.public import previews
 from tests.base import SitrepTestCase
 from tests.desk_helpers import ROLE_MATRIX, change_url, log_in_as, make_staff, press
 from tests.helpers import make_report, make_series, make_user
@@ -183,7 +183,7 @@ class PreviewLinkAdminTests(SitrepTestCase):
 
     def test_editor_revokes_a_link_from_the_change_page_and_it_stops_working(self):
         report = self.states["scheduled"]
-        link = previews.create_link(report, by=self.writer)
+        link = preview_actions.create_link(report, by=self.writer)
         self.assertEqual(self.client.get(link.get_absolute_url()).status_code, 200)
         self.client.force_login(self.editor)
         page = self.client.get(change_url(report))
@@ -196,8 +196,8 @@ class PreviewLinkAdminTests(SitrepTestCase):
         self.assertEqual(self.client.get(link.get_absolute_url()).status_code, 404)
 
     def test_revoking_twice_says_so_and_keeps_the_first_revocation(self):
-        link = previews.create_link(self.states["draft"], by=self.editor)
-        previews.revoke_link(link, by=self.writer)
+        link = preview_actions.create_link(self.states["draft"], by=self.editor)
+        preview_actions.revoke_link(link, by=self.writer)
         self.client.force_login(self.editor)
         response = self.client.post(revoke_url(link))
         self.assertContains(self.client.get(response["Location"]), "already revoked")
@@ -209,7 +209,7 @@ class PreviewLinkAdminTests(SitrepTestCase):
         response = self.client.post(reverse("admin:reports_report_preview_link_create", args=[99999]))
         self.assertEqual(response.status_code, 302)
         self.assertContains(self.client.get(response["Location"]), "doesn’t exist")
-        other = previews.create_link(self.states["review"], by=self.editor)
+        other = preview_actions.create_link(self.states["review"], by=self.editor)
         wrong_report = reverse("admin:reports_report_preview_link_revoke", args=[self.states["draft"].pk, other.pk])
         response = self.client.post(wrong_report)
         self.assertContains(self.client.get(response["Location"]), "does not exist")
@@ -238,8 +238,8 @@ class PreviewLinkAdminTests(SitrepTestCase):
 
     def test_change_page_lists_links_with_their_state(self):
         report = self.states["draft"]
-        active = previews.create_link(report, by=self.editor)
-        revoked = previews.revoke_link(previews.create_link(report, by=self.writer), by=self.editor)
+        active = preview_actions.create_link(report, by=self.editor)
+        revoked = preview_actions.revoke_link(preview_actions.create_link(report, by=self.writer), by=self.editor)
         expired = PreviewLink.objects.create(report=report, expires_at=FUTURE)
         PreviewLink.objects.filter(pk=expired.pk).update(
             created_at=timezone.now() - datetime.timedelta(days=8),
@@ -271,7 +271,7 @@ class PreviewPageTests(SitrepTestCase):
             summary="Kata’ib Hezbollah escalated.",
             tags=["Baghdad"],
         )
-        cls.link = previews.create_link(cls.report, by=cls.editor)
+        cls.link = preview_actions.create_link(cls.report, by=cls.editor)
 
     def test_anyone_with_the_link_sees_the_report_marked_as_a_preview(self):
         response = self.client.get(self.link.get_absolute_url())
@@ -333,7 +333,7 @@ class PreviewPageTests(SitrepTestCase):
         self.assertEqual(response["X-Robots-Tag"], "noindex, nofollow")
 
     def test_revoked_unknown_or_tampered_links_get_a_clear_404_page(self):
-        revoked = previews.revoke_link(previews.create_link(self.report, by=self.editor), by=self.editor)
+        revoked = preview_actions.revoke_link(preview_actions.create_link(self.report, by=self.editor), by=self.editor)
         token = self.link.token
         tampered = token[:-1] + ("A" if token[-1] != "A" else "B")
         for label, path in {

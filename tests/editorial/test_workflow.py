@@ -6,7 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from reports.editorial.actions import workflow
+from reports.editorial import permissions
+from reports.editorial.actions import importing, workflow
 from reports.models import Report, ReportEvent
 from tests.base import SitrepTestCase
 from tests.helpers import make_report, make_series, make_user, submit
@@ -147,7 +148,7 @@ class WorkflowFunctionTests(RolesTestCase):
 
 
 class CreateImportedTests(RolesTestCase):
-    """workflow.create_imported: the one way an import gives its new reports their state."""
+    """importing.create_imported: the one way an import gives its new reports their state."""
 
     def unsaved(self, count):
         return [
@@ -166,13 +167,13 @@ class CreateImportedTests(RolesTestCase):
         moment = timezone.now() - datetime.timedelta(days=400)
         published = workflow.ImportedState(Status.PUBLISHED, published_at=moment)
         was_published = workflow.ImportedState(Status.DRAFT, first_published_at=moment)
-        self.editor.has_perm(workflow.PUBLISH_PERMISSION)  # the permissions are cached from here on
+        self.editor.has_perm(permissions.PUBLISH)  # the permissions are cached from here on
         reports = self.unsaved(30)
         with CaptureQueriesContext(connection) as for_two:
-            workflow.create_imported([(reports[0], published), (reports[1], was_published)], by=self.editor)
+            importing.create_imported([(reports[0], published), (reports[1], was_published)], by=self.editor)
         states = [published] * 27 + [workflow.ImportedState()]
         with CaptureQueriesContext(connection) as for_many:
-            events = workflow.create_imported(
+            events = importing.create_imported(
                 zip(reports[2:], states, strict=True), by=self.editor, note="From old.txt"
             )
         self.assertEqual(len(for_many), len(for_two))  # two inserts: not a query per report
@@ -192,7 +193,7 @@ class CreateImportedTests(RolesTestCase):
         existing = make_report(status=Status.DRAFT)
         new = self.unsaved(1)[0]
         with self.assertRaisesMessage(workflow.TransitionRefused, "already exists: an import cannot change"):
-            workflow.create_imported([(new, workflow.ImportedState()), (existing, workflow.ImportedState())])
+            importing.create_imported([(new, workflow.ImportedState()), (existing, workflow.ImportedState())])
         self.assertEqual(list(Report.objects.all()), [existing])
         self.assertFalse(ReportEvent.objects.exists())
 
@@ -208,11 +209,11 @@ class CreateImportedTests(RolesTestCase):
             with self.subTest(role=role, status=state.status):
                 report = self.unsaved(number + 1)[number]
                 if allowed:
-                    workflow.create_imported([(report, state)], by=getattr(self, role))
+                    importing.create_imported([(report, state)], by=getattr(self, role))
                     self.assertEqual(Report.objects.get(slug=report.slug).status, state.status)
                 else:
                     with self.assertRaisesMessage(workflow.TransitionRefused, "do not have permission"):
-                        workflow.create_imported([(report, state)], by=getattr(self, role))
+                        importing.create_imported([(report, state)], by=getattr(self, role))
                     self.assertFalse(Report.objects.filter(slug=report.slug).exists())
 
     def test_a_state_the_workflow_cannot_reach_is_refused(self):
@@ -228,7 +229,7 @@ class CreateImportedTests(RolesTestCase):
             with self.subTest(reason):
                 self.assertEqual(workflow.imported_state_refusal(state), reason)
                 with self.assertRaisesMessage(workflow.TransitionRefused, reason):
-                    workflow.create_imported([(self.unsaved(1)[0], state)])
+                    importing.create_imported([(self.unsaved(1)[0], state)])
         self.assertFalse(Report.objects.exists())
 
 

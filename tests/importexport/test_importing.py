@@ -384,7 +384,7 @@ class ImportListingTests(ImportCommandCase):
         self.run_import(listing("Iraq Situation Report: July 1-7, 2020", SUMMARY_3))
         before = self.snapshot()
         # Interrupted after the new reports and their tags are written, before the updates.
-        with mock.patch("reports.importexport.writing._apply_updates", side_effect=KeyboardInterrupt):
+        with mock.patch("reports.editorial.actions.importing._apply_updates", side_effect=KeyboardInterrupt):
             with self.assertRaises(KeyboardInterrupt):
                 self.run_import(GOOD_LISTING.replace(SUMMARY_2, "Changed."), "--status", "published")
         self.assertEqual(self.snapshot(), before)

@@ -2,8 +2,7 @@ import datetime
 
 from django.test import override_settings
 
-from reports.caching.page_cache import public_changed
-from reports.models import Report
+from reports.models import PublicationState, Report
 from tests.base import SitrepTestCase
 from tests.helpers import forget_cached_results, make_report, make_series
 
@@ -131,7 +130,7 @@ class FacetQueryCountTests(SitrepTestCase):
                         end=(2000 + number, 1, 7),
                         tags=[f"Tag {number}", f"Tag {number + 1}", "Iran"],
                     )
-                public_changed()
+                PublicationState.objects.record_change()
             for query, count in first.items():
                 forget_cached_results()
                 with self.subTest(query=query, more_data=more_data), self.assertNumQueries(count):

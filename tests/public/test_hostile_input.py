@@ -8,8 +8,9 @@ from urllib.parse import quote, urlencode
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase
 
-from tests.base import SitrepTestCase
+from tests.base import FreshCaches
 from tests.public_pages import build_public_pages
 
 PARAMETERS = ["tag", "week", "from", "to", "series", "page", "q"]
@@ -32,7 +33,7 @@ queries = st.lists(st.tuples(st.sampled_from([*PARAMETERS, "unknown", "tag[]"]),
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-class HostileInputTests(SitrepTestCase):
+class HostileInputTests(FreshCaches, TestCase):  # Hypothesis's TestCase: a transaction per example
     @classmethod
     def setUpTestData(cls):
         cls.pages = build_public_pages()

@@ -3,7 +3,7 @@
 Counted for the first request after a change (nothing cached for the new publication
 generation) and for the next one, with the page cache off so that the page's own queries
 are counted. The generation itself is read beforehand: each process reads it at most once
-a second, whatever the traffic (reports.caching.page_cache.current_state).
+a second, whatever the traffic (reports.caching.state.current_state).
 """
 
 from unittest import mock
@@ -14,9 +14,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from reports.caching.memo import per_generation
-from reports.caching.page_cache import public_changed
 from reports.editorial.actions import workflow
-from reports.models import Correction, Report
+from reports.models import Correction, PublicationState, Report
 from reports.text import markdown
 from tests.base import SitrepTestCase
 from tests.helpers import forget_cached_results, make_report, make_series, make_user, submit
@@ -89,7 +88,7 @@ class PublicPageQueryCountTests(SitrepTestCase):
                 tags=["Iran", f"Extra {number}", f"Other {number}"],
             )
             Correction.objects.create(report=report, note="Fixed.")
-        public_changed()
+        PublicationState.objects.record_change()
         self.assert_counts("90 reports")
 
 

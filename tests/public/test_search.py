@@ -4,8 +4,7 @@ import unittest
 from django.db import connection
 from django.test import override_settings
 
-from reports.caching.page_cache import public_changed
-from reports.models import Report, TaggedReport
+from reports.models import PublicationState, Report, TaggedReport
 from reports.public.search import highlight, search_reports
 from tests.base import SitrepTestCase
 from tests.helpers import forget_cached_results, make_report, make_series
@@ -121,7 +120,7 @@ class SearchTests(SitrepTestCase):
             self.get("?q=hezbollah")
         for number in range(10):
             make_report(f"Hezbollah {number}", tags=[f"Extra {number}", "Iran"])
-        public_changed()
+        PublicationState.objects.record_change()
         forget_cached_results()
         with self.assertNumQueries(3):
             self.assertEqual(len(titles(self.get("?q=hezbollah"))), 13)

@@ -5,8 +5,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from reports.caching.page_cache import public_changed
-from reports.models import Report
+from reports.models import PublicationState, Report
 from tests.base import SitrepTestCase
 from tests.helpers import forget_cached_results, make_report, make_series, make_user
 
@@ -177,7 +176,7 @@ class ArchivePaginationTests(SitrepTestCase):
             monday = datetime.date(2020, 1, 6) + datetime.timedelta(weeks=week)
             make_report(f"Week {week + 1}", start=monday.timetuple()[:3], end=monday.timetuple()[:3],
                         tags=[f"Extra {week}", "Iran"])  # fmt: skip
-        public_changed()
+        PublicationState.objects.record_change()
         forget_cached_results()
         with self.assertNumQueries(2):
             self.client.get("/")

@@ -1,31 +1,65 @@
-"""What a change to a report's content leaves behind: a revision, an audit event and, while
-the public can see the report, a correction.
+"""Changing a report's content: saving what an editor typed, and restoring a revision.
 
-The admin's save path calls record_save() once it has saved the fields and tags. restore() is
-the whole of restoring an earlier revision, itself recorded as a new revision. Neither touches
-the status: that is reports.editorial.actions.workflow's alone.
+Each leaves a revision, an audit event and, while the public can see the report, a public
+correction. Neither touches the status: that is reports.editorial.actions.workflow's alone.
 """
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
-from reports.caching import page_cache
-from reports.editorial import audit, diffs, revisions
-from reports.editorial.actions.workflow import CHANGE_PERMISSION, PUBLISH_PERMISSION
+from reports.editorial import audit, diffs, permissions, revisions, signals
+from reports.editorial.actions.base import ActionRefused, editorial_action, lock
 from reports.editorial.corrections import correction_required, record_correction
 from reports.models import CORRECTION_NOTE_MESSAGE, Report, ReportEvent, Series
 
 Action = ReportEvent.Action
+CONTENT_COLUMNS = ["series", "title", "slug", "period_start", "period_end", "summary", "body"]
 
 
-class RestoreRefused(Exception):
+class RestoreRefused(ActionRefused):
     """A restore that is not allowed; str() says why, for the person who asked."""
 
 
-@transaction.atomic
-def record_save(report, *, by, created, message="", correction_note=""):
-    """Record a save the admin has just made; returns the audit event, or None if the content
-    did not change (then there is nothing new to keep)."""
+def save_report(report, *, by, tags, message="", correction_note=""):
+    """Save `report` with the content a form has put on it (not saved yet) and these tags.
+
+    A new report is created by `by`; an existing one is changed only in its content (its
+    status and dates are the workflow's, as they are stored now). Returns the audit event, or
+    None when the content did not change (then there is nothing new to keep).
+    """
+    created = report.pk is None
+    with editorial_action("create" if created else "edit", actor=by) as outcome:
+        if created:
+            if not permissions.may_add(by):
+                raise ActionRefused("You do not have permission to write reports.")
+            report.created_by = by
+        else:
+            stored = lock(report)
+            if not permissions.may_change(by, stored):
+                raise ActionRefused("Only editors can change a published or scheduled report.")
+            revisions.keep_stored_state(stored)  # what this save replaces stays in the history
+        report.updated_by = by
+        if created:
+            report.save()
+        else:
+            report.save(update_fields=[*CONTENT_COLUMNS, "updated_by", "updated_at"])
+            report.refresh_from_db(fields=["status", "published_at", "first_published_at"])
+        report.tags.set(list(tags))
+        event = _record(report, by=by, created=created, message=message, correction_note=correction_note)
+        if event is not None:
+            signal = (
+                signals.report_created
+                if created
+                else signals.report_corrected
+                if event.action == Action.CORRECT
+                else signals.report_edited
+            )
+            outcome.announce(signal, Report, report=report, event=event)
+            if report.status == Report.Status.PUBLISHED:  # live or scheduled: the vocabulary has its tags
+                outcome.public_changed()
+    return event
+
+
+def _record(report, *, by, created, message, correction_note):
     content = revisions.content_of(report)
     if created:
         changed = [name for name in revisions.CONTENT_FIELDS if content[name] not in (None, "", ())]
@@ -43,17 +77,10 @@ def record_save(report, *, by, created, message="", correction_note=""):
     return event
 
 
-def may_change(report, user):
-    """Writers change drafts and reports in review; published and scheduled ones are the editors'."""
-    if not user.has_perm(CHANGE_PERMISSION):
-        return False
-    return report.status != Report.Status.PUBLISHED or user.has_perm(PUBLISH_PERMISSION)
-
-
 def restore_refusal(report, target, user):
     """Why `user` may not restore revision `target` of `report` now, or None if they may (a
     correction note aside: restore() asks for one while the report is public)."""
-    if not may_change(report, user):
+    if not permissions.may_change(user, report):
         return "Only editors can change a published or scheduled report."
     content = target.content
     if not diffs.changed_fields(revisions.content_of(report), content):
@@ -69,37 +96,51 @@ def restore_refusal(report, target, user):
     return None
 
 
-@transaction.atomic
 def restore(report, target, *, by, message="", correction_note=""):
     """Make revision `target` (a revisions.ReportRevision) the report's content again, as a new
     revision. Raises RestoreRefused, changing nothing, when that is not allowed."""
-    report = Report.objects.select_for_update().get(pk=report.pk)
-    reason = restore_refusal(report, target, by)
-    if reason is None and correction_required(report) and not correction_note.strip():
-        reason = CORRECTION_NOTE_MESSAGE
-    if reason:
-        raise RestoreRefused(reason)
-    revisions.keep_stored_state(report)
-    before = revisions.content_of(report)
-    for name in revisions.CONTENT_FIELDS:
-        if name == "series":
-            report.series_id = target.content["series"]
-        elif name != "tags":
-            setattr(report, name, target.content[name])
-    try:
-        report.full_clean(exclude=["tags"])
-    except ValidationError as invalid:
-        raise RestoreRefused(" ".join(invalid.messages)) from None
-    report.updated_by = by
-    report.save()
-    report.tags.set(list(target.content["tags"]))
-    message, note = message.strip(), correction_note.strip()
-    changed = diffs.changed_fields(before, revisions.content_of(report))
-    summary = f"Restored revision {target.number}" + (f": {message}" if message else "")
-    revisions.record(report, by=by, message=summary)
-    event = audit.record_edit(report, by=by, action=Action.RESTORE, changed_fields=changed, note=note or summary)
-    if note and correction_required(report):
-        record_correction(report, by=by, note=note)
-    if report.status == Report.Status.PUBLISHED:
-        page_cache.public_changed()  # readers see the restored text at once
+    with editorial_action("restore", actor=by) as outcome:
+        report = lock(report)
+        reason = restore_refusal(report, target, by)
+        if reason is None and correction_required(report) and not correction_note.strip():
+            reason = CORRECTION_NOTE_MESSAGE
+        if reason:
+            raise RestoreRefused(reason)
+        revisions.keep_stored_state(report)
+        before = revisions.content_of(report)
+        for name in revisions.CONTENT_FIELDS:
+            if name == "series":
+                report.series_id = target.content["series"]
+            elif name != "tags":
+                setattr(report, name, target.content[name])
+        try:
+            report.full_clean(exclude=["tags"])
+        except ValidationError as invalid:
+            raise RestoreRefused(" ".join(invalid.messages)) from None
+        report.updated_by = by
+        report.save(update_fields=[*CONTENT_COLUMNS, "updated_by", "updated_at"])
+        report.tags.set(list(target.content["tags"]))
+        message, note = message.strip(), correction_note.strip()
+        changed = diffs.changed_fields(before, revisions.content_of(report))
+        summary = f"Restored revision {target.number}" + (f": {message}" if message else "")
+        revisions.record(report, by=by, message=summary)
+        event = audit.record_edit(report, by=by, action=Action.RESTORE, changed_fields=changed, note=note or summary)
+        correction = record_correction(report, by=by, note=note) if note and correction_required(report) else None
+        outcome.announce(signals.report_restored, Report, report=report, event=event, correction=correction)
+        if report.status == Report.Status.PUBLISHED:
+            outcome.public_changed()  # readers see the restored text at once
     return event
+
+
+def delete_report(report, *, by):
+    """Delete a report (the admin has checked what the deletion takes with it)."""
+    with editorial_action("delete", actor=by) as outcome:
+        report = lock(report)
+        if not permissions.may_delete(by):
+            raise ActionRefused("You do not have permission to delete reports.")
+        was_public = report.status == Report.Status.PUBLISHED
+        report_id, title = report.pk, report.title
+        report.delete()
+        outcome.announce(signals.report_deleted, Report, report_id=report_id, title=title, was_public=was_public)
+        if was_public:
+            outcome.public_changed()

@@ -1,62 +1,103 @@
-"""Merging tags: every report of the merged tags gets the kept one, and the merge is recorded."""
+"""Tags and series: merging tags, and changing or deleting a tag or a series.
+
+Readers see tag and series names on every listing, so each of these changes the public site.
+"""
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from taggit.models import Tag
 
-from reports.caching import page_cache
+from reports.editorial import permissions, signals
+from reports.editorial.actions.base import ActionRefused, editorial_action
 from reports.models import TaggedReport, TagMerge
 
-MERGE_PERMISSIONS = ("reports.publish_report", "taggit.change_tag", "taggit.delete_tag")
 
-
-def may_merge(user):
-    return user.is_active and user.has_perms(MERGE_PERMISSIONS)
-
-
-class MergeRefused(Exception):
+class MergeRefused(ActionRefused):
     """A merge that cannot be done; str() says why, for the person who asked."""
 
 
-@transaction.atomic
 def merge_tags(sources, target, *, by):
     """Move every report of each source tag to `target`, delete the sources, and record each merge.
 
     A report that carried both keeps one link to the target. Returns the TagMerge records.
     """
-    if not may_merge(by):
-        raise PermissionDenied("Only editors can merge tags.")
-    # Lock the tags involved, so that no one tags a report with a source while it moves.
-    wanted = {tag.pk for tag in sources} | {target.pk}
-    locked = {tag.pk: tag for tag in Tag.objects.select_for_update().filter(pk__in=wanted)}
-    if target.pk not in locked:
-        raise MergeRefused(f"The tag “{target}” no longer exists.")
-    target = locked[target.pk]
-    merged = sorted((locked[pk] for pk in wanted - {target.pk} if pk in locked), key=lambda tag: tag.pk)
-    if not merged:
-        raise MergeRefused("Choose at least one tag other than the target to merge.")
-    records = []
-    for source in merged:
-        links = TaggedReport.objects.filter(tag=source)
-        report_ids = sorted(links.select_for_update().values_list("content_object_id", flat=True))
-        already = sorted(
-            TaggedReport.objects.filter(tag=target, content_object_id__in=report_ids).values_list(
-                "content_object_id", flat=True
+    with editorial_action("merge_tags", actor=by) as outcome:
+        if not permissions.may_merge_tags(by):
+            raise PermissionDenied("Only editors can merge tags.")
+        # Lock the tags involved, so that no one tags a report with a source while it moves.
+        wanted = {tag.pk for tag in sources} | {target.pk}
+        locked = {tag.pk: tag for tag in Tag.objects.select_for_update().filter(pk__in=wanted)}
+        if target.pk not in locked:
+            raise MergeRefused(f"The tag “{target}” no longer exists.")
+        target = locked[target.pk]
+        merged = sorted((locked[pk] for pk in wanted - {target.pk} if pk in locked), key=lambda tag: tag.pk)
+        if not merged:
+            raise MergeRefused("Choose at least one tag other than the target to merge.")
+        records = []
+        for source in merged:
+            links = TaggedReport.objects.filter(tag=source)
+            report_ids = sorted(links.select_for_update().values_list("content_object_id", flat=True))
+            already = sorted(
+                TaggedReport.objects.filter(tag=target, content_object_id__in=report_ids).values_list(
+                    "content_object_id", flat=True
+                )
             )
-        )
-        links.filter(content_object_id__in=already).delete()
-        links.update(tag=target)
-        records.append(
-            TagMerge.objects.create(
-                source_name=source.name,
-                source_slug=source.slug,
-                target=target,
-                target_name=target.name,
-                report_ids=report_ids,
-                already_tagged_ids=already,
-                merged_by=by,
+            links.filter(content_object_id__in=already).delete()
+            links.update(tag=target)
+            records.append(
+                TagMerge.objects.create(
+                    source_name=source.name,
+                    source_slug=source.slug,
+                    target=target,
+                    target_name=target.name,
+                    report_ids=report_ids,
+                    already_tagged_ids=already,
+                    merged_by=by,
+                )
             )
-        )
-        source.delete()
-    page_cache.public_changed()  # tag links, counts and threads on public pages changed
-    return records
+            source.delete()
+        outcome.announce(signals.tags_merged, Tag, merges=records)
+        outcome.public_changed()  # tag links, counts and threads on public pages changed
+        return records
+
+
+def _save(name, instance, *, by, allowed, signal):
+    with editorial_action(name, actor=by) as outcome:
+        if not allowed:
+            raise PermissionDenied(f"You do not have permission to change {instance._meta.verbose_name_plural}.")
+        instance.save()
+        outcome.announce(signal, type(instance), instance=instance, deleted=False)
+        outcome.public_changed()
+    return instance
+
+
+def _delete(name, instances, *, by, allowed, signal):
+    with editorial_action(name, actor=by) as outcome:
+        if not allowed:
+            raise PermissionDenied(f"You do not have permission to delete {name.removeprefix('delete_')}.")
+        for instance in list(instances):
+            instance.delete()
+            outcome.announce(signal, type(instance), instance=instance, deleted=True)
+        outcome.public_changed()
+
+
+def save_tag(tag, *, by):
+    """Save a tag's new name or slug (a new tag, from the admin, too)."""
+    allowed = permissions.may_change_tag(by, adding=tag.pk is None)
+    return _save("save_tag", tag, by=by, allowed=allowed, signal=signals.tag_changed)
+
+
+def delete_tags(tags, *, by):
+    """Delete tags: the reports that carried them lose them."""
+    _delete("delete_tags", tags, by=by, allowed=permissions.may_delete_tag(by), signal=signals.tag_changed)
+
+
+def save_series(series, *, by):
+    """Save a series' name, slug or description (a new series too)."""
+    allowed = permissions.may_change_series(by, adding=series.pk is None)
+    return _save("save_series", series, by=by, allowed=allowed, signal=signals.series_changed)
+
+
+def delete_series(series_list, *, by):
+    """Delete series that no report belongs to (the database protects the others)."""
+    allowed = permissions.may_delete_series(by)
+    _delete("delete_series", series_list, by=by, allowed=allowed, signal=signals.series_changed)

@@ -4,10 +4,10 @@ import secrets
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from reports.editorial.actions.importing import load_fixtures
 from reports.models import Report, Series
 
 SEED_FIXTURE = "seed_reports.json"
@@ -26,7 +26,7 @@ class Command(BaseCommand):
         if Report.objects.exists() or Series.objects.exists():
             self.stdout.write("Reports already present; seed data not loaded.")
         else:
-            call_command("loaddata", SEED_FIXTURE, verbosity=0)
+            load_fixtures(SEED_FIXTURE)
             self.stdout.write(f"Loaded {Report.objects.count()} seed reports.")
 
         User = get_user_model()

@@ -1,0 +1,84 @@
+"""This process's reading of the publication state, and what a moment makes of it.
+
+Each process re-reads the PublicationState row at most once per PAGE_CACHE_CHECK_SECONDS
+(so a cache hit costs no SQL at all, and a worker with its own local-memory cache still sees
+an editor's change within that second) and keeps it as plain values. Reading never writes:
+the row lists when scheduled reports go live, so the key of what readers see now is the
+generation and the number of those moments that have passed, worked out from the clock.
+"""
+
+import bisect
+import datetime
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+
+from reports.models import PublicationState
+from reports.models.publication import derive
+
+NEVER = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The row as read, with no model attached."""
+
+    generation: int
+    changed_at: datetime.datetime
+    schedule: tuple  # aware datetimes, in order
+    vocabulary: dict
+
+    def passed(self, now=None):
+        """How many of the scheduled moments have passed by `now`."""
+        return bisect.bisect_right(self.schedule, now or timezone.now())
+
+    def key(self, now=None):
+        """What keys cached pages and results: it changes with every change readers can see,
+        an editor's or the clock's."""
+        return f"{self.generation}.{self.passed(now)}"
+
+    def last_modified(self, now=None):
+        """When readers last saw the public site change."""
+        passed = self.passed(now)
+        return max(self.changed_at, self.schedule[passed - 1]) if passed else self.changed_at
+
+
+def read():
+    """The row as a Reading. A database without the row (a flushed test database), or whose
+    row has no vocabulary yet (just migrated), is derived here and nothing is written."""
+    state = PublicationState.objects.filter(pk=1).first()
+    if state is None or "tags" not in state.vocabulary:
+        schedule, vocabulary = derive()
+        generation, changed_at = (state.generation, state.changed_at) if state else (0, NEVER)
+        return Reading(generation, changed_at, tuple(map(datetime.datetime.fromisoformat, schedule)), vocabulary)
+    return Reading(state.generation, state.changed_at, state.scheduled_moments, state.vocabulary)
+
+
+class _Seen:
+    """This process's last Reading, and when it was taken."""
+
+    reading = None
+    read_at = 0.0
+
+
+_seen = _Seen()
+
+
+def forget():
+    """Make this process read the state again on its next request."""
+    _seen.reading = None
+
+
+def last_seen():
+    """The last Reading this process took, or None: what is served while the database is away."""
+    return _seen.reading
+
+
+def current_state():
+    """The publication state, read from the database at most once per check interval."""
+    moment = time.monotonic()
+    if _seen.reading is None or moment - _seen.read_at >= settings.PAGE_CACHE_CHECK_SECONDS:
+        _seen.reading, _seen.read_at = read(), moment
+    return _seen.reading

@@ -1,0 +1,40 @@
+"""What editorial actions announce, once their transaction has committed.
+
+Each action (reports.editorial.actions) sends the signal that says what happened, with
+`sender` the model class changed and `actor` the user (None for the command line), and then,
+if readers can see the change, `public_site_changed`. Receivers never see a change that was
+rolled back. The page cache, the CDN purge hook and the editors' e-mail are receivers
+(reports.caching.receivers, reports.editorial.notifications); whatever comes next (alerts,
+renditions, translations) subscribes the same way.
+
+Arguments, besides `sender` and `actor`:
+- report_submitted, report_published, report_scheduled, report_changes_requested,
+  report_unpublished: `report`, `event` (the ReportEvent written).
+- report_created, report_edited, report_corrected, report_restored: `report`, `event`;
+  report_corrected also `correction`.
+- report_deleted: `report_id`, `title`, `was_public`.
+- reports_imported: `created` and `updated` (lists of report ids).
+- tags_merged: `merges` (TagMerge records); tag_changed, series_changed: `instance`, `deleted`.
+- preview_link_created, preview_link_revoked: `link`.
+- public_site_changed: `action` (the name of the action that changed it).
+"""
+
+from django.dispatch import Signal
+
+report_submitted = Signal()
+report_published = Signal()
+report_scheduled = Signal()
+report_changes_requested = Signal()
+report_unpublished = Signal()
+report_created = Signal()
+report_edited = Signal()
+report_corrected = Signal()
+report_restored = Signal()
+report_deleted = Signal()
+reports_imported = Signal()
+tags_merged = Signal()
+tag_changed = Signal()
+series_changed = Signal()
+preview_link_created = Signal()
+preview_link_revoked = Signal()
+public_site_changed = Signal()

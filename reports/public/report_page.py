@@ -1,0 +1,78 @@
+"""A report as its page shows it, in plain values: what is kept in the cache for readers.
+
+Nothing here holds a model instance or a user: the writer is kept as the name a citation
+gives, so no password hash, e-mail address or flag can reach a cache shared by every host.
+"""
+
+import datetime
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from reports.models import ReportLink, TagRef, report_url
+from reports.models.report import PublicationTimes
+from reports.public.citation import Author, report_authors
+from reports.text.markdown import cached_markdown
+from reports.text.periods import format_period
+
+
+class SeriesRef(NamedTuple):
+    name: str
+    slug: str
+
+
+class CorrectionNote(NamedTuple):
+    created_at: datetime.datetime
+    note: str
+
+
+@dataclass(frozen=True)
+class ReportPage(PublicationTimes):
+    pk: int
+    title: str
+    slug: str
+    series: SeriesRef
+    period_start: datetime.date
+    period_end: datetime.date
+    summary: str
+    body: str
+    status: str
+    published_at: datetime.datetime | None
+    first_published_at: datetime.datetime | None
+    last_modified: datetime.datetime
+    tag_list: tuple[TagRef, ...]
+    corrections: tuple[CorrectionNote, ...]
+    neighbours: tuple[ReportLink | None, ReportLink | None]
+    authors: tuple[Author, ...]
+
+    @classmethod
+    def of(cls, report):
+        """From a report fetched with for_listing(), with_neighbours() and its corrections."""
+        return cls(
+            pk=report.pk,
+            title=report.title,
+            slug=report.slug,
+            series=SeriesRef(report.series.name, report.series.slug),
+            period_start=report.period_start,
+            period_end=report.period_end,
+            summary=report.summary,
+            body=report.body,
+            status=report.status,
+            published_at=report.published_at,
+            first_published_at=report.first_published_at,
+            last_modified=report.last_modified,
+            tag_list=tuple(TagRef(tag.name, tag.slug) for tag in report.tag_list),
+            corrections=tuple(CorrectionNote(c.created_at, c.note) for c in report.corrections.all()),
+            neighbours=report.neighbours,
+            authors=tuple(report_authors(report)),
+        )
+
+    def get_absolute_url(self):
+        return report_url(self.slug)
+
+    @property
+    def period_display(self):
+        return format_period(self.period_start, self.period_end)
+
+    @property
+    def body_html(self):
+        return cached_markdown(self.body)
