@@ -139,6 +139,12 @@ class ListingFormatTests(SimpleTestCase):
             ("Iraq Situation Report: Dec. 30, 2020 - Jan. 5, 2021", "2020-12-30", "2021-01-05"),
             ("Iraq Situation Report: Dec. 30 - Jan. 5, 2021", "2020-12-30", "2021-01-05"),
             ("Iraq Situation Report: June 24, 2020 - June 30, 2020", "2020-06-24", "2020-06-30"),
+            # Other publishers' forms: day first, ISO dates, "to" between the ends.
+            (f"Iraq Situation Report: 3{EN}9 June 2020", "2020-06-03", "2020-06-09"),
+            (f"Iraq Situation Report: 30 June {EN} 6 July 2020", "2020-06-30", "2020-07-06"),
+            (f"Iraq Situation Report: 28 December 2020 {EN} 3 January 2021", "2020-12-28", "2021-01-03"),
+            ("Iraq Situation Report: 2020-06-03 to 2020-06-09", "2020-06-03", "2020-06-09"),
+            ("Iraq Situation Report: June 3 to 9, 2020", "2020-06-03", "2020-06-09"),
         ]
         for title, start, end in forms:
             with self.subTest(title=title):
