@@ -9,7 +9,7 @@ from reports.editorial import authoring
 from reports.importexport.records import SLUG_LENGTH, TITLE_LENGTH, WRITE_BATCH, ImportPlan, NewReport, Refusal, Update
 from reports.models import Report, Series, TaggedReport
 from reports.text.periods import house_title
-from reports.text.tagmatch import TagVocabulary
+from reports.text.tagmatch import TagMatcher
 
 # Planning
 
@@ -20,7 +20,7 @@ def plan_import(source, *, progress=None):
     plan = ImportPlan(refused=list(source.refused))
     series = _series_for(source.reports)
     existing = _existing_reports(series.values(), with_tags=any(not i.is_listing for i in source.reports))
-    vocabulary = TagVocabulary(authoring.tag_vocabulary()) if any(i.is_listing for i in source.reports) else None
+    vocabulary = TagMatcher(authoring.tag_vocabulary()) if any(i.is_listing for i in source.reports) else None
     slugs = _SlugRegistry(_candidate_slugs(source.reports, series))
     first_seen = {}
     for done, incoming in enumerate(source.reports, 1):
@@ -47,7 +47,8 @@ def plan_import(source, *, progress=None):
             _compare(plan, matches[0], incoming, title)
         elif incoming.is_listing:
             slug = slugs.claim_free(slugify(title)[:SLUG_LENGTH])
-            plan.created.append(NewReport(incoming, report_series, title, slug, vocabulary.propose(incoming.summary)))
+            tags = sorted(vocabulary.propose(incoming.summary), key=str.lower)  # found in order of appearance
+            plan.created.append(NewReport(incoming, report_series, title, slug, tags))
         elif slugs.is_taken(incoming.slug):
             plan.refused.append(_refuse(incoming, f"another report already has the slug “{incoming.slug}”"))
         else:

@@ -33,7 +33,7 @@ from reports.importexport.records import (
     SourceError,
     Status,
 )
-from reports.text.periods import PERIOD, PeriodError, parse_period
+from reports.text.periods import PeriodError, contains_period, parse_period
 
 # Reading sources
 
@@ -70,7 +70,7 @@ def read_listing(text, *, name="listing", series_name=None, status=Status.DRAFT,
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     paragraphs = [p for p in _paragraphs(lines) if not NAVIGATION.fullmatch(p.text)]
     heading = None
-    if paragraphs and paragraphs[0].is_title_like and not PERIOD.search(paragraphs[0].text):
+    if paragraphs and paragraphs[0].is_title_like and not contains_period(paragraphs[0].text):
         heading = paragraphs.pop(0).text
     series_name = (series_name or heading or "").strip()
     if not series_name:

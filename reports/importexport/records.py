@@ -7,7 +7,7 @@ Two kinds of source (read_source tells them apart by extension, then by content)
   Navigation remnants ("Pages", "Next »", page numbers) are skipped. The summary is kept
   exactly, curly quotes and dashes included. The period is parsed from the title, which is
   then rewritten in the house style (periods.house_title); the slug is made from that.
-  Tags are proposed from the existing vocabulary (TagVocabulary).
+  Tags are proposed from the existing vocabulary (reports.text.tagmatch.TagMatcher).
 - The JSON or CSV that export_reports writes (reports.importexport.exporting). Slug, status, dates and
   tags are kept as written, so that an export imported into an empty database gives back
   the same reports.

@@ -2,8 +2,10 @@
 
 Titles look like "Iraq Situation Report: August 19-25, 2020". Archives are
 written by hand, so the same period turns up as "Aug. 19-25, 2020",
-"August 19 to 25 2020", "July 29 - Aug. 5, 2020" and so on. This module reads
-all of those and writes one house style back out.
+"August 19 to 25 2020", "July 29 - Aug. 5, 2020" and so on; other publishers
+put the day first, as UN agencies do ("3–9 June 2020", "30 June – 6 July 2020",
+"28 December 2020 – 3 January 2021"), or write ISO dates ("2020-06-03 to
+2020-06-09"). This module reads all of those and writes one house style back out.
 
 Stdlib only, so it can be used (and tested) anywhere without Django.
 """
@@ -47,6 +49,7 @@ _YEAR = r"(?P<{}>\d{{4}})(?!\d)"
 # (including en and em dash), or the word "to"; spaces around it optional.
 _SEPARATOR = r"\s*(?:[-\u2010-\u2015\u2212]|to)\s*"
 
+# Month first, as American archives write it: "June 24-30, 2020", "July 29 - Aug. 5, 2020".
 PERIOD = re.compile(
     rf"""
     \b{_MONTH.format("month1")} {_DAY.format("day1")}
@@ -60,6 +63,54 @@ PERIOD = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
+# Day first, as UN agencies write it: "3–9 June 2020", "30 June – 6 July 2020",
+# "28 December 2020 – 3 January 2021", "3 to 9 June 2020", "3 June 2020".
+# As _MONTH, any word but "to", so that "3 to 2020" is not a day of a month called "to".
+_MONTH_AFTER_DAY = r"(?!to\b)(?P<{}>[a-z]+)\.?"
+_DAY_FIRST_END = rf"{_DAY.format('day2')} \s+ {_MONTH_AFTER_DAY.format('month2')} ,?\s* {_YEAR.format('year2')}"
+DAY_FIRST_PERIOD = re.compile(
+    rf"""
+    (?<![\d-]) {_DAY.format("day1")}           # not the day of an ISO date
+    (?: \s+ {_MONTH_AFTER_DAY.format("month1")}   # start month: only when it differs
+        (?: ,?\s* {_YEAR.format("year1")} )?     # start year: only when it differs
+    )?
+    {_SEPARATOR} {_DAY_FIRST_END}
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+# A single day, day first: "3 June 2020" (the end of a period is found as a period too).
+DAY_FIRST_DAY = re.compile(rf"(?<![\d-]) {_DAY_FIRST_END}", re.IGNORECASE | re.VERBOSE)
+
+# ISO 8601 dates at both ends: "2020-06-03 to 2020-06-09", "2020-06-03 – 2020-06-09".
+_ISO_DATE = r"(?P<year{0}>\d{{4}})-(?P<month{0}>\d{{2}})-(?P<day{0}>\d{{2}})"
+ISO_PERIOD = re.compile(rf"(?<![\d-]){_ISO_DATE.format(1)}{_SEPARATOR}{_ISO_DATE.format(2)}(?![\d-])", re.IGNORECASE)
+
+
+def _month_first(match):
+    """(day, month, year or None) of each end; the start month may be left to the end's."""
+    return (
+        (match["day1"], match["month1"], match["year1"]),
+        (match["day2"] or match["day1"], match["month2"] or match["month1"], match["year2"]),
+    )
+
+
+def _day_first(match):
+    """(day, month, year or None) of each end; the start month may be left to the end's."""
+    groups = match.groupdict()
+    return (
+        (groups.get("day1") or match["day2"], groups.get("month1") or match["month2"], groups.get("year1")),
+        (match["day2"], match["month2"], match["year2"]),
+    )
+
+
+# Each form, with what reads its ends out of a match.
+FORMS = (
+    (PERIOD, _month_first),
+    (DAY_FIRST_PERIOD, _day_first),
+    (DAY_FIRST_DAY, _day_first),
+    (ISO_PERIOD, _month_first),
+)
+
 
 class PeriodError(ValueError):
     """A title holds no real period; str(err) is a short reason for a person,
@@ -68,17 +119,23 @@ class PeriodError(ValueError):
 
 
 def parse_period(text: str) -> tuple[datetime.date, datetime.date]:
-    """Find the reporting period in a title (or a bare period string) and
-    return (start, end)."""
-    matches = list(PERIOD.finditer(text))
+    """Find the reporting period in a title (or a bare period string), in any of the
+    forms above, and return (start, end)."""
+    matches = [(match, read(match)) for pattern, read in FORMS for match in pattern.finditer(text)]
     if not matches:
         raise PeriodError("no reporting period found")
-    # The period ends the title, so prefer the last match, and prefer one
-    # whose month words are real months: "Vol 3, 2020: June 24-30, 2020"
-    # must not stop at "Vol 3, 2020". Only when no match names real months
-    # is the last one kept, to say which month word is wrong.
-    plausible = [m for m in matches if _months_known(m)]
-    return _period(plausible[-1] if plausible else matches[-1])
+    # The period ends the title, so prefer the match that ends last, and prefer one whose
+    # months are real months: "Vol 3, 2020: June 24-30, 2020" must not stop at "Vol 3,
+    # 2020". Only when no match names real months is the last one kept, to say which
+    # month word is wrong.
+    plausible = [(match, ends) for match, ends in matches if _months_known(ends)]
+    _, ends = max(plausible or matches, key=lambda found: (found[0].end(), -found[0].start()))
+    return _period(*ends)
+
+
+def contains_period(text: str) -> bool:
+    """Whether `text` has something written like a period in it, real or not."""
+    return any(pattern.search(text) for pattern, _ in FORMS)
 
 
 def format_period(start, end, *, dash: str = "\u2013") -> str:
@@ -130,40 +187,47 @@ def house_title(series_name: str, start, end) -> str:
     return f"{series_name}: {format_period(start, end, dash='-')}"
 
 
-def _months_known(match: re.Match) -> bool:
-    words = (match["month1"], match["month2"] or match["month1"])
-    return all(word.lower() in MONTHS for word in words)
+def _months_known(ends) -> bool:
+    return all(_is_month(month) for _, month, _ in ends)
 
 
-def _period(match: re.Match) -> tuple[datetime.date, datetime.date]:
-    start_month = _month(match["month1"])
-    end_month = _month(match["month2"]) if match["month2"] else start_month
-    end_year = int(match["year2"])
-    if match["year1"]:
-        start_year = int(match["year1"])
+def _is_month(word: str) -> bool:
+    return word.lower() in MONTHS or (word.isdigit() and 1 <= int(word) <= 12)
+
+
+def _period(start_parts, end_parts) -> tuple[datetime.date, datetime.date]:
+    """The dates of a period from (day, month, year or None) of each end; the end year is
+    always written."""
+    (start_day, start_month, start_year), (end_day, end_month, end_year) = start_parts, end_parts
+    start_day, start_month, end_day, end_month = int(start_day), _month(start_month), int(end_day), _month(end_month)
+    end_year = int(end_year)
+    if start_year:
+        start_year = int(start_year)
         if start_year > end_year:
             raise PeriodError("the period starts in a later year than it ends")
-    else:
-        start_year = end_year
-    end = _date(end_year, end_month, int(match["day2"] or match["day1"]))
+    end = _date(end_year, end_month, end_day)
     start = None
-    if not match["year1"] and start_month > end_month:
+    if not start_year and start_month > end_month:
         # "December 30 - January 5, 2021": the one year written is the end's, so a start
         # month later than the end month may be last year's; believed only for a short
         # period that exists ("Feb. 29 - Jan. 20, 2000" is a reversed period, not 1999's).
         try:
-            crossing = datetime.date(end_year - 1, start_month, int(match["day1"]))
+            crossing = datetime.date(end_year - 1, start_month, start_day)
         except ValueError:
             crossing = None
         if crossing and end - crossing <= LONGEST_YEAR_CROSSING:
             start = crossing
-    start = start or _date(start_year, start_month, int(match["day1"]))
+    start = start or _date(start_year or end_year, start_month, start_day)
     if end < start:
         raise PeriodError("the period ends before it starts")
     return start, end
 
 
 def _month(word: str) -> int:
+    if word.isdigit():  # an ISO date's month
+        if 1 <= int(word) <= 12:
+            return int(word)
+        raise PeriodError(f"there is no month {int(word)}")
     try:
         return MONTHS[word.lower()]
     except KeyError:

@@ -1,13 +1,11 @@
-"""Tags: matching the vocabulary in a text, near-duplicates, merging, and the admin's tag help."""
+"""Tags: merging, and the admin's tag help (the matcher itself: tests/text/test_tagmatch.py)."""
 
 from django.core.exceptions import PermissionDenied
-from django.test import SimpleTestCase
 from django.urls import reverse
 from taggit.models import Tag
 
 from reports.editorial.actions import tags as tag_actions
 from reports.models import Report, TaggedReport, TagMerge
-from reports.text import tagmatch
 from tests.base import SitrepTestCase
 from tests.desk_helpers import ROLE_MATRIX, change_url, log_in_as, press
 from tests.helpers import make_report, make_series, make_user, submit
@@ -16,62 +14,6 @@ Status = Report.Status
 TAGS_URL = reverse("admin:taggit_tag_changelist")
 AUTOCOMPLETE_URL = reverse("admin:reports_report_tag_autocomplete")
 SUGGESTIONS_URL = reverse("admin:reports_report_tag_suggestions")
-
-
-class NormalFormTests(SimpleTestCase):
-    def test_near_duplicates_share_a_key(self):
-        groups = [
-            ["Kata’ib Hezbollah", "Kata'ib Hezbollah", "kata‘ib hezbollah", "Kataʼib  Hezbollah", "KATAIB HEZBOLLAH"],
-            ["Sadr City", "Sádr Cíty", "sadr-city", "SadrCity"],
-            ["Al-Qaeda", "Al Qaeda", "al qaeda"],
-            ["Iran’s", "Iran", "IRAN's"],
-        ]
-        for group in groups:
-            with self.subTest(group[0]):
-                self.assertEqual({tagmatch.tag_key(name) for name in group}, {tagmatch.tag_key(group[0])})
-
-    def test_different_names_keep_different_keys(self):
-        for a, b in (("Iran", "Iraq"), ("Iran", "Iranian"), ("Kurdistan", "Kurdistan Region"), ("US", "USA")):
-            with self.subTest(a=a, b=b):
-                self.assertNotEqual(tagmatch.tag_key(a), tagmatch.tag_key(b))
-
-    def test_near_duplicate_groups_and_lookup(self):
-        names = ["Kata’ib Hezbollah", "Kata'ib Hezbollah", "Baghdad", "baghdad ", "Iran"]
-        self.assertEqual(
-            tagmatch.near_duplicate_groups(names),
-            [["Kata'ib Hezbollah", "Kata’ib Hezbollah"], ["Baghdad", "baghdad "]],
-        )
-        self.assertEqual(
-            tagmatch.near_duplicates_of("kataib hezbollah", names), ["Kata’ib Hezbollah", "Kata'ib Hezbollah"]
-        )
-        self.assertEqual(tagmatch.near_duplicates_of("Iran", names), [])
-
-
-class ProposeTagsTests(SimpleTestCase):
-    VOCABULARY = ["Iran", "Kata’ib Hezbollah", "Baghdad", "Green Zone", "US", "Sadr City", "Mustafa al-Kadhimi", "PMF"]
-
-    def propose(self, text):
-        return tagmatch.propose_tags(text, self.VOCABULARY)
-
-    def test_vocabulary_found_in_the_text_in_order_of_appearance(self):
-        text = "Rockets hit the Green Zone in Baghdad. Kata'ib Hezbollah, backed by Iran, denied it."
-        self.assertEqual(self.propose(text), ["Green Zone", "Baghdad", "Kata’ib Hezbollah", "Iran"])
-
-    def test_case_accents_apostrophes_hyphens_and_possessives_do_not_matter(self):
-        text = "KATAIB HEZBOLLAH met in Sádr Cíty; Mustafa al Kadhimi answered Iran’s envoy."
-        self.assertEqual(self.propose(text), ["Kata’ib Hezbollah", "Sadr City", "Mustafa al-Kadhimi", "Iran"])
-
-    def test_whole_words_only(self):
-        self.assertEqual(self.propose("Iranian proxies in Baghdadi markets; a greenzone nearby."), [])
-
-    def test_acronyms_keep_their_case(self):
-        self.assertEqual(self.propose("Let us see what the PMF and the US do."), ["PMF", "US"])
-        self.assertEqual(self.propose("Tell us, pmf."), [])
-
-    def test_nothing_to_propose(self):
-        self.assertEqual(tagmatch.propose_tags("", self.VOCABULARY), [])
-        self.assertEqual(tagmatch.propose_tags("Iran", []), [])
-        self.assertEqual(tagmatch.propose_tags("Iran and Iran", ["Iran", "Iran", ""]), ["Iran"])
 
 
 class MergeTagsTests(SitrepTestCase):

@@ -26,7 +26,10 @@ Iraq Situation Report: June 10-16, 2020""".splitlines()
 
 
 # What in a summary justifies a tag where the text has another form of its name: tags are
-# proposed by name (reports.text.tagmatch.TagVocabulary), and a name's last word may be plural.
+# proposed by name (reports.text.tagmatch), and a name's last word may be singular or plural.
+# Each form must stand as whole words, with or without a plural "s": "protesters" is no
+# evidence of "Protests" (so the July 29 - August 5 report, which has only "protesters",
+# does not carry that tag).
 TAG_EVIDENCE = {
     "Proxy militias": ["proxy militia"],
     "Protests": ["protest"],
@@ -74,12 +77,14 @@ class SeedFixtureTests(SitrepTestCase):
         self.assertEqual(carrying("Mustafa al-Kadhimi"), 9)
         self.assertEqual(carrying("Kata’ib Hezbollah"), 2)
         self.assertEqual(carrying("US-Iraq Strategic Dialogue"), 5)
+        self.assertEqual(carrying("Protests"), 1)  # July 8-14 ("protest", "protests"), not "protesters"
         for report in Report.objects.prefetch_related("tags"):
             text = report.summary.lower()
             for tag in report.tags.all():
                 with self.subTest(report=report.title, tag=tag.name):
-                    words = TAG_EVIDENCE.get(tag.name, [tag.name])
-                    self.assertTrue(any(w.lower() in text for w in words), f"{tag.name} is not in the text")
+                    forms = TAG_EVIDENCE.get(tag.name, [tag.name])
+                    found = any(re.search(rf"\b{re.escape(form.lower())}s?\b", text) for form in forms)
+                    self.assertTrue(found, f"{tag.name} is not in the text")
 
 
 class SeedImportTests(SitrepTestCase):

@@ -240,15 +240,24 @@ MONTH_STYLES = {
 DASHES = ("-", EN, EM, "to")
 
 
-def archive_style(start, end, *, month, dash, spaced, both_years):
-    """A period as a hand-typed archive might write it: 'Sept. 28 – Oct. 4, 2020'."""
+def archive_style(start, end, *, month, dash, spaced, both_years, day_first=False):
+    """A period as a hand-typed archive might write it: 'Sept. 28 – Oct. 4, 2020'; or with
+    the day first, as UN agencies do: '28 Sept. – 4 Oct. 2020'."""
     separator = f" {dash} " if spaced or dash == "to" else dash
+    before_year = " " if day_first else ", "
+
+    def day(when):
+        return f"{when.day} {month(when.month)}" if day_first else f"{month(when.month)} {when.day}"
+
     if start == end:
-        return f"{month(start.month)} {start.day}, {start.year}"
+        return f"{day(start)}{before_year}{start.year}"
     if both_years:
-        return f"{month(start.month)} {start.day}, {start.year}{separator}{month(end.month)} {end.day}, {end.year}"
-    end_month = f"{month(end.month)} " if end.month != start.month else ""
-    return f"{month(start.month)} {start.day}{separator}{end_month}{end.day}, {end.year}"
+        return f"{day(start)}{before_year}{start.year}{separator}{day(end)}{before_year}{end.year}"
+    if start.month != end.month:
+        return f"{day(start)}{separator}{day(end)}{before_year}{end.year}"
+    if day_first:  # the month once, after the end's day: "3–9 June 2020"
+        return f"{start.day}{separator}{day(end)}{before_year}{end.year}"
+    return f"{day(start)}{separator}{end.day}{before_year}{end.year}"
 
 
 class RoundTripTests(SimpleTestCase):
@@ -273,12 +282,15 @@ class RoundTripTests(SimpleTestCase):
         reversal=st.integers(min_value=1, max_value=40),
         month_style=st.sampled_from(sorted(MONTH_STYLES)),
         dash=st.sampled_from(DASHES),
+        day_first=st.booleans(),
     )
-    def test_a_reversed_period_within_a_year_is_refused(self, end, reversal, month_style, dash):
+    def test_a_reversed_period_within_a_year_is_refused(self, end, reversal, month_style, dash, day_first):
         start = end + timedelta(days=reversal)
         assume(start.year == end.year)
         month = MONTH_STYLES[month_style]
         text = f"{month(start.month)} {start.day} {dash} {month(end.month)} {end.day}, {end.year}"
+        if day_first:  # as UN agencies write it (see test_period_forms.py)
+            text = f"{start.day} {month(start.month)} {dash} {end.day} {month(end.month)} {end.year}"
         with self.assertRaisesMessage(PeriodError, "the period ends before it starts"):
             parse_period(text)
 
