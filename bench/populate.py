@@ -24,6 +24,7 @@ from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from taggit.models import Tag  # noqa: E402
 
+from reports.editorial.actions.base import editorial_action  # noqa: E402
 from reports.models import Report, Series, TaggedReport  # noqa: E402
 from reports.text.periods import house_title  # noqa: E402
 
@@ -126,4 +127,7 @@ if __name__ == "__main__":
         sys.exit("populate: the database holds other reports; give it an empty database")
     started = time.monotonic()
     populate(count)
+    # Written in bulk, outside the editorial actions: announce it as one change, as an import would.
+    with editorial_action("populate", actor=None) as outcome:
+        outcome.public_changed()
     print(f"  populated {count:,} reports in {time.monotonic() - started:.0f} s", file=sys.stderr)

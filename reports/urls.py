@@ -1,17 +1,22 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from reports.public import api, feeds, previews, views
+from reports.public import api, feeds
+from reports.public.views import archive, authors, previews, report, tags, weeks
 
 app_name = "reports"
 
 urlpatterns = [
-    path("", views.ArchiveView.as_view(), name="archive"),
-    path("reports/<slug:slug>/", views.ReportDetailView.as_view(), name="detail"),
-    path("tags/", views.TagListView.as_view(), name="tags"),
+    path("", archive.ArchiveView.as_view(), name="archive"),
+    path("reports/<slug:slug>/", report.ReportDetailView.as_view(), name="detail"),
+    path("reports/<slug:slug>/cite.ris", report.CitationFileView.as_view(kind="ris"), name="cite-ris"),
+    path("reports/<slug:slug>/cite.json", report.CitationFileView.as_view(kind="csl-json"), name="cite-csl-json"),
+    path("tags/", tags.TagListView.as_view(), name="tags"),
     # Any string: tag slugs may be Unicode (taggit keeps non-Latin names); the view validates it.
-    path("tags/<str:slug>/", views.TagThreadView.as_view(), name="tag"),
-    path("weeks/", views.WeekTimelineView.as_view(), name="weeks"),
+    path("tags/<str:slug>/", tags.TagThreadView.as_view(), name="tag"),
+    path("authors/", authors.AuthorListView.as_view(), name="authors"),
+    path("authors/<str:slug>/", authors.AuthorView.as_view(), name="author"),
+    path("weeks/", weeks.WeekTimelineView.as_view(), name="weeks"),
     path("preview/<str:token>/", previews.PreviewLinkView.as_view(), name="preview"),
     path("feeds/rss/", feeds.ReportFeed(), name="feed-rss"),
     path("feeds/atom/", feeds.AtomReportFeed(), name="feed-atom"),

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from reports.public.sitemaps import PagesSitemap, ReportSitemap, TagThreadSitemap
-from reports.public.views import RobotsView
+from reports.public.sitemaps import AuthorSitemap, PagesSitemap, ReportSitemap, TagThreadSitemap
+from reports.public.views.weeks import RobotsView
 from sitrep.health import healthz
 
 admin.site.site_header = "sitrep editorial"
@@ -14,7 +14,14 @@ urlpatterns = [
     path(
         "sitemap.xml",
         sitemap,
-        {"sitemaps": {"pages": PagesSitemap, "reports": ReportSitemap, "tags": TagThreadSitemap}},
+        {
+            "sitemaps": {
+                "pages": PagesSitemap,
+                "reports": ReportSitemap,
+                "tags": TagThreadSitemap,
+                "authors": AuthorSitemap,
+            }
+        },
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("robots.txt", RobotsView.as_view(), name="robots"),

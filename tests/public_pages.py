@@ -1,5 +1,6 @@
 """Every kind of public page, with data that exercises it: the validators and fuzzers share it."""
 
+from reports.models import Author, ReportAuthor
 from tests.helpers import make_report, make_series
 
 
@@ -17,6 +18,13 @@ def build_public_pages():
         tags=["Kata’ib Hezbollah", "Green Zone"],
     )  # fmt: skip
     make_report("Syria Situation Report: July 1-7, 2020", series=syria, start=(2020, 7, 1), end=(2020, 7, 7))
+    jane = Author.objects.create(
+        name="Jane Doe", slug="jane-doe", bio="Iraq analyst.", link="https://orcid.org/0000-0002-1825-0097"
+    )
+    omar = Author.objects.create(name="Omar Ali", slug="omar-ali")
+    ReportAuthor.objects.bulk_create(
+        [ReportAuthor(report=first, author=jane, position=0), ReportAuthor(report=first, author=omar, position=1)]
+    )
     make_report("A draft", status="draft", tags=["Secret"])
     return {
         "archive": "/",
@@ -28,6 +36,9 @@ def build_public_pages():
         "search": "/?q=rockets&tag=kataib-hezbollah",
         "tags": "/tags/",
         "tag thread": "/tags/kataib-hezbollah/",
+        "authors": "/authors/",
+        "author": "/authors/jane-doe/",
+        "archive by author": "/?author=jane-doe&author=omar-ali",
         "weeks": "/weeks/",
         "404 page": "/reports/no-such-report/",
     }

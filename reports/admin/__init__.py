@@ -1,1 +1,1 @@
-from reports.admin import reports  # noqa: F401  (registers the report, series, tag and audit admins)
+from reports.admin import authors, reports  # noqa: F401  (registers the report, author, series, tag and audit admins)

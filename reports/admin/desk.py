@@ -20,7 +20,7 @@ from reports.admin.widgets import MarkdownPreviewTextarea, TagAutocompleteInput
 from reports.editorial import authoring, desk, permissions
 from reports.editorial.actions import previews as preview_actions
 from reports.models import PreviewLink, Report, Series
-from reports.public import previews
+from reports.public.views import previews
 from reports.text import tagmatch
 from reports.text.markdown import render_markdown
 

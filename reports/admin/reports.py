@@ -11,6 +11,7 @@ from taggit.models import Tag
 
 from reports.admin import unsaved
 from reports.admin.audit import ReportEventAdmin
+from reports.admin.authors import ReportAuthorInline, bylines_from
 from reports.admin.coverage import coverage_view
 from reports.admin.desk import AuthoringFormMixin, ReportDeskAdminMixin
 from reports.admin.history import ReportHistoryAdminMixin, ReportHistoryFormMixin
@@ -21,7 +22,7 @@ from reports.editorial.actions import editing, workflow
 from reports.editorial.actions import tags as tag_actions
 from reports.editorial.audit import changed_fields_display
 from reports.importexport import exporting
-from reports.models import Report, ReportEvent, Series
+from reports.models import Report, ReportAuthor, ReportEvent, Series
 
 # The name of the submit buttons that ask for a transition; their value is the transition's name.
 TRANSITION_FIELD = "_transition"
@@ -155,7 +156,7 @@ class ReportAdmin(
     search_fields = ("title", "summary", "body")
     date_hierarchy = "period_start"
     prepopulated_fields = {"slug": ("title",)}
-    inlines = [ReportEventInline]
+    inlines = [ReportAuthorInline, ReportEventInline]
     actions = ["export_csv"]
     fieldsets = [
         (None, {"fields": ["series", "title", "slug", ("period_start", "period_end"), "summary", "body", "tags"]}),
@@ -245,23 +246,43 @@ class ReportAdmin(
         context["report"] = report
         return super().render_change_form(request, context, add, change, form_url, obj)
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        posted = kwargs.get("data")
+        if isinstance(inline, ReportAuthorInline) and posted is not None and f"{prefix}-TOTAL_FORMS" not in posted:
+            # A form posted without the bylines (a script, or a page from before them): they
+            # are left as they are, not read as "no authors".
+            data = posted.copy()
+            data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+            kwargs["data"] = data
+            kwargs["queryset"] = ReportAuthor.objects.none()
+            request.bylines_absent = True
+        return kwargs
+
     def save_model(self, request, obj, form, change):
-        # The fields and tags, a revision, an audit event (and the correction, for a live
-        # report): one editorial action.
+        """Saved in save_related, with its tags and bylines, as one editorial action."""
+
+    def save_related(self, request, form, formsets, change):
+        # The fields, tags and bylines, a revision, an audit event (and the correction, for a
+        # live report): one editorial action. form.save_m2m() and the bylines formset's save()
+        # are not called; the workflow inline is read-only.
+        bylines = next((fs for fs in formsets if fs.model is ReportAuthor), None)
+        if getattr(request, "bylines_absent", False):
+            bylines = None
         editing.save_report(
-            obj,
+            form.instance,
             by=request.user,
             tags=form.cleaned_data.get("tags", []),
+            authors=bylines_from(bylines) if bylines is not None else None,
             message=form.cleaned_data.get("revision_message", ""),
             correction_note=form.cleaned_data.get("correction_note", ""),
         )
-
-    def save_related(self, request, form, formsets, change):
-        # The tags were saved with the report by the action (form.save_m2m() is not called);
-        # the workflow inline is read-only and saves nothing. The edits are saved first, so a
-        # transition applies to what the user saw on screen.
         for formset in formsets:
-            self.save_formset(request, form, formset, change=change)
+            if formset.model is ReportAuthor:
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            else:
+                self.save_formset(request, form, formset, change=change)
+        # The edits are saved first, so a transition applies to what the user saw on screen.
         self.apply_requested_transition(request, form)
 
     def delete_model(self, request, obj):

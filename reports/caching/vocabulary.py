@@ -16,7 +16,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from reports.caching.state import current_state
-from reports.models import Series
+from reports.models import Author, AuthorRef, Series
 
 
 @dataclass(frozen=True)
@@ -24,15 +24,25 @@ class Vocabulary:
     stored: dict  # as reports.models.publication.derive() gives it
     passed: int = 0  # how many of its scheduled reports are live
 
+    def _counted(self, part, position):
+        """{slug: (id, name, live reports)} of the "tags" or "authors" part, with the scheduled
+        reports that have gone live by now."""
+        found = {slug: (pk, name, count) for pk, slug, name, count in self.stored.get(part, ())}
+        for entry in self.stored.get("scheduled", ())[: self.passed]:
+            for pk, slug, name in entry[position] if len(entry) > position else ():
+                count = found[slug][2] if slug in found else 0
+                found[slug] = (pk, name, count + 1)
+        return found
+
     @cached_property
     def tags(self):
         """{slug: (id, name, published reports carrying it)}"""
-        tags = {slug: (pk, name, count) for pk, slug, name, count in self.stored.get("tags", ())}
-        for _, scheduled_tags in self.stored.get("scheduled", ())[: self.passed]:
-            for pk, slug, name in scheduled_tags:
-                count = tags[slug][2] if slug in tags else 0
-                tags[slug] = (pk, name, count + 1)
-        return tags
+        return self._counted("tags", 1)
+
+    @cached_property
+    def authors(self):
+        """{slug: (id, name, published reports they signed)}"""
+        return self._counted("authors", 2)
 
     @cached_property
     def series(self):
@@ -47,9 +57,18 @@ class Vocabulary:
         series_id, name = self.series[slug]
         return Series(id=series_id, name=name, slug=slug)
 
+    def author(self, slug):
+        author_id, name, _ = self.authors[slug]
+        return Author(id=author_id, name=name, slug=slug)
+
     def named(self, part, slug):
-        """The Tag or Series a slug of the "tags" or "series" part stands for, unsaved but with its id."""
-        return self.tag(slug) if part == "tags" else self.series_named(slug)
+        """The Tag, Author or Series a slug of that part stands for, unsaved but with its id."""
+        return {"tags": self.tag, "authors": self.author, "series": self.series_named}[part](slug)
+
+    def author_counts(self):
+        """[(AuthorRef, published reports they signed)], by name."""
+        rows = [(AuthorRef(name, slug), n) for slug, (_, name, n) in self.authors.items()]
+        return sorted(rows, key=lambda row: (row[0].name.casefold(), row[0].slug))
 
     def tag_counts(self):
         """As ReportQuerySet.tag_counts() gives them for all published reports: most used first."""

@@ -89,6 +89,18 @@ def may_delete_series(user):
     return user.is_active and user.has_perm(DELETE_SERIES)
 
 
+def may_add_author(user):
+    return user.is_active and user.has_perm("reports.add_author")
+
+
+def may_change_author(user):
+    return user.is_active and user.has_perm("reports.change_author")
+
+
+def may_delete_author(user):
+    return user.is_active and user.has_perm("reports.delete_author")
+
+
 def may_import(user, status):
     """Whether `user` may bring in reports in `status`, as the matching buttons would let them.
     None is the command line, whose operator is trusted."""

@@ -14,7 +14,8 @@ Arguments, besides `sender` and `actor`:
   report_corrected also `correction`.
 - report_deleted: `report_id`, `title`, `was_public`.
 - reports_imported: `created` and `updated` (lists of report ids).
-- tags_merged: `merges` (TagMerge records); tag_changed, series_changed: `instance`, `deleted`.
+- tags_merged: `merges` (TagMerge records); tag_changed, series_changed, author_changed:
+  `instance`, `deleted`.
 - preview_link_created, preview_link_revoked: `link`.
 - public_site_changed: `action` (the name of the action that changed it).
 """
@@ -35,6 +36,7 @@ reports_imported = Signal()
 tags_merged = Signal()
 tag_changed = Signal()
 series_changed = Signal()
+author_changed = Signal()
 preview_link_created = Signal()
 preview_link_revoked = Signal()
 public_site_changed = Signal()

@@ -1,9 +1,10 @@
 """Reports written out whole, for backups, spreadsheets and moving between sitrep sites.
 
-One record per report with its series, period, texts, tags, status and dates, as JSON or
-CSV. reports.importexport.importing reads both back, so that importing an export into an empty
-database gives the same reports. The admin's "Export selected reports as CSV" writes
-the same CSV.
+One record per report with its series, period, texts, tags, authors, status and dates, as
+JSON or CSV (the JSON also holds each author whole: slug, bio and link).
+reports.importexport.reading reads both back, so that importing an export into an empty
+database gives the same reports. The admin's "Export selected reports as CSV" writes the
+same CSV.
 """
 
 import csv
@@ -32,9 +33,13 @@ COLUMNS = (
     "first_published_at",
     "created_at",
     "updated_at",
+    "authors",
 )
 DATE_COLUMNS = ("period_start", "period_end")
 DATETIME_COLUMNS = ("published_at", "first_published_at", "created_at", "updated_at")
+
+# Between the names of a CSV cell of authors, in byline order.
+AUTHOR_SEPARATOR = "; "
 
 # A spreadsheet runs a cell that starts with one of these as a formula ("CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -44,7 +49,7 @@ def report_rows(queryset):
     """A dict of COLUMNS for each report, by series, then period; tags as a sorted list of names."""
     reports = (
         queryset.select_related("series")
-        .prefetch_related("tags")
+        .prefetch_related("tags", "bylines__author")
         .order_by("series__name", "period_start", "period_end", "pk")
     )
     for report in reports.iterator(chunk_size=2000):
@@ -60,11 +65,26 @@ def report_rows(queryset):
             "tags": sorted((tag.name for tag in report.tags.all()), key=str.lower),
             "status": report.status,
             **{column: _utc_iso(getattr(report, column)) for column in DATETIME_COLUMNS},
+            "authors": [byline.author.name for byline in report.bylines.all()],  # in byline order
         }
 
 
+def author_records(names):
+    """The authors named by bylines, whole (slug, bio, link), for the JSON export."""
+    from reports.models import Author
+
+    return [
+        {"name": name, "slug": slug, "bio": bio, "link": link}
+        for name, slug, bio, link in Author.objects.filter(name__in=set(names))
+        .order_by("name", "pk")
+        .values_list("name", "slug", "bio", "link")
+    ]
+
+
 def write_json(rows, out):
-    document = {"format": JSON_FORMAT, "version": JSON_VERSION, "reports": list(rows)}
+    rows = list(rows)
+    document = {"format": JSON_FORMAT, "version": JSON_VERSION, "reports": rows}
+    document["authors"] = author_records(name for row in rows for name in row.get("authors", ()))
     json.dump(document, out, ensure_ascii=False, indent=1)
     out.write("\n")
 
@@ -76,6 +96,7 @@ def write_csv(rows, out):
     writer.writeheader()
     for row in rows:
         cells = {**row, "tags": edit_string_for_tags(SimpleNamespace(name=name) for name in row["tags"])}
+        cells["authors"] = AUTHOR_SEPARATOR.join(row.get("authors", ()))
         writer.writerow({column: guard_cell(value or "") for column, value in cells.items()})
 
 

@@ -7,7 +7,7 @@ from django.utils.text import slugify
 
 from reports.editorial import authoring
 from reports.importexport.records import SLUG_LENGTH, TITLE_LENGTH, WRITE_BATCH, ImportPlan, NewReport, Refusal, Update
-from reports.models import Report, Series, TaggedReport
+from reports.models import Report, ReportAuthor, Series, TaggedReport
 from reports.text.periods import house_title
 from reports.text.tagmatch import TagMatcher
 
@@ -17,7 +17,7 @@ from reports.text.tagmatch import TagMatcher
 def plan_import(source, *, progress=None):
     """Compare a source with the database: what would be created, updated, left alone or
     refused. Writes nothing. `progress(done)` is called as the reports are compared."""
-    plan = ImportPlan(refused=list(source.refused))
+    plan = ImportPlan(refused=list(source.refused), authors=dict(source.authors))
     series = _series_for(source.reports)
     existing = _existing_reports(series.values(), with_tags=any(not i.is_listing for i in source.reports))
     vocabulary = TagMatcher(authoring.tag_vocabulary()) if any(i.is_listing for i in source.reports) else None
@@ -53,7 +53,9 @@ def plan_import(source, *, progress=None):
             plan.refused.append(_refuse(incoming, f"another report already has the slug “{incoming.slug}”"))
         else:
             slugs.claim(incoming.slug)
-            plan.created.append(NewReport(incoming, report_series, title, incoming.slug, incoming.tags))
+            plan.created.append(
+                NewReport(incoming, report_series, title, incoming.slug, incoming.tags, incoming.authors)
+            )
     if progress:
         progress(len(source.reports))
     plan.refused.sort(key=lambda refusal: refusal.where)
@@ -75,8 +77,12 @@ def _compare(plan, report, incoming, title):
         changes["tags"] = (", ".join(sorted(report.tag_names, key=str.lower)), ", ".join(sorted(tags, key=str.lower)))
     else:
         tags = None
+    authors = None
+    if not incoming.is_listing and incoming.authors != report.author_names:
+        authors = incoming.authors
+        changes["authors"] = ("; ".join(report.author_names), "; ".join(authors))
     if changes:
-        plan.updated.append(Update(report, incoming, changes, tags))
+        plan.updated.append(Update(report, incoming, changes, tags, authors))
     else:
         plan.unchanged.append(incoming)
 
@@ -105,14 +111,18 @@ def _existing_reports(series, *, with_tags):
         .select_related("series")
         .only("title", "slug", "summary", "body", "period_start", "period_end", "series__slug")
     )
-    tag_names = {}
+    tag_names, author_names = {}, {}
     if with_tags:
         links = TaggedReport.objects.filter(content_object__series__in=saved).values_list("content_object", "tag__name")
         for report_pk, name in links:
             tag_names.setdefault(report_pk, []).append(name)
+        bylines = ReportAuthor.objects.filter(report__series__in=saved).order_by("report", "position", "pk")
+        for report_pk, name in bylines.values_list("report", "author__name"):
+            author_names.setdefault(report_pk, []).append(name)
     by_key = {}
     for report in reports:
         report.tag_names = tag_names.get(report.pk, [])
+        report.author_names = author_names.get(report.pk, [])
         by_key.setdefault((report.series.slug, report.period_start, report.period_end), []).append(report)
     return by_key
 

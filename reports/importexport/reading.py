@@ -18,6 +18,7 @@ from reports.editorial.actions.workflow import ImportedState
 from reports.importexport import exporting
 from reports.importexport.records import (
     _SENTENCE_END,
+    AUTHOR_NAME_LENGTH,
     CSV_REQUIRED,
     LISTING_PUBLICATION_DELAY,
     LISTING_PUBLICATION_TIME,
@@ -152,12 +153,24 @@ def read_export_json(text, *, name="export.json"):
         if not isinstance(row, dict):
             refused.append(Refusal(where, "(not a report)", "each report must be a JSON object"))
             continue
-        tags = row.get("tags", [])
+        tags, authors = row.get("tags", []), row.get("authors", [])
         if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
             refused.append(Refusal(where, _row_title(row), "the tags must be a list of names"))
             continue
-        _add_export_row(row, tags, where, reports, refused)
-    return Source("json", name, reports, refused)
+        if not isinstance(authors, list) or not all(isinstance(author, str) for author in authors):
+            refused.append(Refusal(where, _row_title(row), "the authors must be a list of names"))
+            continue
+        _add_export_row(row, tags, where, reports, refused, authors)
+    return Source("json", name, reports, refused, _author_records(document.get("authors")))
+
+
+def _author_records(records):
+    """{name: {"slug", "bio", "link"}} from an export's "authors" list; what is not that is left out."""
+    found = {}
+    for record in records if isinstance(records, list) else ():
+        if isinstance(record, dict) and isinstance(record.get("name"), str) and record["name"].strip():
+            found[record["name"]] = {key: str(record.get(key) or "") for key in ("slug", "bio", "link")}
+    return found
 
 
 def read_export_csv(text, *, name="export.csv"):
@@ -178,15 +191,16 @@ def read_export_csv(text, *, name="export.csv"):
                 refused.append(Refusal(where, _row_title(row), "more cells than the header has columns"))
                 continue
             cells = {column: exporting.unguard_cell(value or "") for column, value in row.items()}
-            _add_export_row(cells, parse_tags(cells.get("tags", "")), where, reports, refused)
+            authors = [name.strip() for name in cells.get("authors", "").split(";") if name.strip()]
+            _add_export_row(cells, parse_tags(cells.get("tags", "")), where, reports, refused, authors)
     except csv.Error as error:
         raise SourceError(f"{name}, line {reader.line_num}: {error}.") from None
     return Source("csv", name, reports, refused)
 
 
-def _add_export_row(row, tags, where, reports, refused):
+def _add_export_row(row, tags, where, reports, refused, authors=()):
     try:
-        reports.append(_incoming_from_export(row, tags, where))
+        reports.append(_incoming_from_export(row, tags, where, authors))
     except ValueError as error:
         refused.append(Refusal(where, _row_title(row), str(error)))
 
@@ -195,7 +209,7 @@ def _row_title(row):
     return str(row.get("title") or "(no title)")
 
 
-def _incoming_from_export(row, tags, where):
+def _incoming_from_export(row, tags, where, authors=()):
     """An Incoming from one exported record; ValueError says what is wrong with it."""
     text = {column: _text(row, column) for column in ("series", "series_slug", "title", "slug", "summary", "body")}
     for column, limit in (("series", SERIES_NAME_LENGTH), ("title", TITLE_LENGTH), ("summary", None)):
@@ -222,6 +236,9 @@ def _incoming_from_export(row, tags, where):
     for tag in tags:
         if not tag.strip() or len(tag) > TAG_LENGTH:
             raise ValueError(f"the tag “{tag}” is empty or longer than {TAG_LENGTH} characters")
+    for author in authors:
+        if not author.strip() or len(author) > AUTHOR_NAME_LENGTH:
+            raise ValueError(f"the author “{author}” is empty or longer than {AUTHOR_NAME_LENGTH} characters")
     return Incoming(
         where=where,
         source_title=text["title"],
@@ -234,6 +251,7 @@ def _incoming_from_export(row, tags, where):
         slug=slug,
         body=text["body"],
         tags=list(tags),
+        authors=list(dict.fromkeys(authors)),
         state=state,
         created_at=moments["created_at"],
         updated_at=moments["updated_at"] or moments["created_at"],

@@ -31,7 +31,7 @@ from typing import NamedTuple
 from taggit.models import Tag
 
 from reports.editorial.actions.workflow import ImportedState
-from reports.models import Report, Series
+from reports.models import Author, Report, Series
 
 Status = Report.Status
 
@@ -40,6 +40,7 @@ TITLE_LENGTH = Report._meta.get_field("title").max_length
 SLUG_LENGTH = Report._meta.get_field("slug").max_length
 SERIES_NAME_LENGTH = Series._meta.get_field("name").max_length
 TAG_LENGTH = Tag._meta.get_field("name").max_length
+AUTHOR_NAME_LENGTH = Author._meta.get_field("name").max_length
 
 # Rows per INSERT and per slug lookup: under the bound-parameter limits of SQLite and PostgreSQL.
 WRITE_BATCH = 500
@@ -113,6 +114,7 @@ class Incoming:
     slug: str = ""  # empty for a listing: made from the title
     body: str = ""
     tags: list[str] | None = None  # None for a listing: proposed from the vocabulary
+    authors: list[str] = field(default_factory=list)  # by name, in byline order
     state: ImportedState = field(default_factory=ImportedState)
     created_at: datetime.datetime | None = None
     updated_at: datetime.datetime | None = None
@@ -128,6 +130,7 @@ class Source:
     name: str  # the file's name, for the workflow events
     reports: list[Incoming]
     refused: list[Refusal]
+    authors: dict = field(default_factory=dict)  # name -> {"slug", "bio", "link"}, as an export gives them
 
 
 @dataclass
@@ -137,6 +140,7 @@ class NewReport:
     title: str
     slug: str
     tags: list[str]
+    authors: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -145,6 +149,7 @@ class Update:
     incoming: Incoming
     changes: dict  # field name -> (text now, text imported); tags as one comma-separated line
     tags: list[str] | None  # the new tags, when they change
+    authors: list[str] | None = None  # the new bylines, when they change
 
 
 @dataclass
@@ -153,6 +158,7 @@ class ImportPlan:
     updated: list[Update] = field(default_factory=list)
     unchanged: list[Incoming] = field(default_factory=list)
     refused: list[Refusal] = field(default_factory=list)
+    authors: dict = field(default_factory=dict)  # the source's author records (Source.authors)
 
     def counts(self, *, written=True):
         """The closing line; with written=False, what was not written counts as nothing."""

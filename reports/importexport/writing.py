@@ -13,6 +13,7 @@ def apply_plan(plan, *, by=None, note="", progress=None):
             _new_report(item, by),
             item.incoming.state,
             item.tags,
+            authors=item.authors,
             created_at=item.incoming.created_at,
             updated_at=item.incoming.updated_at,
         )
@@ -21,12 +22,13 @@ def apply_plan(plan, *, by=None, note="", progress=None):
     updates = [
         ImportUpdate(
             update.report,
-            {name: text for name, (_, text) in update.changes.items() if name != "tags"},
+            {name: text for name, (_, text) in update.changes.items() if name not in ("tags", "authors")},
             update.tags,
+            update.authors,
         )
         for update in plan.updated
     ]
-    return import_reports(new, updates, by=by, note=note, progress=progress)
+    return import_reports(new, updates, by=by, note=note, progress=progress, authors=plan.authors)
 
 
 def _new_report(new, by):

@@ -1,5 +1,6 @@
 """The models of the one `reports` app, by subject; everything is importable from here."""
 
+from reports.models.author import AUTHOR_NAME_MESSAGE, Author, ReportAuthor
 from reports.models.correction import CORRECTION_NOTE_MESSAGE, Correction
 from reports.models.events import ReportEvent
 from reports.models.preview import PREVIEW_EXPIRY_MESSAGE, PREVIEW_REVOKED_MESSAGE, PreviewLink, new_preview_token
@@ -7,6 +8,7 @@ from reports.models.publication import PublicationState
 from reports.models.report import (
     AUDIT_USER,
     PERIOD_ORDER_MESSAGE,
+    AuthorRef,
     JSONGroupArray,
     Report,
     ReportLink,
@@ -20,15 +22,19 @@ from reports.models.tagmerge import TagMerge
 
 __all__ = [
     "AUDIT_USER",
+    "AUTHOR_NAME_MESSAGE",
     "CORRECTION_NOTE_MESSAGE",
     "PERIOD_ORDER_MESSAGE",
     "PREVIEW_EXPIRY_MESSAGE",
     "PREVIEW_REVOKED_MESSAGE",
+    "Author",
+    "AuthorRef",
     "Correction",
     "JSONGroupArray",
     "PreviewLink",
     "PublicationState",
     "Report",
+    "ReportAuthor",
     "ReportEvent",
     "ReportLink",
     "ReportQuerySet",

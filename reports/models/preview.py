@@ -24,7 +24,8 @@ def new_preview_token():
 class PreviewLink(models.Model):
     """A secret address at which anyone may read one unpublished report, until it expires or is revoked.
 
-    reports.public.previews creates and revokes them and decides who may. The longest lifetime is a
+    reports.editorial.actions.previews creates and revokes them; reports.editorial.permissions
+    decides who may. The longest lifetime is a
     rule of clean() only: a CHECK comparing two timestamps plus an interval cannot be written
     portably for SQLite.
     """

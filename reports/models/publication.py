@@ -22,10 +22,11 @@ from django.utils import timezone
 def derive():
     """What the row keeps of the published set: (schedule, vocabulary), as JSON.
 
-    The vocabulary: each tag readers can see now with how many live reports carry it, every
-    series, and each scheduled report's go-live moment with its tags. The schedule: the
-    go-live moments, in order. Four queries, at the moment of the call.
+    The vocabulary: each tag and author readers can see now with how many live reports carry
+    it, every series, and each scheduled report's go-live moment with its tags and authors. The schedule: the
+    go-live moments, in order. Six queries, at the moment of the call.
     """
+    from reports.models.author import ReportAuthor
     from reports.models.report import Report, Series, TaggedReport
 
     live, scheduled = Report.objects.published(), Report.objects.scheduled()
@@ -35,17 +36,31 @@ def derive():
         .values_list("tag_id", "tag__slug", "tag__name")
         .annotate(reports=Count("pk"))
     )
+    authors = (
+        ReportAuthor.objects.filter(Exists(live.filter(pk=OuterRef("report"))))
+        .order_by()
+        .values_list("author_id", "author__slug", "author__name")
+        .annotate(reports=Count("pk"))
+    )
     moments = {pk: moment.isoformat() for pk, moment in scheduled.values_list("pk", "published_at")}
-    coming = {}
-    links = TaggedReport.objects.filter(content_object__in=list(moments)).values_list(
+    coming_tags, coming_authors = {}, {}
+    tag_links = TaggedReport.objects.filter(content_object__in=list(moments)).values_list(
         "content_object_id", "tag_id", "tag__slug", "tag__name"
     )
-    for report_pk, tag_pk, slug, name in links.order_by("content_object_id", "tag_id"):
-        coming.setdefault(report_pk, []).append([tag_pk, slug, name])
+    for report_pk, pk, slug, name in tag_links.order_by("content_object_id", "tag_id"):
+        coming_tags.setdefault(report_pk, []).append([pk, slug, name])
+    bylines = ReportAuthor.objects.filter(report__in=list(moments)).values_list(
+        "report_id", "author_id", "author__slug", "author__name"
+    )
+    for report_pk, pk, slug, name in bylines.order_by("report_id", "author_id"):
+        coming_authors.setdefault(report_pk, []).append([pk, slug, name])
     vocabulary = {
         "tags": [list(row) for row in tags],
+        "authors": [list(row) for row in authors],
         "series": [list(row) for row in Series.objects.order_by("pk").values_list("id", "slug", "name")],
-        "scheduled": sorted([moment, coming.get(pk, [])] for pk, moment in moments.items()),
+        "scheduled": sorted(
+            [moment, coming_tags.get(pk, []), coming_authors.get(pk, [])] for pk, moment in moments.items()
+        ),
     }
     return sorted(moments.values()), vocabulary
 

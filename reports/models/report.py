@@ -59,6 +59,16 @@ class TagRef(NamedTuple):
     slug: str
 
 
+class AuthorRef(NamedTuple):
+    """An author as a byline shows them: their name and their page."""
+
+    name: str
+    slug: str
+
+    def get_absolute_url(self):
+        return reverse("reports:author", kwargs={"slug": self.slug})
+
+
 class ReportLink(NamedTuple):
     """A report as a link to it shows it."""
 
@@ -82,9 +92,10 @@ class ReportQuerySet(models.QuerySet):
         see Report.tag_list) and when each was last corrected (see Report.last_modified)."""
         last_correction = Correction.objects.filter(report=OuterRef("pk")).order_by("-created_at", "-pk")
         return (
-            self.select_related("series", "created_by")
+            self.select_related("series")
             .annotate(last_corrected_at=Subquery(last_correction.values("created_at")[:1]))
             .with_tags()
+            .with_authors()
         )
 
     def with_tags(self):
@@ -97,6 +108,19 @@ class ReportQuerySet(models.QuerySet):
             .values("pairs")
         )
         return self.annotate(tag_data=Subquery(tags, output_field=models.JSONField()))
+
+    def with_authors(self):
+        """The reports' bylines in the same query, as JSON triples: see Report.author_list."""
+        from reports.models.author import ReportAuthor
+
+        bylines = (
+            ReportAuthor.objects.filter(report=OuterRef("pk"))
+            .order_by()
+            .values("report")
+            .annotate(rows=JSONGroupArray(JSONArray("position", "author__name", "author__slug")))
+            .values("rows")
+        )
+        return self.annotate(author_data=Subquery(bylines, output_field=models.JSONField()))
 
     def with_neighbours(self):
         """Each report with the published reports before and after it in its series (by period),
@@ -174,6 +198,9 @@ class Report(PublicationTimes, models.Model):
     period_end = models.DateField("period end", help_text="Last day the report covers.")
     summary = models.TextField(help_text="The key takeaways, in plain text.")
     body = models.TextField(blank=True, help_text="Markdown. Raw HTML is shown as text.")
+    authors = models.ManyToManyField(
+        "reports.Author", through="reports.ReportAuthor", related_name="reports", blank=True
+    )
     tags = TaggableManager(
         through=TaggedReport, blank=True, help_text="Actors, places and themes, separated by commas."
     )
@@ -237,6 +264,16 @@ class Report(PublicationTimes, models.Model):
             pairs = self.tag_data or []
             return sorted((TagRef(name, slug) for name, slug in pairs), key=lambda tag: tag.name.casefold())
         return sorted(self.tags.all(), key=lambda tag: tag.name.casefold())
+
+    @property
+    def author_list(self):
+        """The bylines in order, as AuthorRefs: from the listing's JSON annotation when the query has it."""
+        if hasattr(self, "author_data"):
+            return tuple(AuthorRef(name, slug) for _, name, slug in sorted(self.author_data or [], key=lambda r: r[0]))
+        if self.pk is None:
+            return ()
+        rows = self.bylines.order_by("position", "pk").values_list("author__name", "author__slug")
+        return tuple(AuthorRef(name, slug) for name, slug in rows)
 
     @property
     def neighbours(self):

@@ -22,6 +22,7 @@ from reports.public.listing import KnownCountPaginator, PublishedReportsMixin
 for name, schema in {
     "week": {"type": "string", "pattern": r"^\d{4}-W\d{2}$", "example": "2020-W34"},
     "tag": {"type": "string", "example": "iran"},
+    "author": {"type": "string", "example": "jane-doe"},
     "year": {"type": "integer", "minimum": 1900, "maximum": 2999, "example": 2020},
 }.items():
     archive_filter = ReportFilter.base_filters[name]
@@ -80,6 +81,12 @@ class TagCountSerializer(serializers.Serializer):
     url = AbsoluteUrlField(lambda row: reverse("reports:tag", args=[row["tag__slug"]]), help_text="The tag's thread.")
 
 
+class AuthorSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    slug = serializers.SlugField()
+    url = AbsoluteUrlField(help_text="The author's page.")
+
+
 class SeriesSerializer(serializers.Serializer):
     name = serializers.CharField()
     slug = serializers.SlugField()
@@ -104,7 +111,8 @@ class ReportSerializer(serializers.Serializer):
     body = serializers.CharField(help_text="Markdown, as written.")
     body_html = serializers.CharField(help_text="The body as the page shows it: sanitised HTML.")
     tags = TagSerializer(many=True, source="tag_list")
-    authors = serializers.SerializerMethodField(help_text="The writer, or the series when the report is unsigned.")
+    authors = serializers.SerializerMethodField(help_text="The bylines' names; the series when unsigned.")
+    bylines = AuthorSerializer(many=True, source="author_list", help_text="The authors who signed it, in order.")
     published_at = serializers.DateTimeField(source="first_published_at", help_text="First published.")
     updated_at = serializers.DateTimeField(source="last_modified", help_text="Last changed for readers.")
 

@@ -1,10 +1,15 @@
-"""How to cite a report, and how a report describes itself to other sites (JSON-LD).
+"""How to cite a report, in the forms people and reference managers read.
 
-Authors: the full name of the user who created the report, as recorded in their account.
-When no person is known (no creator, a deleted account, or an account without a name)
-the report's series stands as corporate author, as a research unit does for an unsigned
-brief. The publisher is the site (the SITE_NAME setting), the publication date is when
-the report was first published, and the access date is the day the page was read.
+Authors: the report's bylines, in order. An unsigned report is credited to its series as
+corporate author, as a research unit does for an unsigned brief. The publisher is the site
+(the SITE_NAME setting), the publication date is when the report was first published, and
+the access date is the day the page was read.
+
+The plain citation is a Chicago bibliography entry (17th edition, a report with a URL): the
+first author as "Family, Given", the others as written. BibTeX is a @techreport; RIS a RPRT;
+CSL-JSON a "report" item, as Zotero, Mendeley and EndNote import them. The report page also
+carries Highwire Press `citation_*` meta tags and schema.org `Report` JSON-LD, which
+reference managers read from the page itself.
 """
 
 import json
@@ -43,17 +48,40 @@ def long_date(day):
 class Author:
     name: str
     is_person: bool
+    slug: str = ""  # a person's page, /authors/<slug>/
+
+    @property
+    def family(self):
+        """The family name: the last word of the name ("al-Kadhimi" in "Mustafa al-Kadhimi")."""
+        return self.name.rsplit(None, 1)[-1] if self.is_person else self.name
+
+    @property
+    def given(self):
+        parts = self.name.rsplit(None, 1)
+        return parts[0] if self.is_person and len(parts) == 2 else ""
+
+    @property
+    def inverted(self):
+        """"Doe, Jane", as bibliographies and BibTeX list a person."""
+        return f"{self.family}, {self.given}" if self.given else self.name
 
 
 def report_authors(report):
-    """The writer by full name, or else the series as corporate author (see above)."""
-    name = report.created_by.get_full_name().strip() if report.created_by else ""
-    return [Author(name, True)] if name else [Author(report.series.name, False)]
+    """The bylines, or else the series as corporate author (see above)."""
+    bylines = [Author(author.name, True, author.slug) for author in report.author_list]
+    return bylines or [Author(report.series.name, False)]
+
+
+def bibliography_names(authors):
+    """Chicago's list: "Doe, Jane", "Doe, Jane, and Omar Ali", "Doe, Jane, Omar Ali, and Sam Lee"."""
+    first, *others = authors
+    names = [first.inverted, *(author.name for author in others)]
+    return names[0] if not others else ", ".join(names[:-1]) + ", and " + names[-1]
 
 
 @dataclass(frozen=True)
 class Citation:
-    report: object
+    report: object  # a ReportPage
     url: str  # the report's absolute, canonical URL
     publisher: str
     accessed: object  # a date
@@ -68,11 +96,10 @@ class Citation:
 
     @property
     def plain_text(self):
-        """e.g. 'Jane Doe. “Iraq Situation Report: August 19-25, 2020.” Iraq Situation Report.
-        sitrep, August 27, 2020. https://…/ (accessed November 23, 2026).'"""
-        authors = " and ".join(author.name for author in self.authors)
+        """e.g. 'Doe, Jane, and Omar Ali. “Iraq Situation Report: August 19-25, 2020.” Iraq
+        Situation Report. sitrep, August 27, 2020. https://…/ (accessed November 23, 2026).'"""
         return (
-            f"{authors}. “{self.report.title}.” {self.report.series.name}. {self.publisher}, "
+            f"{bibliography_names(self.authors)}. “{self.report.title}.” {self.report.series.name}. {self.publisher}, "
             f"{long_date(self.published)}. {self.url} (accessed {long_date(self.accessed)})."
         )
 
@@ -80,7 +107,7 @@ class Citation:
     def bibtex(self):
         # A corporate author is braced, so that BibTeX does not split it into first and last names.
         authors = " and ".join(
-            bibtex_escape(author.name) if author.is_person else "{" + bibtex_escape(author.name) + "}"
+            bibtex_escape(author.inverted) if author.is_person else "{" + bibtex_escape(author.name) + "}"
             for author in self.authors
         )
         fields = [
@@ -100,8 +127,71 @@ class Citation:
         lines = [f"  {name} = {value if name == 'month' else '{' + value + '}'}," for name, value in fields]
         return "@techreport{" + self.report.slug + ",\n" + "\n".join(lines) + "\n}"
 
-    def json_ld(self, series_url):
-        """schema.org Report, as a string safe to place in <script type="application/ld+json">."""
+    @property
+    def ris(self):
+        """The RIS record (a report, RPRT), as reference managers import it."""
+        lines = [("TY", "RPRT")]
+        for author in self.authors:
+            lines.append(("AU", author.inverted) if author.is_person else ("A2", author.name))
+        lines += [
+            ("TI", self.report.title),
+            ("T3", self.report.series.name),
+            ("PB", self.publisher),
+            ("PY", str(self.published.year)),
+            ("DA", self.published.strftime("%Y/%m/%d")),
+            ("UR", self.url),
+            ("Y2", self.accessed.strftime("%Y/%m/%d")),
+            ("AB", " ".join(self.report.summary.split())),
+            *(("KW", tag.name) for tag in self.report.tag_list),
+            ("LA", "en"),
+            ("ER", ""),
+        ]
+        return "".join(f"{tag}  - {' '.join(str(value).split())}\r\n" for tag, value in lines)
+
+    def csl_item(self):
+        """The report as one CSL-JSON item (the format citeproc processors and Zotero read)."""
+        published = self.published
+        return {
+            "id": self.report.slug,
+            "type": "report",
+            "title": self.report.title,
+            "author": [
+                {"family": author.family, "given": author.given} if author.is_person else {"literal": author.name}
+                for author in self.authors
+            ],
+            "collection-title": self.report.series.name,
+            "genre": "Situation report",
+            "publisher": self.publisher,
+            "issued": {"date-parts": [[published.year, published.month, published.day]]},
+            "accessed": {"date-parts": [[self.accessed.year, self.accessed.month, self.accessed.day]]},
+            "URL": self.url,
+            "abstract": self.report.summary,
+            "keyword": ", ".join(tag.name for tag in self.report.tag_list),
+            "language": "en",
+        }
+
+    def highwire_tags(self, pdf_url=None):
+        """(name, content) pairs for the Highwire Press meta tags Google Scholar and Zotero read."""
+        tags = [("citation_title", self.report.title)]
+        tags += [("citation_author", author.inverted) for author in self.authors if author.is_person]
+        tags += [
+            ("citation_publication_date", self.published.strftime("%Y/%m/%d")),
+            ("citation_date", self.published.strftime("%Y/%m/%d")),
+            ("citation_publisher", self.publisher),
+            ("citation_technical_report_institution", self.publisher),
+            ("citation_series_title", self.report.series.name),
+            ("citation_public_url", self.url),
+            ("citation_abstract_html_url", self.url),
+            ("citation_language", "en"),
+            *(("citation_keywords", tag.name) for tag in self.report.tag_list),
+        ]
+        if pdf_url:
+            tags.append(("citation_pdf_url", pdf_url))
+        return tags
+
+    def json_ld(self, series_url, author_url=None):
+        """schema.org Report, as a string safe to place in <script type="application/ld+json">.
+        `author_url(author)` gives a person's absolute address."""
         report = self.report
         data = {
             "@context": "https://schema.org",
@@ -113,10 +203,7 @@ class Citation:
             "mainEntityOfPage": self.url,
             "datePublished": report.first_published_at.isoformat(),
             "dateModified": report.last_modified.isoformat(),
-            "author": [
-                {"@type": "Person" if author.is_person else "Organization", "name": author.name}
-                for author in self.authors
-            ],
+            "author": [self._json_ld_author(author, author_url) for author in self.authors],
             "publisher": {"@type": "Organization", "name": self.publisher},
             "isPartOf": {"@type": "CreativeWorkSeries", "name": report.series.name, "url": series_url},
             "temporalCoverage": f"{report.period_start.isoformat()}/{report.period_end.isoformat()}",
@@ -125,3 +212,14 @@ class Citation:
         }
         # Safe in a script element: every character that could end it or open markup is escaped.
         return mark_safe(json.dumps(data, ensure_ascii=False, indent=2).translate(SCRIPT_SAFE))
+
+    @staticmethod
+    def _json_ld_author(author, author_url):
+        if not author.is_person:
+            return {"@type": "Organization", "name": author.name}
+        person = {"@type": "Person", "name": author.name, "familyName": author.family}
+        if author.given:
+            person["givenName"] = author.given
+        if author_url and author.slug:
+            person["url"] = author_url(author)
+        return person

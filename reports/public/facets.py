@@ -1,4 +1,4 @@
-"""Facet counts for the archive: tags, series and years, each with the number of results
+"""Facet counts for the archive: tags, authors, series and years, each with the number of results
 choosing it would give within the current filters.
 
 One query (two groupings joined by UNION ALL), whatever the number of tags, series or years,
@@ -22,7 +22,7 @@ from django.db.models.functions import ExtractYear
 from django.urls import reverse
 
 from reports.caching.memo import per_generation
-from reports.models import TaggedReport
+from reports.models import ReportAuthor, TaggedReport
 
 
 @dataclass(frozen=True)
@@ -49,30 +49,40 @@ FACET_SHOWN = 12
 class ArchiveFacets:
     """The counts are read when the facets are made (the total is the paginator's count); the
     values with their links only when the page renders them, which it does once per
-    generation and query (reports.public.views.ArchiveView caches the rendered facets)."""
+    generation and query (reports.public.views.archive.ArchiveView caches the rendered facets)."""
 
     def __init__(self, filterset):
         self.filterset = filterset
         cleaned = filterset.form.cleaned_data
         self.selected_series = cleaned["series"].slug if cleaned.get("series") else None
         self.selected_year = cleaned.get("year")
-        self.selected_tags = {tag.slug for tag in cleaned.get("tag") or ()}
+        self.selected = {name: {value.slug for value in cleaned.get(name) or ()} for name in ("tag", "author")}
         # Kept counted rather than as rows: a few hundred numbers, not thousands of groups.
         counts = per_generation("facets", filterset.cache_key(), self._count)
-        self._tag_counts, self.series_counts, self.series_names, self.year_counts, self.total = counts
+        self._counts, self.series_counts, self.series_names, self.year_counts, self.total = counts
 
     def _count(self):
         groups = self._groups()
-        tag_counts = sorted((row[1:] for row in groups if row[0] == "tag"), key=lambda t: (-t[4], t[1]))
-        return (tag_counts, *self._count_series_and_years([row[1:] for row in groups if row[0] == "series"]))
+        narrowing = {
+            name: sorted((row[1:] for row in groups if row[0] == name), key=lambda t: (-t[4], t[1]))
+            for name in ("tag", "author")
+        }
+        return (narrowing, *self._count_series_and_years([row[1:] for row in groups if row[0] == "series"]))
 
     def _groups(self):
-        """(kind, slug, name, start year, end year, reports) rows: the current results per tag,
-        then the results of every filter but series and year per series and years."""
+        """(kind, slug, name, start year, end year, reports) rows: the current results per tag
+        and per author, then the results of every filter but series and year per series and years."""
+        results = self.filterset.qs.order_by().values("pk")
         tags = (
-            TaggedReport.objects.filter(content_object__in=self.filterset.qs.order_by().values("pk"))
+            TaggedReport.objects.filter(content_object__in=results)
             .order_by()
             .values_list(Value("tag"), "tag__slug", "tag__name", Value(0), Value(0))
+            .annotate(reports=Count("pk"))
+        )
+        authors = (
+            ReportAuthor.objects.filter(report__in=results)
+            .order_by()
+            .values_list(Value("author"), "author__slug", "author__name", Value(0), Value(0))
             .annotate(reports=Count("pk"))
         )
         series_years = (
@@ -83,7 +93,7 @@ class ArchiveFacets:
             )
             .annotate(reports=Count("pk"))
         )
-        return list(tags.union(series_years, all=True))
+        return list(tags.union(authors, series_years, all=True))
 
     def _count_series_and_years(self, groups):
         series_counts, series_names, year_counts, total = Counter(), {}, Counter(), 0
@@ -128,21 +138,34 @@ class ArchiveFacets:
             if count
         ]
 
+    def _narrowing(self, name):
+        """The values of a repeatable facet (tags, authors): choosing one adds it to the others."""
+        values = []
+        chosen = self.query.getlist(name)
+        for slug, label, _, _, reports in self._counts[name]:
+            selected = slug in self.selected[name]
+            query = self.query.copy()
+            query.setlist(name, [value for value in chosen if value != slug] if selected else [*chosen, slug])
+            values.append(FacetValue(slug, label, reports, selected, self._href(query)))
+        return values
+
     @cached_property
     def tags(self):
-        values = []
-        chosen = self.query.getlist("tag")
-        for slug, name, _, _, reports in self._tag_counts:
-            selected = slug in self.selected_tags
-            query = self.query.copy()
-            query.setlist("tag", [value for value in chosen if value != slug] if selected else [*chosen, slug])
-            values.append(FacetValue(slug, name, reports, selected, self._href(query)))
-        return values
+        return self._narrowing("tag")
+
+    @cached_property
+    def authors(self):
+        return self._narrowing("author")
 
     @property
     def groups(self):
         """The non-empty facets, for the page."""
-        facets = (("tag", "Tags", self.tags), ("series", "Series", self.series), ("year", "Years", self.years))
+        facets = (
+            ("tag", "Tags", self.tags),
+            ("author", "Authors", self.authors),
+            ("series", "Series", self.series),
+            ("year", "Years", self.years),
+        )
         return [
             FacetGroup(name, title, values[:FACET_SHOWN], values[FACET_SHOWN:])
             for name, title, values in facets

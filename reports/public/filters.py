@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef
 
 from reports.caching.memo import per_generation
 from reports.caching.vocabulary import published_vocabulary
-from reports.models import Report, TaggedReport
+from reports.models import Report, ReportAuthor, TaggedReport
 from reports.public.search import query_words, search_reports
 from reports.text.periods import FIRST_YEAR, LAST_YEAR, format_period, iso_week_label
 
@@ -148,6 +148,12 @@ class PublishedTagsField(VocabularyField):
     default_error_messages = {"invalid_choice": "There is no tag “%(value)s”."}
 
 
+class PublishedAuthorsField(VocabularyField):
+    part = "authors"
+    multiple = True  # repeated authors narrow: a report must be signed by all of them
+    default_error_messages = {"invalid_choice": "There is no author “%(value)s”."}
+
+
 class SeriesField(VocabularyField):
     part = "series"
     default_error_messages = {"invalid_choice": "There is no such series."}
@@ -165,6 +171,17 @@ class TagFilter(django_filters.Filter):
     def filter(self, qs, tags):
         for tag in tags or ():
             qs = qs.filter(Exists(TaggedReport.objects.filter(content_object=OuterRef("pk"), tag_id=tag.pk)))
+        return qs
+
+
+class AuthorFilter(django_filters.Filter):
+    """Authors by slug in the URL; each one an EXISTS on the bylines, probed by (author, report)."""
+
+    field_class = PublishedAuthorsField
+
+    def filter(self, qs, authors):
+        for author in authors or ():
+            qs = qs.filter(Exists(ReportAuthor.objects.filter(report=OuterRef("pk"), author_id=author.pk)))
         return qs
 
 
@@ -214,10 +231,16 @@ class ReportFilter(django_filters.FilterSet):
     )
     series = SeriesFilter(label="Series", help_text="A series' slug.")
     year = YearFilter(label="Year", help_text="Periods overlapping that calendar year.")
+    author = AuthorFilter(
+        label="Authors",
+        help_text="An author's slug; repeat it to get the reports that all the given authors signed.",
+    )
 
     # Each parameter as the active filters name it.
     FILTER_NAMES = {"q": "Search", "week": "Week", "from": "From", "to": "To", "tag": "Tag", "series": "Series",
-                    "year": "Year"}  # fmt: skip
+                    "year": "Year", "author": "Author"}  # fmt: skip
+    # Parameters that may be repeated, each value narrowing the results.
+    REPEATABLE = ("tag", "author")
 
     class Meta:
         model = Report
@@ -255,6 +278,7 @@ class ReportFilter(django_filters.FilterSet):
             *(cleaned[name].isoformat() if cleaned.get(name) else "" for name in ("from", "to")),
             cleaned["series"].slug if cleaned.get("series") else "",
             cleaned.get("year") or "",
+            tuple(sorted(author.slug for author in cleaned.get("author") or ())),
         )
 
     def count(self):
@@ -275,7 +299,7 @@ class ReportFilter(django_filters.FilterSet):
             (name, value)
             for name in dict.fromkeys(self.data)
             if name in names
-            for value in (self.data.getlist(name) if name == "tag" else [self.data.get(name)])
+            for value in (self.data.getlist(name) if name in self.REPEATABLE else [self.data.get(name)])
             if value
         ]
         if not self.is_valid():
@@ -289,6 +313,7 @@ class ReportFilter(django_filters.FilterSet):
         if cleaned.get("q"):
             labels["q", self.data["q"]] = f"Search: “{cleaned['q']}”"
         labels.update({("tag", tag.slug): f"Tag: {tag.name}" for tag in cleaned.get("tag") or ()})
+        labels.update({("author", author.slug): f"Author: {author.name}" for author in cleaned.get("author") or ()})
         if cleaned.get("week"):
             monday, sunday = cleaned["week"]
             labels["week", self.data["week"]] = f"Week: {iso_week_label(monday)} ({format_period(monday, sunday)})"

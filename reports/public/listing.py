@@ -45,7 +45,7 @@ class KeptPagesMixin(PublishedReportsMixin):
 
         def summaries():
             query = self.search_query()
-            return [report_summary(report, archive_url, query) for report in reports.with_tags()]
+            return [report_summary(report, archive_url, query) for report in reports.with_tags().with_authors()]
 
         page.object_list = kept_for_readers(self.request, "page", (key, page.number), summaries) if key else summaries()
         return paginator, page, page.object_list, is_paginated

@@ -25,11 +25,21 @@ class TagThreadSitemap(Sitemap):
         return reverse("reports:tag", args=[slug])
 
 
+class AuthorSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return [author.slug for author, _ in published_vocabulary().author_counts()]
+
+    def location(self, slug):
+        return reverse("reports:author", args=[slug])
+
+
 class PagesSitemap(Sitemap):
     changefreq = "daily"
 
     def items(self):
-        return ["reports:archive", "reports:weeks", "reports:tags"]
+        return ["reports:archive", "reports:weeks", "reports:tags", "reports:authors"]
 
     def location(self, name):
         return reverse(name)

@@ -4,7 +4,8 @@ rendered without the ORM."""
 from typing import NamedTuple, TypedDict
 from urllib.parse import urlencode
 
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 from reports.public.search import highlighted_summary
 
@@ -32,6 +33,7 @@ class ReportSummary(TypedDict):
     series_name: str
     summary_html: str  # safe HTML: the summary escaped, with a search's matches marked
     tags: tuple[TagLink, ...]
+    byline_html: str  # safe HTML: "By <a>Jane Doe</a> and <a>Omar Ali</a>", or "" when unsigned
 
 
 def report_summary(report, archive_url, search_query=None):
@@ -44,7 +46,18 @@ def report_summary(report, archive_url, search_query=None):
         series_name=report.series.name,
         summary_html=highlighted_summary(report, search_query) if search_query else conditional_escape(report.summary),
         tags=tag_links(report.tag_list, archive_url),
+        byline_html=byline_html(report.author_list),
     )
+
+
+def byline_html(authors):
+    """"By Jane Doe", "By Jane Doe and Omar Ali", "By A, B and C", each name linking to the
+    author's page; "" for an unsigned report."""
+    links = [format_html('<a href="{}">{}</a>', author.get_absolute_url(), author.name) for author in authors]
+    if not links:
+        return ""
+    names = links[0] if len(links) == 1 else format_html("{} and {}", mark_safe(", ".join(links[:-1])), links[-1])
+    return format_html("By {}", names)
 
 
 def tag_links(tags, archive_url):

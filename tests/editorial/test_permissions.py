@@ -35,6 +35,11 @@ def report_form(report=None, series=None, **changes):
         "events-MIN_NUM_FORMS": "0",
         "events-MAX_NUM_FORMS": "0",
     }
+    # The bylines inline, as the page sends it: one empty row (left alone) and its template.
+    data |= {"bylines-TOTAL_FORMS": "1", "bylines-INITIAL_FORMS": "0", "bylines-MIN_NUM_FORMS": "0"}
+    data |= {"bylines-MAX_NUM_FORMS": "1000", "bylines-0-id": "", "bylines-0-position": "0"}
+    data |= {"bylines-0-report": str(report.pk) if report else "", "bylines-__prefix__-position": "0"}
+    data |= {"bylines-__prefix__-id": "", "bylines-__prefix__-report": str(report.pk) if report else ""}
     return data | changes
 
 

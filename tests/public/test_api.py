@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
-from reports.models import Report
+from reports.models import Author, Report, ReportAuthor
 from tests.base import SitrepTestCase
 from tests.helpers import forget_cached_results, make_report, make_series
 
@@ -24,6 +24,9 @@ class ReportApiTests(SitrepTestCase):
         cls.july = make_report("July 1-7", slug="july", start=(2020, 7, 1), end=(2020, 7, 7), published_at=PUBLISHED,
                                tags=["Iran", "Kata’ib Hezbollah"], created_by=writer, body="**KH** struck.",
                                summary="Kata’ib Hezbollah struck a convoy.")  # fmt: skip
+        # Signed by its byline, since bylines replaced the creating user as the author.
+        jane = Author.objects.create(name="Jane Doe", slug="jane-doe")
+        ReportAuthor.objects.create(report=cls.july, author=jane, position=0)
         make_report("June 24-30", slug="june", start=(2020, 6, 24), end=(2020, 6, 30), tags=["Iran", "Baghdad"])
         make_report(
             "Syria July", slug="syria-july", series=cls.syria, start=(2020, 7, 8), end=(2020, 7, 14), tags=["Iran"]
@@ -89,6 +92,7 @@ class ReportApiTests(SitrepTestCase):
                     },
                 ],
                 "authors": ["Jane Doe"],
+                "bylines": [{"name": "Jane Doe", "slug": "jane-doe", "url": "http://testserver/authors/jane-doe/"}],
                 "published_at": "2020-07-09T14:00:00Z",
                 "updated_at": item["updated_at"],
             },
@@ -155,9 +159,8 @@ class SchemaTests(SitrepTestCase):
         self.assertTrue(schema["openapi"].startswith("3."))
         self.assertEqual(set(schema["paths"]), {"/api/reports/", "/api/reports/{slug}/", "/api/tags/"})
         listing = schema["paths"]["/api/reports/"]["get"]
-        self.assertEqual(
-            {p["name"] for p in listing["parameters"]}, {"q", "tag", "week", "from", "to", "series", "year", "page"}
-        )
+        parameters = {"q", "tag", "week", "from", "to", "series", "year", "author", "page"}
+        self.assertEqual({p["name"] for p in listing["parameters"]}, parameters)
         self.assertIn("400", listing["responses"])
         self.assertEqual(self.client.get("/api/schema/?format=json").json()["info"]["title"], "sitrep read API")
 

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.test import override_settings
 from django.utils import timezone
 
-from reports.models import Report
+from reports.models import Author, Report, ReportAuthor
 from reports.public.citation import bibtex_escape
 from tests.base import SitrepTestCase
 from tests.helpers import forget_cached_results, make_report, make_user
@@ -38,10 +38,12 @@ def bibtex(response):
 class CitationTests(SitrepTestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.author = get_user_model().objects.create_user("jdoe", first_name="Jane", last_name="Doe")
+        # Signed by its byline (not by whoever created it in the admin, as before bylines).
+        cls.author = Author.objects.create(name="Jane Doe", slug="jane-doe")
         cls.signed = make_report("Iraq Situation Report: August 19-25, 2020", slug="iraq-august-19-25",
-                                 published_at=PUBLISHED, created_by=cls.author, tags=["Iran", "Baghdad"],
+                                 published_at=PUBLISHED, tags=["Iran", "Baghdad"],
                                  start=(2020, 8, 19), end=(2020, 8, 25))  # fmt: skip
+        ReportAuthor.objects.create(report=cls.signed, author=cls.author, position=0)
         cls.unsigned = make_report("Unsigned & 100% <b>raw</b>", slug="unsigned", published_at=PUBLISHED,
                                    summary="Ends </script><!-- here")  # fmt: skip
 
@@ -51,7 +53,7 @@ class CitationTests(SitrepTestCase):
         accessed = today()
         self.assertEqual(
             citation_text(response),
-            "Jane Doe. “Iraq Situation Report: August 19-25, 2020.” Iraq Situation Report. "
+            "Doe, Jane. “Iraq Situation Report: August 19-25, 2020.” Iraq Situation Report. "
             "Institute for the Study of War, August 27, 2020. http://testserver/reports/iraq-august-19-25/ "
             f"(accessed {accessed:%B} {accessed.day}, {accessed.year}).",
         )
@@ -61,7 +63,7 @@ class CitationTests(SitrepTestCase):
         self.assertEqual(
             entry,
             "@techreport{iraq-august-19-25,\n"
-            "  author = {Jane Doe},\n"
+            "  author = {Doe, Jane},\n"
             "  title = {{Iraq Situation Report: August 19-25, 2020}},\n"
             "  type = {Situation report},\n"
             "  series = {Iraq Situation Report},\n"

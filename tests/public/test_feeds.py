@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.test import override_settings
 from django.utils import timezone
 
-from reports.models import Correction, Report
+from reports.models import Author, Correction, Report, ReportAuthor
 from tests.base import SitrepTestCase
 from tests.helpers import make_report, make_series
 
@@ -107,6 +107,8 @@ class FeedEntryTests(SitrepTestCase):
             summary="Rocket attacks hit Baghdad airport.",
             tags=["Rocket attacks", "Baghdad"],
         )
+        # Signed by its byline, since bylines replaced the creating user as the author.
+        ReportAuthor.objects.create(report=cls.signed, author=Author.objects.create(name="Jane Doe", slug="jane-doe"))
         make_report("Quiet week", start=(2020, 8, 12), end=(2020, 8, 18), summary="Nothing happened.")
         make_report("Rocket draft", status=Report.Status.DRAFT, summary="Rocket attacks in a draft.")
         # Readers last saw it change when it was corrected.

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from reports.caching.memo import per_generation
 from reports.editorial.actions import workflow
-from reports.models import Correction, PublicationState, Report
+from reports.models import Author, Correction, PublicationState, Report, ReportAuthor
 from reports.text import markdown
 from tests.base import SitrepTestCase
 from tests.helpers import forget_cached_results, make_report, make_series, make_user, submit
@@ -35,6 +35,9 @@ PAGES = {
     "/reports/report-7/": (2, 0),  # the report with tags and neighbours; its corrections (kept)
     "/tags/": (0, 0),  # the vocabulary comes with the publication state
     "/tags/iran/": (3, 0),  # months and co-occurring tags; the page (all kept)
+    "/authors/": (0, 0),  # the authors come with the publication state, as the tags do
+    "/authors/jane-doe/": (2, 0),  # the bio and link; the page (both kept)
+    "/?author=jane-doe&tag=iran": (2, 0),
     "/weeks/": (2, 0),  # each series' run; the year's reports (both kept)
     "/feeds/rss/": (2, 2),  # entries with series, writers and tags; their corrections
     "/feeds/atom/?tag=iran&q=convoy": (2, 2),
@@ -52,6 +55,7 @@ class PublicPageQueryCountTests(SitrepTestCase):
     @classmethod
     def setUpTestData(cls):
         syria = make_series("Syria Situation Report", "syria")
+        jane = Author.objects.create(name="Jane Doe", slug="jane-doe", bio="Analyst.")
         for number in range(1, 31):
             report = make_report(
                 f"Report {number}",
@@ -63,6 +67,7 @@ class PublicPageQueryCountTests(SitrepTestCase):
                 tags=["Iran", "Iraq", f"Topic {number}"],
             )
             Correction.objects.create(report=report, note=f"Fixed {number}.")
+            ReportAuthor.objects.create(report=report, author=jane, position=0)
 
     def assert_counts(self, label):
         for url, (first, next_ones) in PAGES.items():
@@ -88,6 +93,7 @@ class PublicPageQueryCountTests(SitrepTestCase):
                 tags=["Iran", f"Extra {number}", f"Other {number}"],
             )
             Correction.objects.create(report=report, note="Fixed.")
+            ReportAuthor.objects.create(report=report, author=Author.objects.get(slug="jane-doe"), position=0)
         PublicationState.objects.record_change()
         self.assert_counts("90 reports")
 

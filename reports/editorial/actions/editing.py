@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from reports.editorial import audit, diffs, permissions, revisions, signals
 from reports.editorial.actions.base import ActionRefused, editorial_action, lock
 from reports.editorial.corrections import correction_required, record_correction
-from reports.models import CORRECTION_NOTE_MESSAGE, Report, ReportEvent, Series
+from reports.models import CORRECTION_NOTE_MESSAGE, Report, ReportAuthor, ReportEvent, Series
 
 Action = ReportEvent.Action
 CONTENT_COLUMNS = ["series", "title", "slug", "period_start", "period_end", "summary", "body"]
@@ -19,12 +19,13 @@ class RestoreRefused(ActionRefused):
     """A restore that is not allowed; str() says why, for the person who asked."""
 
 
-def save_report(report, *, by, tags, message="", correction_note=""):
+def save_report(report, *, by, tags, authors=None, message="", correction_note=""):
     """Save `report` with the content a form has put on it (not saved yet) and these tags.
 
     A new report is created by `by`; an existing one is changed only in its content (its
-    status and dates are the workflow's, as they are stored now). Returns the audit event, or
-    None when the content did not change (then there is nothing new to keep).
+    status and dates are the workflow's, as they are stored now). `authors`, when given, are
+    its bylines in order. Returns the audit event, or None when the content did not change
+    (then there is nothing new to keep).
     """
     created = report.pk is None
     with editorial_action("create" if created else "edit", actor=by) as outcome:
@@ -44,7 +45,10 @@ def save_report(report, *, by, tags, message="", correction_note=""):
             report.save(update_fields=[*CONTENT_COLUMNS, "updated_by", "updated_at"])
             report.refresh_from_db(fields=["status", "published_at", "first_published_at"])
         report.tags.set(list(tags))
+        bylines_changed = authors is not None and set_bylines(report, authors)
         event = _record(report, by=by, created=created, message=message, correction_note=correction_note)
+        if event is None and bylines_changed:
+            event = audit.record_edit(report, by=by, action=Action.EDIT, changed_fields=["authors"], note=message)
         if event is not None:
             signal = (
                 signals.report_created
@@ -57,6 +61,19 @@ def save_report(report, *, by, tags, message="", correction_note=""):
             if report.status == Report.Status.PUBLISHED:  # live or scheduled: the vocabulary has its tags
                 outcome.public_changed()
     return event
+
+
+def set_bylines(report, authors):
+    """Make `authors` the report's bylines, in this order; whether they changed."""
+    authors = list(dict.fromkeys(authors))
+    current = list(report.bylines.order_by("position", "pk").values_list("author_id", flat=True))
+    if current == [author.pk for author in authors]:
+        return False
+    report.bylines.all().delete()
+    ReportAuthor.objects.bulk_create(
+        [ReportAuthor(report=report, author=author, position=position) for position, author in enumerate(authors)]
+    )
+    return True
 
 
 def _record(report, *, by, created, message, correction_note):

@@ -12,14 +12,15 @@ from dataclasses import dataclass, field
 from django.core.management import call_command
 from django.db.models import F
 from django.utils import timezone
-from django.utils.text import get_text_list
+from django.utils.text import get_text_list, slugify
 from taggit.models import Tag
 
 from reports.editorial import audit, revisions, signals
 from reports.editorial.actions.base import editorial_action, lock
+from reports.editorial.actions.editing import set_bylines
 from reports.editorial.actions.workflow import ImportedState, stamp_imported
 from reports.editorial.corrections import correction_required, record_correction
-from reports.models import Report, ReportEvent, TaggedReport
+from reports.models import Author, Report, ReportAuthor, ReportEvent, TaggedReport
 
 Action = ReportEvent.Action
 # Rows per INSERT: under the bound-parameter limits of SQLite and PostgreSQL.
@@ -33,6 +34,7 @@ class NewImport:
     report: Report  # not saved yet; its series may not be saved yet either
     state: ImportedState = field(default_factory=ImportedState)
     tags: list = field(default_factory=list)
+    authors: list = field(default_factory=list)  # names, in byline order
     created_at: object = None  # as the source dates it, or None for now
     updated_at: object = None
 
@@ -42,17 +44,21 @@ class ImportUpdate:
     report: Report  # as stored
     texts: dict  # field name -> the text the source gives
     tags: list | None = None  # the source's tags, when they differ
+    authors: list | None = None  # the source's bylines (names, in order), when they differ
 
 
-def import_reports(new, updates=(), *, by=None, note="", progress=None):
+def import_reports(new, updates=(), *, by=None, note="", progress=None, authors=None):
     """Create `new` (NewImports) and apply `updates` (ImportUpdates) as one action. `by` is the
     user importing (None from the command line); `progress(done)` is called as reports are
-    written. Returns the created reports."""
+    written; `authors` are the source's author records by name (slug, bio, link), for the
+    authors it brings that do not exist yet. Returns the created reports."""
     with editorial_action("import", actor=by) as outcome:
         for series in {id(item.report.series): item.report.series for item in new}.values():
             if series.pk is None:
                 series.save()
         tags = tags_named(name for item in new for name in item.tags)
+        names = [name for item in [*new, *updates] for name in item.authors or ()]
+        people = authors_named(names, authors or {})
         # Oldest first, as if the back catalogue had been written here: listings run newest first.
         chronological = sorted(new, key=lambda item: (item.report.period_start, item.report.period_end))
         for start in range(0, len(chronological), PROGRESS_BATCH):
@@ -67,7 +73,13 @@ def import_reports(new, updates=(), *, by=None, note="", progress=None):
             for name in unique_names(item.tags)
         ]
         TaggedReport.objects.bulk_create(links, batch_size=IMPORT_BATCH)
-        updated = _apply_updates(list(updates), by=by, note=note)
+        bylines = [
+            ReportAuthor(report=item.report, author=people[name], position=position)
+            for item in chronological
+            for position, name in enumerate(dict.fromkeys(item.authors))
+        ]
+        ReportAuthor.objects.bulk_create(bylines, batch_size=IMPORT_BATCH)
+        updated = _apply_updates(list(updates), by=by, note=note, people=people)
         if progress:
             progress(len(chronological) + len(updated))
         created = [item.report for item in chronological]
@@ -136,7 +148,7 @@ def _restore_dates(items):
     Report.objects.bulk_update(others, ["created_at", "updated_at"], batch_size=IMPORT_BATCH)
 
 
-def _apply_updates(updates, *, by, note):
+def _apply_updates(updates, *, by, note, people=None):
     """Each update as an edit: revision kept, fields written, revision, audit event and, while
     readers can see the report, a correction. Returns the reports updated."""
     if not updates:
@@ -157,6 +169,8 @@ def _apply_updates(updates, *, by, note):
                 [TaggedReport(content_object=report, tag=tags[name.lower()]) for name in unique_names(update.tags)]
             )
         changed = [name for name in revisions.CONTENT_FIELDS if before[name] != revisions.content_of(report)[name]]
+        if update.authors is not None and set_bylines(report, [people[name] for name in update.authors]):
+            changed.append("authors")
         fields = get_text_list([audit.field_label(name).lower() for name in changed], "and")
         correction = f"{note.rstrip('.') or 'Imported'}: updated the {fields}." if correction_required(report) else ""
         revisions.record(report, by=by, message=correction or note)
@@ -166,6 +180,26 @@ def _apply_updates(updates, *, by, note):
             record_correction(report, by=by, note=correction)
         updated.append(report)
     return updated
+
+
+def authors_named(names, records):
+    """Authors by name, creating the missing ones with the slug, bio and link `records` give
+    (a JSON export's), or a slug made from the name."""
+    names = list(dict.fromkeys(names))
+    found = {author.name: author for author in Author.objects.filter(name__in=names)}
+    slugs = set(Author.objects.values_list("slug", flat=True))
+    for name in names:
+        if name in found:
+            continue
+        record = records.get(name, {})
+        base = record.get("slug") or slugify(name) or "author"
+        slug, number = base, 2
+        while slug in slugs:
+            slug, number = f"{base}-{number}", number + 1
+        slugs.add(slug)
+        bio, link = record.get("bio", ""), record.get("link", "")
+        found[name] = Author.objects.create(name=name, slug=slug, bio=bio, link=link)
+    return found
 
 
 def unique_names(names):

@@ -1,5 +1,5 @@
 """Creating and revoking preview links: a secret address at which anyone can read one
-unpublished report until the link expires or is revoked (reports.public.previews shows it)."""
+unpublished report until the link expires or is revoked (reports.public.views.previews shows it)."""
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone

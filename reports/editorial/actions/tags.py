@@ -1,6 +1,6 @@
-"""Tags and series: merging tags, and changing or deleting a tag or a series.
+"""Tags, series and authors: merging tags, and changing or deleting a tag, a series or an author.
 
-Readers see tag and series names on every listing, so each of these changes the public site.
+Readers see their names on every listing, so each of these changes the public site.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -101,3 +101,14 @@ def delete_series(series_list, *, by):
     """Delete series that no report belongs to (the database protects the others)."""
     allowed = permissions.may_delete_series(by)
     _delete("delete_series", series_list, by=by, allowed=allowed, signal=signals.series_changed)
+
+
+def save_author(author, *, by):
+    """Save an author's name, slug, bio or link: every byline of theirs shows the change."""
+    allowed = permissions.may_add_author(by) if author.pk is None else permissions.may_change_author(by)
+    return _save("save_author", author, by=by, allowed=allowed, signal=signals.author_changed)
+
+
+def delete_authors(authors, *, by):
+    """Delete authors who sign no report (the database protects the others)."""
+    _delete("delete_authors", authors, by=by, allowed=permissions.may_delete_author(by), signal=signals.author_changed)

@@ -17,7 +17,7 @@ from django.utils.cache import add_never_cache_headers
 
 from reports.models import PreviewLink, Report
 from reports.public.report_page import ReportPage
-from reports.public.views import ReportDetailView
+from reports.public.views.report import ReportDetailView
 
 ROBOTS = "noindex, nofollow"
 TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what secrets.token_urlsafe makes

@@ -1,0 +1,57 @@
+"""Authors in the admin: the Author list (searched by the report form's autocomplete) and the
+bylines inline on a report's change form."""
+
+from django.contrib import admin
+
+from reports.admin.mixins import RefusesMalformedSelections, SavesThroughActions
+from reports.editorial import permissions
+from reports.editorial.actions import tags as vocabulary_actions
+from reports.models import Author, ReportAuthor
+
+
+@admin.register(Author)
+class AuthorAdmin(RefusesMalformedSelections, SavesThroughActions, admin.ModelAdmin):
+    list_display = ("name", "slug", "link")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    save_action = staticmethod(vocabulary_actions.save_author)
+    delete_action = staticmethod(vocabulary_actions.delete_authors)
+
+
+class ReportAuthorInline(admin.TabularInline):
+    """The bylines, in order: choose an author (or add one with +) and their place."""
+
+    model = ReportAuthor
+    fields = ("author", "position")
+    autocomplete_fields = ("author",)
+    extra = 1
+    verbose_name = "author"
+    verbose_name_plural = "authors (bylines, in order)"
+
+    # Bylines are part of the report: whoever may write it may sign it.
+    def has_add_permission(self, request, obj=None):
+        return permissions.may_add(request.user) if obj is None else permissions.may_change(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.may_view(request.user)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.base_fields["position"].help_text = "1 is named first."
+        return formset
+
+
+def bylines_from(formset):
+    """The authors a bylines formset holds, in the order its positions give (ties: as listed)."""
+    rows = [
+        (form.cleaned_data.get("position") or 0, index, form.cleaned_data["author"])
+        for index, form in enumerate(formset.forms)
+        if form.cleaned_data.get("author") and not form.cleaned_data.get("DELETE")
+    ]
+    return [author for _, _, author in sorted(rows, key=lambda row: row[:2])]

@@ -1,0 +1,113 @@
+"""The archive: the published reports, filtered, searched and faceted."""
+
+import datetime
+
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
+from django_filters.views import FilterView
+
+from reports.caching.memo import per_generation
+from reports.public.facets import ArchiveFacets
+from reports.public.filters import ReportFilter
+from reports.public.listing import (
+    FilteredLater,
+    KeptPagesMixin,
+    KnownCountPaginator,
+    RankedResults,
+)
+from reports.text.periods import iso_week_label
+
+FACET_NAMES = ("tag", "author", "series", "year")
+
+
+class ArchiveView(KeptPagesMixin, FilterView):
+    # What the page cache keys on (reports.caching.page_cache): the filters and the page.
+    query_parameters = (*tuple(ReportFilter.base_filters), "page")
+    filterset_class = ReportFilter
+    template_name = "reports/archive.html"
+    context_object_name = "reports"
+    paginate_by = 20
+
+    def get_filterset_kwargs(self, filterset_class):
+        # Always bound, so that "no filters" is simply a valid, empty set of filters.
+        return {**super().get_filterset_kwargs(filterset_class), "data": self.request.GET}
+
+    @cached_property
+    def facets(self):
+        return ArchiveFacets(self.filterset) if self.filterset.is_valid() else None
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        if self.facets is None:
+            return super().get_paginator(queryset, per_page, **kwargs)
+        if self.filterset.form.cleaned_data.get("q"):
+            queryset = RankedResults(self.filterset, self.facets.total)
+        return KnownCountPaginator(queryset, per_page, count=self.facets.total, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        # The filter form sends its empty fields too; bookmarks and feed links should not carry them.
+        if any(value == "" for _, values in request.GET.lists() for value in values):
+            clean = request.GET.copy()
+            for name, values in request.GET.lists():
+                clean.setlist(name, [value for value in values if value != ""])
+            return redirect(f"{request.path}?{clean.urlencode()}" if clean else request.path)
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        valid = self.filterset.is_valid()
+        self.object_list = FilteredLater(self.filterset) if valid else self.filterset.queryset.none()
+        response = self.render_to_response(self.get_context_data(filter=self.filterset, object_list=self.object_list))
+        if not valid:
+            response.status_code = 400  # the page still renders, with the reason at the filter
+        return response
+
+    def page_key(self):
+        return ("archive", self.filterset.cache_key()) if self.facets is not None else None
+
+    def search_query(self):
+        return self.filterset.form.cleaned_data.get("q") if self.facets is not None else None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["filter_query"] = query.urlencode()
+        # Tags, series and years are chosen from the facets; the form keeps them as they are.
+        context["facet_names"] = FACET_NAMES
+        context["chosen_facets"] = [(name, value) for name in FACET_NAMES for value in query.getlist(name)]
+        context["active_filters"] = [
+            (label, _without(query, name, value)) for name, value, label in self.filterset.active_filters()
+        ]
+        context["facets"] = self.facets
+        context["search_query"] = self.search_query()
+        if self.facets is not None:
+            # ~300 links: rendered once per generation and query, whatever the page number.
+            html = per_generation(
+                "facets-html", context["filter_query"], lambda: render_to_string("reports/_facets.html", context)
+            )
+            context["facets_html"] = mark_safe(html)  # rendered by our own template, escaped there
+            week = self.filterset.form.cleaned_data.get("week")
+            if week:
+                context["week_links"] = _neighbouring_weeks(query, week[0])
+        return context
+
+
+def _neighbouring_weeks(query, monday):
+    """(rel, label, query string) for the weeks before and after the filtered one; none past
+    the calendar's ends (year 1 or 9999)."""
+    links = []
+    for rel, label, days in (("prev", "Previous week", -7), ("next", "Next week", 7)):
+        try:
+            day = monday + datetime.timedelta(days=days)
+        except OverflowError:
+            continue
+        week_query = query.copy()
+        week_query["week"] = iso_week_label(day)
+        links.append((rel, f"{label}: {week_query['week']}", week_query.urlencode()))
+    return links
+
+
+def _without(query, name, value):
+    """The query string with one value of one parameter removed."""
+    remaining = query.copy()
+    remaining.setlist(name, [v for v in query.getlist(name) if v != value])
+    return remaining.urlencode()
