@@ -2,6 +2,7 @@
 
 from django.core.cache import cache
 from django.test import TestCase
+from hypothesis.extra import django as hypothesis_django
 
 from reports.caching import page_cache
 
@@ -20,3 +21,7 @@ class SitrepTestCase(TestCase):
         super().setUp()
         reset_caches()
         self.addCleanup(reset_caches)
+
+
+class SitrepHypothesisTestCase(SitrepTestCase, hypothesis_django.TestCase):
+    """For tests with @given: hypothesis runs each example in its own transaction."""

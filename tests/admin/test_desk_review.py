@@ -253,7 +253,7 @@ class SubmissionEmailTests(SitrepTestCase):
             self.assertEqual(mail.outbox, [])
         self.assertEqual(len(callbacks), 1)
 
-    @override_settings(EMAIL_BACKEND="tests.test_desk_review.FailingEmailBackend")
+    @override_settings(EMAIL_BACKEND="tests.admin.test_desk_review.FailingEmailBackend")
     def test_a_failing_mail_server_is_logged_and_the_submission_stands(self):
         report = make_report(status=Status.DRAFT, created_by=self.writer)
         with self.assertLogs("django", "ERROR") as logs:

@@ -148,7 +148,7 @@ class PageCacheTests(SitrepTestCase):
         with self.assertNumQueries(0):  # the page of reports, its count and facets are kept per generation
             self.client.get("/")
 
-    @override_settings(PAGE_PURGE_HOOK="tests.test_page_cache.record_purge")
+    @override_settings(PAGE_PURGE_HOOK="tests.caching.test_page_cache.record_purge")
     def test_the_purge_hook_runs_after_each_committed_change(self):
         PURGES.clear()
         with self.captureOnCommitCallbacks(execute=True):

@@ -9,7 +9,7 @@ from urllib.parse import quote, urlencode
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.base import SitrepTestCase
+from tests.base import SitrepHypothesisTestCase
 from tests.public_pages import build_public_pages
 
 PARAMETERS = ["tag", "week", "from", "to", "series", "page", "q"]
@@ -32,7 +32,7 @@ queries = st.lists(st.tuples(st.sampled_from([*PARAMETERS, "unknown", "tag[]"]),
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-class HostileInputTests(SitrepTestCase):
+class HostileInputTests(SitrepHypothesisTestCase):
     @classmethod
     def setUpTestData(cls):
         cls.pages = build_public_pages()
