@@ -3,7 +3,6 @@ from functools import partial
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminSplitDateTime
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.urls import path
 from django.utils import formats, timezone
@@ -15,7 +14,7 @@ from reports.admin.audit import ReportEventAdmin
 from reports.admin.coverage import coverage_view
 from reports.admin.desk import AuthoringFormMixin, ReportDeskAdminMixin
 from reports.admin.history import ReportHistoryAdminMixin, ReportHistoryFormMixin
-from reports.admin.mixins import RefreshesPublicPages, RefusesMalformedSelections
+from reports.admin.mixins import RefreshesPublicPages, RefusesMalformedSelections, quoting
 from reports.admin.tags import TagAdmin  # noqa: F401  (registers the Tag admin: counts, near-duplicates, merging)
 from reports.editorial import revisions
 from reports.editorial.actions import editing, workflow
@@ -68,7 +67,7 @@ class ReportAdminForm(ReportHistoryFormMixin, AuthoringFormMixin, forms.ModelFor
             return cleaned
         reason = workflow.refusal(name, self.instance, self.user)
         if reason:
-            raise ValidationError(reason)
+            raise quoting(reason)  # it may quote the action posted
         if name == "request_changes" and not cleaned.get("workflow_note", "").strip():
             self.add_error("workflow_note", "Say what needs to change: the note is required.")
         publish_at = cleaned.get("publish_at")

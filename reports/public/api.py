@@ -8,7 +8,7 @@ from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 from reports.caching.vocabulary import published_vocabulary
@@ -16,6 +16,7 @@ from reports.models import TaggedReport
 from reports.public.citation import report_authors
 from reports.public.filters import ReportFilter
 from reports.public.listing import KnownCountPaginator, PublishedReportsMixin
+from reports.text.numbers import plain_number
 
 # The archive's own filter types, described for OpenAPI here rather than in filters.py; an
 # explicit schema replaces the generated description, so it is given again.
@@ -44,9 +45,15 @@ class Pagination(PageNumberPagination):
 
     def get_page_number(self, request, paginator):
         raw = request.query_params.get(self.page_query_param) or "1"
-        if not raw.isdigit() or int(raw) < 1:
+        digits = raw.lstrip("0")
+        if not (raw.isascii() and raw.isdigit() and digits):
+            # DRF's ValidationError formats nothing, so quoting the value here is safe.
             raise ValidationError({self.page_query_param: [f"“{raw}” is not a page number; pages start at 1."]})
-        return int(raw)
+        number = plain_number(digits)
+        if number is None:  # more digits than any page needs (and than int() reads)
+            no_results = Paginator.default_error_messages["no_results"]
+            raise NotFound(self.invalid_page_message.format(page_number=f"{digits[:18]}…", message=no_results))
+        return number
 
 
 class TagPagination(Pagination):
