@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test checkers lint check-deploy serve clean seed-fixture bench bench-web bench-import
+.PHONY: run test checkers lint check-deploy serve fuzz-api clean seed-fixture bench bench-web bench-import
 
 # The virtualenv is rebuilt whenever a requirements file changes.
 $(BIN)/.installed: requirements.txt requirements-dev.txt
@@ -43,6 +43,11 @@ serve: $(BIN)/.installed
 	DEBUG=0 $(BIN)/python manage.py collectstatic --no-input -v0
 	DEBUG=0 SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0 $(BIN)/gunicorn sitrep.wsgi \
 		--bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
+
+# The read API against its OpenAPI description: schemathesis on a throwaway seeded site (as CI does).
+# FUZZ_SEED and FUZZ_EXAMPLES change the seed and the examples per operation; FUZZ_ARGS go to `st run`.
+fuzz-api: $(BIN)/.installed
+	.ci/fuzz-api $(FUZZ_ARGS)
 
 # fixtures/seed_reports.json, rebuilt from the shared seed listing and the tag vocabulary
 # (fixtures/seed_vocabulary.json) in a throwaway SQLite database. The same inputs always

@@ -2,6 +2,7 @@
 
 from django.core.cache import cache
 from django.test import TestCase
+from hypothesis.extra import django as hypothesis_django
 
 from reports.caching import state
 
@@ -24,3 +25,7 @@ class FreshCaches:
 
 class SitrepTestCase(FreshCaches, TestCase):
     """The base test case: Django's TestCase, each test starting from empty caches."""
+
+
+class SitrepHypothesisTestCase(SitrepTestCase, hypothesis_django.TestCase):
+    """For tests with @given: hypothesis runs each example in its own transaction."""

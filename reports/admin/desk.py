@@ -23,6 +23,7 @@ from reports.models import PreviewLink, Report, Series
 from reports.public.views import previews
 from reports.text import tagmatch
 from reports.text.markdown import render_markdown
+from reports.text.numbers import plain_number
 
 MAX_PREVIEW_CHARACTERS = 200_000
 AUTOCOMPLETE_RESULTS = 10
@@ -120,8 +121,7 @@ def authoring_notes(form, report):
 
 def as_pk(raw):
     """A primary key from a query string, or None: plain ASCII digits only (not "²" or "１")."""
-    raw = str(raw).strip()
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
+    return plain_number(raw)
 
 
 def _json_error(message, status=400):

@@ -7,18 +7,20 @@ calls editing.record_save() from its save path; everything else about history li
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.text import normalize_newlines
 
+from reports.admin.mixins import quoting
 from reports.editorial import concurrency, diffs, revisions
 from reports.editorial.actions import editing
 from reports.editorial.audit import changed_fields_display
 from reports.editorial.corrections import correction_required
 from reports.models import CORRECTION_NOTE_MESSAGE
+from reports.text.numbers import plain_number
 
 NOTHING_TO_CORRECT = (
     "Nothing in the report has changed, so there is nothing to correct: make the correction, or clear the note."
@@ -85,7 +87,7 @@ class ReportHistoryFormMixin(forms.Form):
             # now a deliberate choice.
             self.data = self.data.copy()
             self.data[self.add_prefix("edit_token")] = self.conflict.token
-            self.add_error(None, self.conflict.message)
+            self.add_error(None, quoting(self.conflict.message))  # it names people
             return
         if "correction_note" not in self.fields or yours is None:
             return
@@ -116,7 +118,7 @@ class RestoreForm(forms.Form):
         if self.conflict:
             self.data = self.data.copy()
             self.data["edit_token"] = self.conflict.token
-            raise ValidationError(self.conflict.message)
+            raise quoting(self.conflict.message)
         if "correction_note" in self.fields and not cleaned.get("correction_note", "").strip():
             self.add_error("correction_note", CORRECTION_NOTE_MESSAGE)
         return cleaned
@@ -243,7 +245,7 @@ class ReportHistoryAdminMixin:
         chosen, problems = [], []
         for name, side in (("from", "the older side"), ("to", "the newer side")):
             raw = request.GET.get(name, "")
-            revision = kept.get(int(raw)) if raw.isdigit() else None
+            revision = kept.get(plain_number(raw))
             if revision is None:
                 problems.append(f"Choose a revision of this report for {side} of the comparison.")
             chosen.append(revision)

@@ -6,6 +6,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 
 
+def quoting(text):
+    """A form error for a message that quotes what someone typed or is called: the whole text is a
+    parameter of the error, so that a "%" in it is never taken for formatting."""
+    return ValidationError("%(text)s", params={"text": text})
+
+
 class RefusesMalformedSelections:
     """A change-list action posted with ids that are not ids (a forged request) gets a message
     and changes nothing, where Django's own handling raises a server error."""

@@ -15,7 +15,7 @@ from reports.admin.authors import ReportAuthorInline, bylines_from
 from reports.admin.coverage import coverage_view
 from reports.admin.desk import AuthoringFormMixin, ReportDeskAdminMixin
 from reports.admin.history import ReportHistoryAdminMixin, ReportHistoryFormMixin
-from reports.admin.mixins import RefusesMalformedSelections, SavesThroughActions
+from reports.admin.mixins import RefusesMalformedSelections, SavesThroughActions, quoting
 from reports.admin.tags import TagAdmin  # noqa: F401  (registers the Tag admin: counts, near-duplicates, merging)
 from reports.editorial import permissions
 from reports.editorial.actions import editing, workflow
@@ -72,7 +72,7 @@ class ReportAdminForm(ReportHistoryFormMixin, AuthoringFormMixin, forms.ModelFor
                 name, self.instance, self.user, note=cleaned.get("workflow_note", ""), at=cleaned.get("publish_at")
             )
         except workflow.TransitionRefused as refused:
-            self.add_error(refused.field, str(refused))
+            self.add_error(refused.field, quoting(str(refused)))  # it may quote the action posted
         return cleaned
 
 

@@ -6,9 +6,16 @@ from functools import partial
 from django.core.paginator import Paginator
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import generics, serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 from reports.caching.vocabulary import published_vocabulary
@@ -16,17 +23,58 @@ from reports.models import TaggedReport
 from reports.public.citation import report_authors
 from reports.public.filters import ReportFilter
 from reports.public.listing import KnownCountPaginator, PublishedReportsMixin
+from reports.text.numbers import plain_number
+from reports.text.periods import FIRST_YEAR, LAST_YEAR
 
-# The archive's own filter types, described for OpenAPI here rather than in filters.py; an
-# explicit schema replaces the generated description, so it is given again.
+# The archive's own filter types, described for OpenAPI here rather than in filters.py, as
+# exactly as a schema can say what the filters accept; an explicit schema replaces the generated
+# description, so it is given again. (`from` and `to` are described as dates already.)
+SLUG = r"^[-a-zA-Z0-9_]+$"
 for name, schema in {
-    "week": {"type": "string", "pattern": r"^\d{4}-W\d{2}$", "example": "2020-W34"},
-    "tag": {"type": "string", "example": "iran"},
-    "author": {"type": "string", "example": "jane-doe"},
-    "year": {"type": "integer", "minimum": 1900, "maximum": 2999, "example": 2020},
+    "q": {"type": "string", "maxLength": 200, "example": "rocket attack"},
+    "week": {"type": "string", "pattern": r"^[0-9]{4}-W(0[1-9]|[1-4][0-9]|5[0-3])$", "example": "2020-W34"},
+    # Tag slugs may be Unicode (taggit keeps non-Latin names); a tag is repeated to narrow.
+    "tag": {"type": "array", "items": {"type": "string", "maxLength": 100, "example": "iran"}},
+    "author": {"type": "array", "items": {"type": "string", "pattern": SLUG, "maxLength": 200, "example": "jane-doe"}},
+    "series": {"type": "string", "pattern": SLUG, "maxLength": 200, "example": "iraq-situation-report"},
+    "year": {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR, "example": 2020},
 }.items():
     archive_filter = ReportFilter.base_filters[name]
     extend_schema_field({**schema, "description": archive_filter.extra["help_text"]})(type(archive_filter))
+
+
+def bad_parameter(*names):
+    """A 400: each bad parameter (of `names`) with what is wrong with it."""
+    messages = {"type": "array", "items": {"type": "string"}, "minItems": 1}
+    return OpenApiResponse(
+        {
+            "type": "object",
+            "properties": dict.fromkeys(names, messages),
+            "additionalProperties": False,
+            "minProperties": 1,
+        },
+        description="A bad parameter: its name, with what is wrong, e.g. "
+        '`{"week": ["2020 has weeks W01 to W53; “2020-W60” is not one of them."]}`.',
+    )
+
+
+# What the API answers besides 200: a bad parameter (above), and what is not there.
+NOT_FOUND = inline_serializer("NotFound", {"detail": serializers.CharField()})
+PAGE_NOT_FOUND = OpenApiResponse(
+    NOT_FOUND,
+    description='A page past the last, e.g. `{"detail": "There is no page 3: That page contains no results"}`.',
+)
+
+
+# Two answers come from before the API's views, as HTML: the site's "Not found" page for an address
+# whose slug is not a slug at all (no URL matches it), and the web server's for an address longer
+# than it reads (gunicorn takes request lines of up to 4,094 bytes: some 300 non-Latin characters).
+NOT_A_SLUG = OpenApiResponse(OpenApiTypes.STR)
+TOO_LONG = {
+    (414, "text/html"): OpenApiResponse(
+        OpenApiTypes.STR, description="URI Too Long: the web server's HTML page, for an address longer than it reads."
+    )
+}
 
 
 class Pagination(PageNumberPagination):
@@ -45,9 +93,26 @@ class Pagination(PageNumberPagination):
 
     def get_page_number(self, request, paginator):
         raw = request.query_params.get(self.page_query_param) or "1"
-        if not raw.isdigit() or int(raw) < 1:
+        digits = raw.lstrip("0")
+        if not (raw.isascii() and raw.isdigit() and digits):
+            # DRF's ValidationError formats nothing, so quoting the value here is safe.
             raise ValidationError({self.page_query_param: [f"“{raw}” is not a page number; pages start at 1."]})
-        return int(raw)
+        number = plain_number(digits)
+        if number is None:  # more digits than any page needs (and than int() reads)
+            no_results = Paginator.default_error_messages["no_results"]
+            raise NotFound(self.invalid_page_message.format(page_number=f"{digits[:18]}…", message=no_results))
+        return number
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.page_query_param,
+                "required": False,
+                "in": "query",
+                "description": "A page number, from 1; a page past the last is a 404.",
+                "schema": {"type": "integer", "minimum": 1, "example": 1},
+            }
+        ]
 
 
 class TagPagination(Pagination):
@@ -70,13 +135,13 @@ extend_schema_field({"type": "string", "format": "uri"})(AbsoluteUrlField)
 
 class TagSerializer(serializers.Serializer):
     name = serializers.CharField()
-    slug = serializers.SlugField()
+    slug = serializers.SlugField(allow_unicode=True)  # as taggit makes them
     url = AbsoluteUrlField(lambda tag: reverse("reports:tag", args=[tag.slug]), help_text="The tag's thread.")
 
 
 class TagCountSerializer(serializers.Serializer):
     name = serializers.CharField(source="tag__name")
-    slug = serializers.SlugField(source="tag__slug")
+    slug = serializers.SlugField(source="tag__slug", allow_unicode=True)
     report_count = serializers.IntegerField(help_text="Published reports carrying it.")
     url = AbsoluteUrlField(lambda row: reverse("reports:tag", args=[row["tag__slug"]]), help_text="The tag's thread.")
 
@@ -139,11 +204,9 @@ class PublishedReportsAPIMixin(PublishedReportsMixin):
     "a bad value is a 400 whose JSON names the parameter.",
     responses={
         200: ReportSerializer(many=True),
-        400: OpenApiResponse(
-            {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
-            description="A bad parameter: its name, with what is wrong, e.g. "
-            '`{"week": ["2020 has weeks W01 to W53; “2020-W60” is not one of them."]}`.',
-        ),
+        400: bad_parameter(*ReportFilter.base_filters, "page"),
+        404: PAGE_NOT_FOUND,
+        **TOO_LONG,
     },
 )
 class ReportListAPIView(PublishedReportsAPIMixin, generics.ListAPIView):
@@ -156,13 +219,31 @@ class ReportListAPIView(PublishedReportsAPIMixin, generics.ListAPIView):
         return self.filterset.count()
 
 
-@extend_schema(summary="One published report", description="By its slug; a report not published is a 404.")
+@extend_schema(
+    summary="One published report",
+    description="By its slug; a report not published is a 404.",
+    parameters=[OpenApiParameter("slug", str, OpenApiParameter.PATH, pattern=SLUG, description="The report's slug.")],
+    responses={
+        200: ReportSerializer,
+        404: OpenApiResponse(
+            NOT_FOUND,
+            description='No published report has that slug: `{"detail": "No Report matches the given query."}`; '
+            "or, as HTML, the site's “Not found” page when the slug is not a slug at all.",
+        ),
+        (404, "text/html"): NOT_A_SLUG,
+        **TOO_LONG,
+    },
+)
 class ReportDetailAPIView(PublishedReportsAPIMixin, generics.RetrieveAPIView):
     query_parameters = ("format",)
     lookup_field = "slug"
 
 
-@extend_schema(summary="Tags", description="The tags of published reports, most used first.")
+@extend_schema(
+    summary="Tags",
+    description="The tags of published reports, most used first.",
+    responses={200: TagCountSerializer(many=True), 400: bad_parameter("page"), 404: PAGE_NOT_FOUND, **TOO_LONG},
+)
 class TagListAPIView(PublishedReportsMixin, generics.ListAPIView):
     query_parameters = ("page", "format")
     serializer_class = TagCountSerializer

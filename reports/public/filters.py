@@ -23,21 +23,31 @@ ISO_WEEK = re.compile(r"^(?P<year>\d{4})-W(?P<week>\d{2})$")
 
 
 def parse_iso_week(value):
-    """'2020-W34' -> (Monday, Sunday) of that ISO week; ValueError with a reason otherwise."""
+    """'2020-W34' -> (Monday, Sunday) of that ISO week; a ValidationError with the reason otherwise.
+
+    The value is quoted as a parameter of the error, never inside its message: django-filter
+    formats every message with its parameters on the API path, so a "%" typed into the
+    message itself would break it."""
     match = ISO_WEEK.match(value.strip())
     if not match:
-        raise ValueError(f"“{value}” is not an ISO week; write it like 2020-W34.")
+        raise invalid("“%(value)s” is not an ISO week; write it like 2020-W34.", value=value)
     year, week = int(match["year"]), int(match["week"])
     try:
         monday = datetime.date.fromisocalendar(year, week, 1)
         return monday, monday + datetime.timedelta(days=6)
     except OverflowError:
-        raise ValueError(f"“{value}” runs past the end of the calendar (year 9999).") from None
+        raise invalid("“%(value)s” runs past the end of the calendar (year 9999).", value=value) from None
     except ValueError:
         if not 1 <= year <= 9999:
-            raise ValueError(f"“{value}” is outside the calendar: years run from 1 to 9999.") from None
+            raise invalid("“%(value)s” is outside the calendar: years run from 1 to 9999.", value=value) from None
         last_week = datetime.date(year, 12, 28).isocalendar().week
-        raise ValueError(f"{year} has weeks W01 to W{last_week:02d}; “{value}” is not one of them.") from None
+        message = "%(year)s has weeks W01 to W%(last_week)02d; “%(value)s” is not one of them."
+        raise invalid(message, year=year, last_week=last_week, value=value) from None
+
+
+def invalid(message, **params):
+    """A filter's error; whatever it quotes of the request is in `params`, never in `message`."""
+    return forms.ValidationError(message, code="invalid", params=params)
 
 
 class IsoWeekField(forms.CharField):
@@ -46,12 +56,7 @@ class IsoWeekField(forms.CharField):
 
     def clean(self, value):
         value = super().clean(value)
-        if not value:
-            return None
-        try:
-            return parse_iso_week(value)
-        except ValueError as error:
-            raise forms.ValidationError(str(error), code="invalid") from None
+        return parse_iso_week(value) if value else None
 
 
 class IsoWeekFilter(django_filters.Filter):
@@ -72,9 +77,9 @@ class SearchField(forms.CharField):
         value = super().clean(value)
         if value and any(unicodedata.category(char) == "Cc" for char in value):
             # Invisible, never typed on purpose, and not allowed in the feeds' XML.
-            raise forms.ValidationError("The search contains control characters; type it again.", code="invalid")
+            raise invalid("The search contains control characters; type it again.")
         if value and not query_words(value):
-            raise forms.ValidationError("Search for at least one word or number.", code="invalid")
+            raise invalid("Search for at least one word or number.")
         return value
 
 
@@ -197,7 +202,8 @@ class ReportFilterForm(forms.Form):
         cleaned = super().clean()
         start, end = cleaned.get("from"), cleaned.get("to")
         if start and end and start > end:
-            self.add_error("from", f"“From” ({start:%Y-%m-%d}) must not be after “to” ({end:%Y-%m-%d}).")
+            message = "“From” (%(start)s) must not be after “to” (%(end)s)."
+            self.add_error("from", invalid(message, start=start.isoformat(), end=end.isoformat()))
         return cleaned
 
 

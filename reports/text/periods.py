@@ -13,6 +13,8 @@ Stdlib only, so it can be used (and tested) anywhere without Django.
 import datetime
 import re
 
+from reports.text.numbers import plain_number
+
 # Spelled out rather than taken from the calendar module, whose month names
 # follow the process locale.
 MONTH_NAMES = (
@@ -160,7 +162,8 @@ FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 def parse_year(text: str) -> int | None:
     """The year `text` names (digits only, FIRST_YEAR to LAST_YEAR), or None."""
-    return int(text) if text.isdigit() and FIRST_YEAR <= int(text) <= LAST_YEAR else None
+    year = plain_number(text, max_digits=4)
+    return year if year is not None and FIRST_YEAR <= year <= LAST_YEAR else None
 
 
 def year_error(text: str) -> str:

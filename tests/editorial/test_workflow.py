@@ -409,6 +409,10 @@ class AdminWorkflowTests(RolesTestCase):
         self.login("editor")
         response = submit(self.client, change_url(report), button=("_transition", "approve_everything"))
         self.assertContains(response, "is not a workflow action")
+        for forged in ("%", "%s", "%(x)s"):  # quoted as it was posted, never read as formatting
+            with self.subTest(forged):
+                response = submit(self.client, change_url(report), button=("_transition", forged))
+                self.assertContains(response, f"“{forged}” is not a workflow action")
 
     def test_status_is_not_a_form_field(self):
         report = make_report(status=Status.DRAFT)

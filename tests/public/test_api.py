@@ -166,3 +166,34 @@ class SchemaTests(SitrepTestCase):
 
     def test_schema_generates_without_warnings(self):
         call_command("spectacular", "--validate", "--fail-on-warn", stdout=io.StringIO())
+
+    def test_every_answer_and_every_parameter_format_is_described(self):
+        schema = yaml.safe_load(self.client.get("/api/schema/").content)
+        paths = schema["paths"]
+        responses = {path: set(operation["get"]["responses"]) for path, operation in paths.items()}
+        self.assertEqual(
+            responses,
+            {
+                "/api/reports/": {"200", "400", "404", "414"},
+                "/api/reports/{slug}/": {"200", "404", "414"},
+                "/api/tags/": {"200", "400", "404", "414"},
+            },
+        )
+        parameters = {
+            (path, p["name"]): p["schema"] for path, operation in paths.items() for p in operation["get"]["parameters"]
+        }
+        for path in ("/api/reports/", "/api/tags/"):
+            self.assertEqual(parameters[path, "page"]["minimum"], 1)
+            self.assertEqual(paths[path]["get"]["responses"]["400"]["content"]["application/json"]["schema"]["type"],
+                             "object")  # fmt: skip
+        listing = {name: parameters["/api/reports/", name] for name in ("week", "from", "to", "year", "series", "tag")}
+        self.assertRegex("2020-W34", listing["week"]["pattern"])
+        self.assertNotRegex("2020-W60", listing["week"]["pattern"])
+        self.assertEqual((listing["from"]["format"], listing["to"]["format"]), ("date", "date"))
+        self.assertEqual((listing["year"]["minimum"], listing["year"]["maximum"]), (1900, 2999))
+        self.assertEqual(listing["series"]["type"], "string")
+        self.assertEqual(listing["tag"]["type"], "array")
+        self.assertIn("pattern", parameters["/api/reports/{slug}/", "slug"])
+        not_found = paths["/api/reports/{slug}/"]["get"]["responses"]["404"]["content"]
+        self.assertEqual(set(not_found), {"application/json", "text/html"})  # not a slug at all: the site's page
+        self.assertEqual(schema["components"]["schemas"]["NotFound"]["required"], ["detail"])

@@ -8,9 +8,8 @@ from urllib.parse import quote, urlencode
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from hypothesis.extra.django import TestCase
 
-from tests.base import FreshCaches
+from tests.base import SitrepHypothesisTestCase
 from tests.public_pages import build_public_pages
 
 PARAMETERS = ["tag", "week", "from", "to", "series", "page", "q"]
@@ -18,7 +17,7 @@ HOSTILE = [
     "", " ", "\x00", "%00", "' OR 1=1 --", "'; DROP TABLE reports_report; --", "\" OR \"\"=\"",
     "1e309", "-1", "0", "99999999999999999999999999", "2020-W00", "2020-W53", "2021-W53", "9999-W52",
     "0000-01-01", "2020-02-30", "2020-13-01", "../../etc/passwd", "<script>alert(1)</script>",
-    "日本語", "🚀" * 50, "a" * 5000, "\u202e", "\ud7ff", "NaN", "None", "[]", "{}", "%", "\\",
+    "日本語", "🚀" * 50, "a" * 5000, "\u202e", "\ud7ff", "NaN", "None", "[]", "{}", "%", "%s", "%(x)s", "\\", "²", "１",
 ]  # fmt: skip
 ALLOWED = {200, 301, 302, 400, 404}
 
@@ -33,7 +32,7 @@ queries = st.lists(st.tuples(st.sampled_from([*PARAMETERS, "unknown", "tag[]"]),
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-class HostileInputTests(FreshCaches, TestCase):  # Hypothesis's TestCase: a transaction per example
+class HostileInputTests(SitrepHypothesisTestCase):
     @classmethod
     def setUpTestData(cls):
         cls.pages = build_public_pages()
@@ -47,16 +46,17 @@ class HostileInputTests(FreshCaches, TestCase):  # Hypothesis's TestCase: a tran
 
     @FUZZ
     @given(query=queries)
-    def test_archive_and_feeds_survive_any_query(self, query):
+    def test_archive_feeds_and_api_survive_any_query(self, query):
         encoded = urlencode(query)
-        for path in ("/", "/feeds/rss/", "/feeds/atom/"):
+        for path in ("/", "/feeds/rss/", "/feeds/atom/", "/api/reports/", "/api/tags/"):
             self.check(self.client.get(f"{path}?{encoded}"), f"{path}?{encoded}")
 
     @FUZZ
     @given(segment=st.one_of(st.sampled_from(HOSTILE), st.text(min_size=1, max_size=200)))
     def test_paths_survive_any_segment(self, segment):
         quoted = quote(segment, safe="")
-        for path in (f"/reports/{quoted}/", f"/tags/{quoted}/", f"/{quoted}", f"/feeds/{quoted}/"):
+        for prefix in ("/reports/", "/tags/", "/", "/feeds/", "/api/reports/"):
+            path = f"{prefix}{quoted}" + ("" if prefix == "/" else "/")
             self.check(self.client.get(path), path)
 
     def test_repeated_and_oversized_parameters(self):
