@@ -14,7 +14,7 @@ from django.utils import timezone
 from reports.caching.memo import per_generation, require_plain
 from reports.caching.state import current_state
 from reports.editorial.actions import workflow
-from reports.models import Report
+from reports.models import Author, Report, ReportAuthor
 from tests.base import SitrepTestCase
 from tests.helpers import make_report, make_series, make_user
 
@@ -31,6 +31,7 @@ class PlainValuesTests(SitrepTestCase):
     def setUpTestData(cls):
         cls.writer = make_user("writer", first_name="Jane", last_name="Doe", email="jane.doe@example.org")
         cls.report = make_report("Live report", created_by=cls.writer, tags=["Iran"])
+        ReportAuthor.objects.create(report=cls.report, author=Author.objects.create(name="Jane Doe", slug="jane-doe"))
 
     def test_a_report_page_keeps_no_user_nor_any_model_instance_in_the_cache(self):
         stored = []
