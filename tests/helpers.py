@@ -17,8 +17,9 @@ PAST = timezone.now() - datetime.timedelta(days=1)
 _numbers = itertools.count(1)
 
 
-# The groups exactly as the data migration defines them.
+# The groups exactly as the data migrations define them.
 EDITORIAL_GROUPS = importlib.import_module("reports.migrations.0002_editorial_groups").GROUPS
+AUTHOR_PERMISSIONS = importlib.import_module("reports.migrations.0014_bylines_from_creators").AUTHOR_PERMISSIONS
 
 
 def ensure_editorial_groups():
@@ -29,6 +30,8 @@ def ensure_editorial_groups():
             for dotted in dotted_names:
                 app_label, codename = dotted.split(".")
                 group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+            codenames = AUTHOR_PERMISSIONS[name]
+            group.permissions.add(*Permission.objects.filter(content_type__app_label="reports", codename__in=codenames))
 
 
 def make_user(role, **extra):
