@@ -43,7 +43,7 @@ class ReportAuthorInline(admin.TabularInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        formset.form.base_fields["position"].help_text = "1 is named first."
+        formset.form.base_fields["position"].help_text = "Lower numbers are named first."
         return formset
 
 
