@@ -55,3 +55,19 @@ def bylines_from(formset):
         if form.cleaned_data.get("author") and not form.cleaned_data.get("DELETE")
     ]
     return [author for _, _, author in sorted(rows, key=lambda row: row[:2])]
+
+
+def posted_author_ids(data, prefix="bylines"):
+    """The author ids a posted bylines inline names, in order; None when it was not posted.
+    Read from the raw data, for the report form, which is cleaned before its inlines."""
+    try:
+        total = int(data.get(f"{prefix}-TOTAL_FORMS", ""))
+    except ValueError:
+        return None
+    rows = []
+    for index in range(min(total, 1000)):
+        author, position = data.get(f"{prefix}-{index}-author", ""), data.get(f"{prefix}-{index}-position", "")
+        if not author or data.get(f"{prefix}-{index}-DELETE"):
+            continue
+        rows.append((int(position) if position.isascii() and position.isdigit() else 0, index, author))
+    return [author for _, _, author in sorted(rows)]

@@ -63,6 +63,10 @@ class ReportHistoryFormMixin(forms.Form):
         if not correction_required(self.instance):
             del self.fields["correction_note"]
 
+    def other_changes(self):
+        """Names of what the form changes outside its own fields (the bylines inline)."""
+        return []
+
     def submitted_content(self, cleaned):
         """The content being saved, as reports.editorial.revisions describes it; None if a field is invalid."""
         if any(name not in cleaned for name in revisions.CONTENT_FIELDS):
@@ -92,7 +96,7 @@ class ReportHistoryFormMixin(forms.Form):
         if "correction_note" not in self.fields or yours is None:
             return
         # Until _post_clean() the instance still holds what is stored.
-        changed = diffs.changed_fields(revisions.content_of(self.instance), yours)
+        changed = diffs.changed_fields(revisions.content_of(self.instance), yours) + self.other_changes()
         note = cleaned.get("correction_note", "").strip()
         if changed and not note:
             self.add_error("correction_note", CORRECTION_NOTE_MESSAGE)

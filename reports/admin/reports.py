@@ -11,7 +11,7 @@ from taggit.models import Tag
 
 from reports.admin import unsaved
 from reports.admin.audit import ReportEventAdmin
-from reports.admin.authors import ReportAuthorInline, bylines_from
+from reports.admin.authors import ReportAuthorInline, bylines_from, posted_author_ids
 from reports.admin.coverage import coverage_view
 from reports.admin.desk import AuthoringFormMixin, ReportDeskAdminMixin
 from reports.admin.history import ReportHistoryAdminMixin, ReportHistoryFormMixin
@@ -52,6 +52,14 @@ class ReportAdminForm(ReportHistoryFormMixin, AuthoringFormMixin, forms.ModelFor
         if "slug" in self.fields:  # absent when the form is read-only
             self.fields["slug"].required = False  # proposed from the title when left empty
         self.setup_history_fields()  # edit token, revision message, correction note
+
+    def other_changes(self):
+        posted = posted_author_ids(self.data)
+        if posted is None or self.instance.pk is None:
+            return []
+        bylines = self.instance.bylines.order_by("position", "pk")
+        stored = [str(pk) for pk in bylines.values_list("author_id", flat=True)]
+        return ["authors"] if list(dict.fromkeys(posted)) != stored else []
 
     def clean_slug(self):
         return self.cleaned_data["slug"] or slugify(self.cleaned_data.get("title", ""))[:255]

@@ -186,6 +186,22 @@ class BylineAdminAndImportTests(SitrepTestCase):
         event = report.events.get()
         self.assertEqual((event.action, event.changed_fields), ("edit", ["authors"]))
 
+    def test_changing_the_bylines_of_a_live_report_needs_a_correction_note(self):
+        from tests.editorial.test_permissions import report_form
+
+        live = make_report("Live")
+        self.client.force_login(make_user("editor"))
+        url = reverse("admin:reports_report_change", args=[live.pk])
+        data = report_form(live) | {"bylines-0-author": str(self.jane.pk)}
+        refused = self.client.post(url, data)
+        self.assertContains(refused, "the correction note is required")
+        self.assertFalse(live.bylines.exists())
+        self.assertEqual(self.client.post(url, data | {"correction_note": "Added the byline."}).status_code, 302)
+        self.assertEqual([a.name for a in Report.objects.get(pk=live.pk).author_list], ["Jane Doe"])
+        event = live.events.get()
+        self.assertEqual((event.action, event.changed_fields), ("correct", ["authors"]))
+        self.assertEqual(live.corrections.get().note, "Added the byline.")
+
     def test_an_import_brings_authors_by_name_and_creates_the_missing_ones(self):
         from reports.editorial.actions.importing import ImportUpdate, NewImport
 

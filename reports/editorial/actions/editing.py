@@ -46,9 +46,14 @@ def save_report(report, *, by, tags, authors=None, message="", correction_note="
             report.refresh_from_db(fields=["status", "published_at", "first_published_at"])
         report.tags.set(list(tags))
         bylines_changed = authors is not None and set_bylines(report, authors)
-        event = _record(report, by=by, created=created, message=message, correction_note=correction_note)
-        if event is None and bylines_changed:
-            event = audit.record_edit(report, by=by, action=Action.EDIT, changed_fields=["authors"], note=message)
+        event = _record(
+            report,
+            by=by,
+            created=created,
+            message=message,
+            correction_note=correction_note,
+            also_changed=["authors"] if bylines_changed and not created else [],
+        )
         if event is not None:
             signal = (
                 signals.report_created
@@ -76,13 +81,14 @@ def set_bylines(report, authors):
     return True
 
 
-def _record(report, *, by, created, message, correction_note):
+def _record(report, *, by, created, message, correction_note, also_changed=()):
     content = revisions.content_of(report)
     if created:
         changed = [name for name in revisions.CONTENT_FIELDS if content[name] not in (None, "", ())]
     else:
         previous = revisions.latest(report)
         changed = diffs.changed_fields(previous.content, content) if previous else list(revisions.CONTENT_FIELDS)
+        changed += list(also_changed)  # the bylines, which revisions do not keep
         if not changed:
             return None
     message, note = message.strip(), correction_note.strip()
