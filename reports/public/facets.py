@@ -16,6 +16,7 @@ and only once per publication generation for the same filters (reports.caching.m
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
+from urllib.parse import urlencode
 
 from django.db.models import Count, Value
 from django.db.models.functions import ExtractYear
@@ -144,9 +145,8 @@ class ArchiveFacets:
         chosen = self.query.getlist(name)
         for slug, label, _, _, reports in self._counts[name]:
             selected = slug in self.selected[name]
-            query = self.query.copy()
-            query.setlist(name, [value for value in chosen if value != slug] if selected else [*chosen, slug])
-            values.append(FacetValue(slug, label, reports, selected, self._href(query)))
+            query = [value for value in chosen if value != slug] if selected else [*chosen, slug]
+            values.append(FacetValue(slug, label, reports, selected, self._href(name, query)))
         return values
 
     @cached_property
@@ -173,13 +173,30 @@ class ArchiveFacets:
         ]
 
     def _single_choice(self, name, value, label, count, selected):
-        query = self.query.copy()
-        if selected:
-            query.pop(name, None)
-        else:
-            query[name] = value
-        return FacetValue(value, label, count, selected, self._href(query))
+        return FacetValue(value, label, count, selected, self._href(name, [] if selected else [value]))
 
-    def _href(self, query):
-        encoded = query.urlencode()
+    @cached_property
+    def _encoded(self):
+        """(name, its values URL-encoded) for each parameter of the query, in order."""
+        return [(key, [_encode(key, value) for value in values]) for key, values in self.query.lists()]
+
+    def _href(self, name, values):
+        """The archive with `name` set to `values` (removed when there are none) and the rest of
+        the query as it is: what QueryDict.urlencode() gives for the changed query, without
+        copying the query for each of some 250 links."""
+        parts, found = [], False
+        for key, encoded in self._encoded:
+            if key == name:
+                found = True
+                parts += [_encode(name, value) for value in values]
+            else:
+                parts += encoded
+        if not found:
+            parts += [_encode(name, value) for value in values]
+        encoded = "&".join(parts)
         return f"{self.archive_url}?{encoded}" if encoded else self.archive_url
+
+
+def _encode(key, value):
+    """One parameter as QueryDict.urlencode() writes it."""
+    return urlencode({key.encode(): str(value).encode()})
