@@ -23,6 +23,7 @@ from django.db.models.functions import ExtractYear
 from django.urls import reverse
 
 from reports.caching.memo import per_generation
+from reports.caching.vocabulary import published_vocabulary
 from reports.models import ReportAuthor, TaggedReport
 
 
@@ -63,7 +64,12 @@ class ArchiveFacets:
         self._counts, self.series_counts, self.series_names, self.year_counts, self.total = counts
 
     def _count(self):
-        groups = self._groups()
+        groups = None
+        if not any(self.filterset.form.cleaned_data.values()):
+            # No filters: the counts the last change derived (reports.caching.vocabulary).
+            groups = published_vocabulary().unfiltered_archive_groups()
+        if groups is None:
+            groups = self._groups()
         narrowing = {
             name: sorted((row[1:] for row in groups if row[0] == name), key=lambda t: (-t[4], t[1]))
             for name in ("tag", "author")
@@ -78,7 +84,7 @@ class ArchiveFacets:
             TaggedReport.objects.filter(content_object__in=results)
             .order_by()
             .values_list(Value("tag"), "tag__slug", "tag__name", Value(0), Value(0))
-            .annotate(reports=Count("pk"))
+            .annotate(reports=Count("content_object"))  # not the link's id: read from the index alone
         )
         authors = (
             ReportAuthor.objects.filter(report__in=results)
