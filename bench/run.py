@@ -22,6 +22,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from streams import measure_streams, stream_table
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 RESULTS = ROOT / "bench" / "results"
@@ -163,6 +165,17 @@ def measure(size, args, workdir):
         with psycopg.connect(db_url, autocommit=True) as conn:
             conn.execute("VACUUM ANALYZE")
     run(PYTHON, "manage.py", "collectstatic", "--no-input", "-v", "0", env=env)
+    rows, load_rows = [], []
+    if args.streams != "only":
+        rows, load_rows = measure_pages(size, args, env)
+    streams = []
+    if args.streams != "no":
+        streams = measure_streams(size, args, dict(env, PAGE_CACHE_SECONDS="600"), workdir,
+                                  (run, serve, wait_for, parse_wrk, log, PYTHON))  # fmt: skip
+    return rows, load_rows, streams
+
+
+def measure_pages(size, args, env):
     values = sample_values(env)
     rows, load_rows = [], []
     for cached in (False, True):
@@ -250,6 +263,12 @@ def main():
     parser.add_argument("--port", type=int, default=8799)
     parser.add_argument("--load-seconds", type=int, default=30, help="load check per page (0 skips it)")
     parser.add_argument("--load-connections", type=int, default=64)
+    parser.add_argument(
+        "--streams",
+        choices=("yes", "no", "only"),
+        default="yes",
+        help="the streams of new requests (bench/streams.py): with the pages, not, or only them",
+    )
     parser.add_argument("--readme", action="store_true", help="write the table into README.md")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -257,13 +276,15 @@ def main():
 
     workdir = Path(tempfile.mkdtemp(prefix="sitrep-bench-"))
     args.size_list = [int(s) for s in args.sizes.split(",")]
-    results, load_rows = {}, []
+    results, load_rows, streams = {}, [], {}
     for size in args.size_list:
-        results[str(size)], size_load = measure(size, args, workdir)
+        results[str(size)], size_load, streams[str(size)] = measure(size, args, workdir)
         load_rows += size_load
     measured_on = datetime.date.today().isoformat()
     engine = "SQLite" if args.sqlite else "PostgreSQL"
-    text = table(results, measured_on, engine)
+    text = table(results, measured_on, engine) if args.streams != "only" else f"Measured {measured_on} on {engine}."
+    if args.streams != "no":
+        text += "\n\n" + stream_table(streams)
     if load_rows:
         text += (
             f"\n\nLoad check: {args.load_seconds} s at {args.load_connections} connections per page, "
@@ -278,7 +299,7 @@ def main():
     RESULTS.mkdir(exist_ok=True)
     payload = {
         "measured_on": measured_on, "engine": engine, "duration_s": args.duration, "results": results,
-        "load": load_rows,
+        "load": load_rows, "streams": streams,
     }  # fmt: skip
     (RESULTS / "latest.json").write_text(json.dumps(payload, indent=2) + "\n")
     if args.readme:

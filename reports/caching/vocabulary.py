@@ -9,6 +9,7 @@ a second. The tags of scheduled reports are kept with their go-live moments and 
 then on, so a scheduled report's new tag is known the moment it goes live, with no write.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -48,6 +49,19 @@ class Vocabulary:
     def series(self):
         """{slug: (id, name)}"""
         return {slug: (pk, name) for pk, slug, name, *_ in self.stored.get("series", ())}
+
+    def unfiltered_archive_groups(self):
+        """The archive's facet rows for no filters at all, as reports.public.facets counts them
+        ((kind, slug, name, start year, end year, reports)), from the counts the change itself
+        derived; None when the stored vocabulary predates them."""
+        if "series_years" not in self.stored:
+            return None
+        rows = [("tag", slug, name, 0, 0, n) for slug, (_, name, n) in self.tags.items()]
+        rows += [("author", slug, name, 0, 0, n) for slug, (_, name, n) in self.authors.items()]
+        periods = Counter({tuple(row[:4]): row[4] for row in self.stored["series_years"]})
+        for entry in self.stored.get("scheduled", ())[: self.passed]:
+            periods[tuple(entry[3])] += 1
+        return rows + [("series", *period, n) for period, n in periods.items()]
 
     def tag(self, slug):
         tag_id, name, _ = self.tags[slug]

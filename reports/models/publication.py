@@ -16,6 +16,7 @@ import datetime
 
 from django.db import models, transaction
 from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 
@@ -23,8 +24,9 @@ def derive():
     """What the row keeps of the published set: (schedule, vocabulary), as JSON.
 
     The vocabulary: each tag and author readers can see now with how many live reports carry
-    it, every series, and each scheduled report's go-live moment with its tags and authors. The schedule: the
-    go-live moments, in order. Six queries, at the moment of the call.
+    it, every series, the live reports per series and years, and each scheduled report's go-live
+    moment with its tags, authors, series and years. The schedule: the
+    go-live moments, in order. Seven queries, at the moment of the call.
     """
     from reports.models.author import ReportAuthor
     from reports.models.report import Report, Series, TaggedReport
@@ -42,7 +44,13 @@ def derive():
         .values_list("author_id", "author__slug", "author__name")
         .annotate(reports=Count("pk"))
     )
-    moments = {pk: moment.isoformat() for pk, moment in scheduled.values_list("pk", "published_at")}
+    # The unfiltered archive's series and years facets (reports.public.facets), counted here once
+    # per change rather than over the whole archive by the first reader after it.
+    period = ("series__slug", "series__name", ExtractYear("period_start"), ExtractYear("period_end"))
+    series_years = live.order_by().values_list(*period).annotate(reports=Count("pk"))
+    moments, periods = {}, {}
+    for pk, moment, *where in scheduled.values_list("pk", "published_at", *period):
+        moments[pk], periods[pk] = moment.isoformat(), where
     coming_tags, coming_authors = {}, {}
     tag_links = TaggedReport.objects.filter(content_object__in=list(moments)).values_list(
         "content_object_id", "tag_id", "tag__slug", "tag__name"
@@ -58,8 +66,9 @@ def derive():
         "tags": [list(row) for row in tags],
         "authors": [list(row) for row in authors],
         "series": [list(row) for row in Series.objects.order_by("pk").values_list("id", "slug", "name")],
+        "series_years": [list(row) for row in series_years],
         "scheduled": sorted(
-            [moment, coming_tags.get(pk, []), coming_authors.get(pk, [])] for pk, moment in moments.items()
+            [moment, coming_tags.get(pk, []), coming_authors.get(pk, []), periods[pk]] for pk, moment in moments.items()
         ),
     }
     return sorted(moments.values()), vocabulary

@@ -150,11 +150,18 @@ class ReportQuerySet(models.QuerySet):
 class TaggedReport(TaggedItemBase):
     """Tag links through a real foreign key, so the planner can join and index them."""
 
-    content_object = models.ForeignKey("Report", on_delete=models.CASCADE, related_name="tagged_items")
+    # No index of its own: the unique (report, tag) constraint's index serves lookups by report,
+    # and holds the tag too, so that a report's tags are read from the index alone.
+    content_object = models.ForeignKey("Report", on_delete=models.CASCADE, related_name="tagged_items", db_index=False)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="taggedreport_unique_tag_per_report")
+        ]
+        indexes = [
+            # A tag's reports from the index alone: two tags' reports meet in a merge of two
+            # index-only scans, not by reading the whole archive (reports.public.facets).
+            models.Index(fields=["tag", "content_object"], name="taggedreport_tag_report_idx"),
         ]
 
 

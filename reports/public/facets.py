@@ -16,12 +16,14 @@ and only once per publication generation for the same filters (reports.caching.m
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
+from urllib.parse import urlencode
 
 from django.db.models import Count, Value
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 
 from reports.caching.memo import per_generation
+from reports.caching.vocabulary import published_vocabulary
 from reports.models import ReportAuthor, TaggedReport
 
 
@@ -62,7 +64,12 @@ class ArchiveFacets:
         self._counts, self.series_counts, self.series_names, self.year_counts, self.total = counts
 
     def _count(self):
-        groups = self._groups()
+        groups = None
+        if not any(self.filterset.form.cleaned_data.values()):
+            # No filters: the counts the last change derived (reports.caching.vocabulary).
+            groups = published_vocabulary().unfiltered_archive_groups()
+        if groups is None:
+            groups = self._groups()
         narrowing = {
             name: sorted((row[1:] for row in groups if row[0] == name), key=lambda t: (-t[4], t[1]))
             for name in ("tag", "author")
@@ -77,7 +84,7 @@ class ArchiveFacets:
             TaggedReport.objects.filter(content_object__in=results)
             .order_by()
             .values_list(Value("tag"), "tag__slug", "tag__name", Value(0), Value(0))
-            .annotate(reports=Count("pk"))
+            .annotate(reports=Count("content_object"))  # not the link's id: read from the index alone
         )
         authors = (
             ReportAuthor.objects.filter(report__in=results)
@@ -144,9 +151,8 @@ class ArchiveFacets:
         chosen = self.query.getlist(name)
         for slug, label, _, _, reports in self._counts[name]:
             selected = slug in self.selected[name]
-            query = self.query.copy()
-            query.setlist(name, [value for value in chosen if value != slug] if selected else [*chosen, slug])
-            values.append(FacetValue(slug, label, reports, selected, self._href(query)))
+            query = [value for value in chosen if value != slug] if selected else [*chosen, slug]
+            values.append(FacetValue(slug, label, reports, selected, self._href(name, query)))
         return values
 
     @cached_property
@@ -173,13 +179,30 @@ class ArchiveFacets:
         ]
 
     def _single_choice(self, name, value, label, count, selected):
-        query = self.query.copy()
-        if selected:
-            query.pop(name, None)
-        else:
-            query[name] = value
-        return FacetValue(value, label, count, selected, self._href(query))
+        return FacetValue(value, label, count, selected, self._href(name, [] if selected else [value]))
 
-    def _href(self, query):
-        encoded = query.urlencode()
+    @cached_property
+    def _encoded(self):
+        """(name, its values URL-encoded) for each parameter of the query, in order."""
+        return [(key, [_encode(key, value) for value in values]) for key, values in self.query.lists()]
+
+    def _href(self, name, values):
+        """The archive with `name` set to `values` (removed when there are none) and the rest of
+        the query as it is: what QueryDict.urlencode() gives for the changed query, without
+        copying the query for each of some 250 links."""
+        parts, found = [], False
+        for key, encoded in self._encoded:
+            if key == name:
+                found = True
+                parts += [_encode(name, value) for value in values]
+            else:
+                parts += encoded
+        if not found:
+            parts += [_encode(name, value) for value in values]
+        encoded = "&".join(parts)
         return f"{self.archive_url}?{encoded}" if encoded else self.archive_url
+
+
+def _encode(key, value):
+    """One parameter as QueryDict.urlencode() writes it."""
+    return urlencode({key.encode(): str(value).encode()})

@@ -10,8 +10,11 @@ import unicodedata
 
 import django_filters
 from django import forms
+from django.contrib.postgres.fields import DateRangeField
 from django.core.validators import ProhibitNullCharactersValidator
-from django.db.models import Exists, OuterRef
+from django.db import connections
+from django.db.backends.postgresql.psycopg_any import DateRange
+from django.db.models import Exists, Func, OuterRef
 
 from reports.caching.memo import per_generation
 from reports.caching.vocabulary import published_vocabulary
@@ -50,6 +53,38 @@ def invalid(message, **params):
     return forms.ValidationError(message, code="invalid", params=params)
 
 
+class PeriodRange(Func):
+    """A report's period as a date range, both ends included: the expression that migration
+    0015's GiST index (report_period_range_idx) holds, written the very same way."""
+
+    function = "daterange"
+    template = "%(function)s(%(expressions)s, '[]')"
+    output_field = DateRangeField()
+
+    def __init__(self):
+        super().__init__("period_start", "period_end")
+
+
+def overlapping(qs, first=None, last=None):
+    """The reports whose period overlaps the days from `first` to `last` (both included; None
+    leaves that end open). On PostgreSQL as a range overlap, which the GiST index answers with
+    the few matching reports; elsewhere as the same two comparisons of the ends."""
+    if connections[qs.db].vendor == "postgresql":
+        return qs.alias(period_range=PeriodRange()).filter(period_range__overlap=DateRange(first, last, "[]"))
+    if last is not None:
+        qs = qs.filter(period_start__lte=last)
+    return qs.filter(period_end__gte=first) if first is not None else qs
+
+
+class PeriodFilter(django_filters.DateFilter):
+    """`from` (periods ending on or after it) or `to` (starting on or before it)."""
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        return overlapping(qs, first=value) if self.lookup_expr == "gte" else overlapping(qs, last=value)
+
+
 class IsoWeekField(forms.CharField):
     def __init__(self, **kwargs):
         super().__init__(max_length=20, **kwargs)
@@ -66,7 +101,7 @@ class IsoWeekFilter(django_filters.Filter):
         if not value:
             return qs
         monday, sunday = value
-        return qs.filter(period_start__lte=sunday, period_end__gte=monday)
+        return overlapping(qs, monday, sunday)
 
 
 class SearchField(forms.CharField):
@@ -112,7 +147,7 @@ class YearFilter(django_filters.NumberFilter):
     def filter(self, qs, value):
         if value is None:
             return qs
-        return qs.filter(period_start__year__lte=value, period_end__year__gte=value)
+        return overlapping(qs, datetime.date(value, 1, 1), datetime.date(value, 12, 31))
 
 
 class VocabularyField(forms.Field):
@@ -221,14 +256,14 @@ class ReportFilter(django_filters.FilterSet):
     )
     week = IsoWeekFilter(label="Week", help_text="Periods overlapping that ISO week, e.g. 2020-W34.")
     # `from` is a Python keyword, so it is declared through the class namespace.
-    locals()["from"] = django_filters.DateFilter(
+    locals()["from"] = PeriodFilter(
         field_name="period_end",
         lookup_expr="gte",
         label="From",
         help_text="Periods ending on or after it.",
         **DATE_INPUT,
     )
-    to = django_filters.DateFilter(
+    to = PeriodFilter(
         field_name="period_start",
         lookup_expr="lte",
         label="To",

@@ -16,7 +16,7 @@ from reports.caching.state import current_state
 from reports.editorial.actions import workflow
 from reports.models import Author, Report, ReportAuthor
 from tests.base import SitrepTestCase
-from tests.helpers import make_report, make_series, make_user
+from tests.helpers import forget_cached_results, make_report, make_series, make_user
 
 Status = Report.Status
 
@@ -109,3 +109,23 @@ class NoWriteOnReadTests(SitrepTestCase):
                 self.assertContains(self.client.get("/sitemap.xml"), "/tags/kirkuk/")
             self.assertEqual(current_state().passed(), 1)
         self.assertEqual(writes(queries), [])
+
+    def test_the_unfiltered_archives_facets_count_a_scheduled_report_when_it_goes_live(self):
+        # The unfiltered archive's facets come from the counts the change derived, with the
+        # scheduled reports that have gone live by the clock added: equal to a plain count.
+        editor = make_user("editor")
+        make_report("Live", start=(2020, 12, 28), end=(2021, 1, 3), tags=["Basra"])
+        draft = make_report("Coming", status=Status.REVIEW, start=(2022, 3, 7), end=(2022, 3, 13), tags=["Basra"])
+        at = timezone.now() + datetime.timedelta(hours=1)
+        workflow.publish(draft, by=editor, at=at)
+
+        def counts():
+            forget_cached_results()
+            facets = self.client.get("/").context["facets"]
+            return facets.total, {v.label: v.count for group in facets.groups for v in group.shown}
+
+        self.assertEqual(counts(), (1, {"Basra": 1, "Iraq Situation Report": 1, "2021": 1, "2020": 1}))
+        with mock.patch("django.utils.timezone.now", return_value=at + datetime.timedelta(seconds=1)):
+            expected = {"Basra": 2, "Iraq Situation Report": 2, "2022": 1, "2021": 1, "2020": 1}
+            self.assertEqual(counts(), (2, expected))
+            self.assertEqual(Report.objects.published().count(), 2)

@@ -22,9 +22,11 @@ from tests.helpers import forget_cached_results, make_report, make_series, make_
 
 # url: (queries on the first request of a generation, on the next ones)
 PAGES = {
+    # the page of reports with series and tags (kept); the unfiltered facets (which give the
+    # count) come with the publication state, as the vocabulary does
+    "/": (1, 0),
+    "/?page=2": (1, 0),
     # facets (which give the count); the page of reports with series and tags (kept)
-    "/": (2, 0),
-    "/?page=2": (2, 0),
     "/?tag=iran": (2, 0),  # tags and series are checked against the vocabulary: no query
     "/?tag=iran&tag=iraq": (2, 0),
     "/?tag=iran&week=2020-W27": (2, 0),

@@ -167,10 +167,11 @@ class ArchivePaginationTests(SitrepTestCase):
     @override_settings(PAGE_CACHE_SECONDS=0)  # the page's own queries, not the cache's
     def test_archive_query_count_does_not_grow_with_reports_or_tags(self):
         # The first request of a generation: the facets (which also give the count) and the page
-        # of reports with their series and tags; the tag is checked without a query.
-        for url in ("/", "/?tag=iran&week=2020-W10"):
+        # of reports with their series and tags; the tag is checked without a query. With no
+        # filters, the facets come with the publication state (derived by the change).
+        for url, queries in (("/", 1), ("/?tag=iran&week=2020-W10", 2)):
             forget_cached_results()
-            with self.subTest(url), self.assertNumQueries(2):
+            with self.subTest(url), self.assertNumQueries(queries):
                 self.client.get(url)
         for week in range(25, 40):
             monday = datetime.date(2020, 1, 6) + datetime.timedelta(weeks=week)
@@ -178,7 +179,7 @@ class ArchivePaginationTests(SitrepTestCase):
                         tags=[f"Extra {week}", "Iran"])  # fmt: skip
         PublicationState.objects.record_change()
         forget_cached_results()
-        with self.assertNumQueries(2):
+        with self.assertNumQueries(1):
             self.client.get("/")
         with self.assertNumQueries(0):  # then none: the page is kept for the generation too
             self.client.get("/")
