@@ -33,8 +33,8 @@ class AuthoringFormMixin:
     """The report form's share: a title proposed in house style, live preview and tag widgets."""
 
     class Media:
-        js = ["reports/admin-desk.js", "reports/admin-authoring.js"]
-        css = {"all": ["reports/admin-desk.css"]}
+        js = ["reports/admin-desk.js", "reports/admin-authoring.js", "reports/admin-status.js"]
+        css = {"all": ["reports/admin-desk.css", "reports/admin-workflow.css"]}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

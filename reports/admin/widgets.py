@@ -4,10 +4,13 @@ Both work as plain form fields without JavaScript: the preview then shows the te
 when the page was rendered, and tags are typed separated by commas.
 """
 
-from django.contrib.admin.widgets import AdminTextareaWidget
+from django.contrib.admin.widgets import AdminSplitDateTime, AdminTextareaWidget
 from django.forms import Media
+from django.forms.renderers import get_default_renderer
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from taggit.forms import TagWidget
 
 from reports.text.markdown import render_markdown
@@ -63,3 +66,21 @@ class TagAutocompleteInput(TagWidget):
             super().render(name, value, attrs, renderer),
             listbox,
         )
+
+
+class LabelledSplitDateTime(AdminSplitDateTime):
+    """The admin's date and time inputs, each with a real label, the time's naming its zone."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        renderer = renderer or get_default_renderer()
+        subwidgets = self.get_context(name, value, attrs)["widget"]["subwidgets"]
+        labels = ("Date", f"Time ({timezone.get_current_timezone_name()})")
+        parts = [
+            format_html(
+                '<span class="split-part"><label for="{}">{}</label> {}</span>',
+                sub["attrs"].get("id", sub["name"]), label,
+                mark_safe(renderer.render(sub["template_name"], {"widget": sub})),
+            )
+            for label, sub in zip(labels, subwidgets, strict=True)
+        ]
+        return format_html('<p class="datetime split-datetime">{}</p>', mark_safe("".join(parts)))
