@@ -79,9 +79,11 @@ class EditorialJourneyTests(BrowserTestCase):
         self.assertIn("Scheduled", page.locator("tr", has_text=TITLE).inner_text())
         self.assertEqual(self.public_status(), 404)
 
-        # The editor publishes it now instead.
+        # The editor publishes it now instead: a scheduled report asks first (the button is
+        # "Publish now" there, and confirming is part of it by design).
         self.open_report()
-        page.click("button:has-text('Publish')")
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.click("button:has-text('Publish now')")
         self.assert_message(f"Published: “{TITLE}”")
         self.assertEqual(self.public_status(), 200)
         report = Report.objects.get(slug=SLUG)

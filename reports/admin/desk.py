@@ -34,7 +34,7 @@ class AuthoringFormMixin:
 
     class Media:
         js = ["reports/admin-desk.js", "reports/admin-authoring.js", "reports/admin-status.js"]
-        css = {"all": ["reports/admin-desk.css", "reports/admin-workflow.css"]}
+        css = {"all": ["reports/admin-desk.css"]}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -139,7 +139,6 @@ class ReportDeskAdminMixin:
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
-            path("review-queue/", view(self.review_queue_view), name="reports_report_review_queue"),
             path("returned/", view(self.returned_view), name="reports_report_returned"),
             path("authoring/proposal/", view(require_GET(self.proposal_view)), name="reports_report_proposal"),
             path(
@@ -175,14 +174,6 @@ class ReportDeskAdminMixin:
     def desk_page(self, request, template, title, **context):
         context = {**self.admin_site.each_context(request), "opts": self.opts, "title": title, **context}
         return TemplateResponse(request, template, context)
-
-    def review_queue_view(self, request):
-        if not permissions.is_editor(request.user):
-            raise PermissionDenied("Only editors see the review queue.")
-        reports = desk.with_people(desk.review_queue(), submitted_by="submitted_by_id")
-        return self.desk_page(
-            request, "admin/reports/report/review_queue.html", "Review queue", reports=reports, now=timezone.now()
-        )
 
     def returned_view(self, request):
         if not permissions.is_writer(request.user):

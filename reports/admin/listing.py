@@ -59,12 +59,21 @@ class SeriesFilter(admin.SimpleListFilter):
         return queryset.filter(series_id=value) if value and value.isascii() and value.isdigit() else queryset
 
 
+def _short_period(report):
+    start, end = report.period_start, report.period_end
+    if start.year != end.year:
+        return f"{start:%-d %b %Y} – {end:%-d %b %Y}"
+    if start.month != end.month:
+        return f"{start:%-d %b} – {end:%-d %b %Y}"
+    return f"{start:%-d}–{end:%-d %b %Y}"
+
+
 def _day(moment):
     return formats.date_format(timezone.localtime(moment), "j M Y")
 
 
 class ReportListMixin:
-    list_display = ("title_column", "status_column", "period", "tag_list", "updated_at")
+    list_display = ("title_column", "status_column", "period", "tag_list", "updated")
     list_display_links = ("title_column",)
     list_filter = (StatusFilter, SeriesFilter, TagFilter)
 
@@ -77,11 +86,26 @@ class ReportListMixin:
     @admin.display(description="title", ordering="title")
     def title_column(self, report):
         # One line on screen; the whole title stays in the text (screen readers) and on hover.
+        # The series' name, which starts most titles, is left to them: the rest tells reports apart.
+        prefix = f"{report.series.name}: "
+        if report.title.startswith(prefix) and len(report.title) > len(prefix):
+            return format_html(
+                '<span class="one-line" title="{}"><span class="visually-hidden">{}</span>{}</span>',
+                report.title, prefix, report.title[len(prefix):],
+            )  # fmt: skip
         return format_html('<span class="one-line" title="{}">{}</span>', report.title, report.title)
 
     @admin.display(description="period", ordering="period_start")
     def period(self, report):
-        return report.period_display
+        return format_html('<span title="{}">{}</span>', report.period_display, _short_period(report))
+
+    @admin.display(description="updated", ordering="updated_at")
+    def updated(self, report):
+        moment = timezone.localtime(report.updated_at)
+        return format_html(
+            '<time datetime="{}" title="{}">{}</time>',
+            moment.isoformat(), formats.date_format(moment, "j F Y, H:i T"), formats.date_format(moment, "j M Y"),
+        )  # fmt: skip
 
     @admin.display(description="status", ordering="status")
     def status_column(self, report):

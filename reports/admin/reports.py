@@ -15,6 +15,7 @@ from reports.admin.desk import AuthoringFormMixin, ReportDeskAdminMixin
 from reports.admin.history import ReportHistoryAdminMixin, ReportHistoryFormMixin
 from reports.admin.listing import ReportListMixin
 from reports.admin.mixins import RefusesMalformedSelections, SavesThroughActions
+from reports.admin.queue import ReviewQueueMixin
 from reports.admin.tags import TagAdmin  # noqa: F401  (registers the Tag admin: counts, near-duplicates, merging)
 from reports.admin.widgets import LabelledSplitDateTime
 from reports.editorial import permissions
@@ -134,7 +135,8 @@ class ReportEventInline(admin.TabularInline):
 
 @admin.register(Report)
 class ReportAdmin(
-    RefusesMalformedSelections, ReportListMixin, ReportHistoryAdminMixin, ReportDeskAdminMixin, admin.ModelAdmin
+    RefusesMalformedSelections, ReportListMixin, ReviewQueueMixin, ReportHistoryAdminMixin, ReportDeskAdminMixin,
+    admin.ModelAdmin,
 ):
     form = ReportAdminForm
     change_form_template = "admin/reports/report/change_form.html"

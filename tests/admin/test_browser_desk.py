@@ -145,7 +145,7 @@ class DeskJourneyTests(BrowserTestCase):
         expect(rows.nth(0)).to_contain_text("An older submission")
         expect(rows.nth(0)).to_contain_text("writer")
         expect(rows.nth(0)).to_contain_text("2\xa0days")
-        rows.nth(1).get_by_role("link").click()
+        rows.nth(1).get_by_role("link").first.click()  # the title; the row also links to a preview
         page.fill("#id_workflow_note", "Add the Baghdad airport attack, please.")
         page.click("button:has-text('Request changes')")
         self.assert_message("Changes requested")
