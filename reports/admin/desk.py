@@ -5,10 +5,15 @@ ReportAdmin and its form take these in as mixins; every view here is an admin vi
 only, CSRF-protected) and checks its own permission.
 """
 
+import functools
+import re
+from pathlib import Path
+
 from django import forms
 from django.contrib import messages
+from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -25,6 +30,7 @@ from reports.text import tagmatch
 from reports.text.markdown import render_markdown
 
 MAX_PREVIEW_CHARACTERS = 200_000
+PUBLIC_STYLESHEET = "sitrep.css"
 AUTOCOMPLETE_RESULTS = 10
 TITLE_HELP = "Proposed in house style from the series and period when left empty; yours to change."
 
@@ -118,6 +124,12 @@ def authoring_notes(form, report):
     return notes
 
 
+@functools.cache
+def public_stylesheet_for_preview():
+    css = Path(finders.find(PUBLIC_STYLESHEET)).read_text(encoding="utf-8")
+    return re.sub(r"(^|[\s,}])(:root|body)(?=\s*[{,])", r"\1:host", css)
+
+
 def as_pk(raw):
     """A primary key from a query string, or None: plain ASCII digits only (not "²" or "１")."""
     raw = str(raw).strip()
@@ -145,6 +157,11 @@ class ReportDeskAdminMixin:
                 "authoring/markdown-preview/",
                 view(require_POST(self.markdown_preview_view)),
                 name="reports_report_markdown_preview",
+            ),
+            path(
+                "authoring/preview.css",
+                view(require_GET(self.preview_stylesheet_view)),
+                name="reports_report_preview_stylesheet",
             ),
             path(
                 "tags/autocomplete/",
@@ -232,6 +249,14 @@ class ReportDeskAdminMixin:
         self._require(request, permissions.may_write)
         values, error = self._post_text(request, "body")
         return error or JsonResponse({"html": str(render_markdown(values["body"]))})
+
+    def preview_stylesheet_view(self, request):
+        """The public stylesheet, for the live preview's shadow root: its page-wide rules (:root,
+        body) apply to the preview's root instead. Nothing else is added."""
+        self._require(request, permissions.may_view)
+        response = HttpResponse(public_stylesheet_for_preview(), content_type="text/css; charset=utf-8")
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
 
     def tag_autocomplete_view(self, request):
         """GET q: existing tags whose name starts with (then contains) what was typed, ignoring

@@ -243,6 +243,7 @@ class ReportAdmin(
         context["workflow_actions"] = workflow.allowed_transitions(report, request.user)
         context["workflow_actions_names"] = {t.name for t in context["workflow_actions"]}
         context["workflow_buttons"] = transitions.buttons(report, request.user)
+        context["save_is_primary"] = not any(button.primary for button in context["workflow_buttons"])
         context["status"] = transitions.status_summary(report)
         context["change_request"] = workflow.latest_change_request(report)
         context["needs_confirmation"] = context["adminform"].form.needs_confirmation

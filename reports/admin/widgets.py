@@ -27,16 +27,20 @@ class MarkdownPreviewTextarea(AdminTextareaWidget):
         attrs = {**(attrs or {}), "data-preview-url": reverse("admin:reports_report_markdown_preview")}
         textarea = super().render(name, value, attrs, renderer)
         field_id = attrs.get("id", name)
+        # The preview is a shadow root holding the public stylesheet only (declarative, so it
+        # works without JavaScript): the admin's CSS cannot reach it, and the public CSS stays out.
         return format_html(
             '<div class="markdown-editor">{}'
             '<section class="markdown-preview" id="{}_preview" aria-labelledby="{}_preview_heading">'
             '<h3 id="{}_preview_heading">Preview <span class="markdown-preview-state">as readers will see it'
             "</span></h3>"
-            '<div class="markdown-preview-body" aria-live="polite">{}</div></section></div>',
+            '<div class="markdown-preview-body" aria-live="polite"><template shadowrootmode="open">'
+            '<link rel="stylesheet" href="{}"><div class="body">{}</div></template></div></section></div>',
             textarea,
             field_id,
             field_id,
             field_id,
+            reverse("admin:reports_report_preview_stylesheet"),
             render_markdown(value),
         )
 
