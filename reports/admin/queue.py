@@ -54,6 +54,8 @@ class ReviewQueueMixin:
         if not permissions.is_editor(request.user):
             raise PermissionDenied("Only editors see the review queue.")
         reports = self.queue_rows(desk.with_people(desk.review_queue(), submitted_by="submitted_by_id"))
+        if row_error:  # a report no longer in the queue has no row to show its error at
+            row_error["elsewhere"] = all(report.pk != row_error["pk"] for report in reports)
         response = self.desk_page(
             request, "admin/reports/report/review_queue.html", "Review queue",
             reports=reports, now=timezone.now(), row_error=row_error or {},
@@ -84,7 +86,7 @@ class ReviewQueueMixin:
         if report is None:
             self.message_user(request, "That report no longer exists.", messages.ERROR)
             return self.review_queue_page(request, status=404)
-        error = {"pk": report.pk, "note": note, "field": None}
+        error = {"pk": report.pk, "title": report.title, "note": note, "field": None}
         if name not in QUEUE_BUTTONS:
             error["message"] = f"“{name}” cannot be done from the review queue."
             return self.review_queue_page(request, status=400, row_error=error)
