@@ -45,7 +45,7 @@ class EditorialJourneyTests(BrowserTestCase):
         page.fill("#id_period_end", "2020-09-01")
         page.fill("#id_summary", "Kata’ib Hezbollah escalated rocket attacks in Baghdad.")
         page.fill("#id_body", "## Rockets\n\nSee [the map](https://example.org).")
-        page.fill("#id_tags", "Kata’ib Hezbollah, Baghdad")
+        page.fill("#id_tags_entry", "Kata’ib Hezbollah, Baghdad")  # the chips' entry (the field itself is hidden)
         self.assertEqual(page.input_value("#id_slug"), SLUG)  # proposed from the title as they type
         self.assertEqual(page.locator("button", has_text="Publish").count(), 0)
         page.click("button:has-text('Submit for review')")
