@@ -55,6 +55,11 @@ class ReportAdminForm(ReportHistoryFormMixin, AuthoringFormMixin, forms.ModelFor
         if "slug" in self.fields:  # absent when the form is read-only
             self.fields["slug"].required = False  # proposed from the title when left empty
             self.fields["slug"].help_text = slug_help(self.instance)
+        if "tags" in self.fields:
+            self.fields["tags"].help_text = (
+                "Actors, places and themes. Type a name and press Enter or a comma to add it "
+                "(without JavaScript: names separated by commas)."
+            )
         if self.instance.pk and self.instance.is_scheduled:
             # The go-live time stays on screen: an empty field would mean "now".
             self.fields["publish_at"].initial = timezone.localtime(self.instance.published_at).replace(second=0)
