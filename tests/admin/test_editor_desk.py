@@ -243,3 +243,14 @@ class DashboardAndNoiseTests(DeskTestCase):
         self.assertNotIn(":root", css)
         page = self.client.get(change_url(make_report("Draft", status=Status.DRAFT, body="- one")))
         self.assertContains(page, '<template shadowrootmode="open">')
+
+    def test_tag_pages_say_situation_reports_not_taggit(self):
+        from taggit.models import Tag
+
+        tag = Tag.objects.create(name="Baghdad", slug="baghdad")
+        self.client.force_login(self.editor)
+        for url in (reverse("admin:taggit_tag_changelist"), reverse("admin:taggit_tag_change", args=[tag.pk])):
+            with self.subTest(url=url):
+                page = self.client.get(url)
+                self.assertContains(page, "Situation reports")
+                self.assertNotContains(page, "Taggit")
