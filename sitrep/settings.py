@@ -80,7 +80,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_NAME = env_str("SITE_NAME", "sitrep")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "sitrep.admin_site.SitrepAdminConfig",  # django.contrib.admin, with sitrep's admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

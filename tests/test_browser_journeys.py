@@ -45,7 +45,7 @@ class EditorialJourneyTests(BrowserTestCase):
         page.fill("#id_period_end", "2020-09-01")
         page.fill("#id_summary", "Kata’ib Hezbollah escalated rocket attacks in Baghdad.")
         page.fill("#id_body", "## Rockets\n\nSee [the map](https://example.org).")
-        page.fill("#id_tags", "Kata’ib Hezbollah, Baghdad")
+        page.fill("#id_tags_entry", "Kata’ib Hezbollah, Baghdad")  # the chips' entry (the field itself is hidden)
         self.assertEqual(page.input_value("#id_slug"), SLUG)  # proposed from the title as they type
         self.assertEqual(page.locator("button", has_text="Publish").count(), 0)
         page.click("button:has-text('Submit for review')")
@@ -79,9 +79,11 @@ class EditorialJourneyTests(BrowserTestCase):
         self.assertIn("Scheduled", page.locator("tr", has_text=TITLE).inner_text())
         self.assertEqual(self.public_status(), 404)
 
-        # The editor publishes it now instead.
+        # The editor publishes it now instead: a scheduled report asks first (the button is
+        # "Publish now" there, and confirming is part of it by design).
         self.open_report()
-        page.click("button:has-text('Publish')")
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.click("button:has-text('Publish now')")
         self.assert_message(f"Published: “{TITLE}”")
         self.assertEqual(self.public_status(), 200)
         report = Report.objects.get(slug=SLUG)

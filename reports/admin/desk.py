@@ -5,10 +5,15 @@ ReportAdmin and its form take these in as mixins; every view here is an admin vi
 only, CSRF-protected) and checks its own permission.
 """
 
+import functools
+import re
+from pathlib import Path
+
 from django import forms
 from django.contrib import messages
+from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -26,6 +31,7 @@ from reports.text.markdown import render_markdown
 from reports.text.numbers import plain_number
 
 MAX_PREVIEW_CHARACTERS = 200_000
+PUBLIC_STYLESHEET = "sitrep.css"
 AUTOCOMPLETE_RESULTS = 10
 TITLE_HELP = "Proposed in house style from the series and period when left empty; yours to change."
 
@@ -34,7 +40,7 @@ class AuthoringFormMixin:
     """The report form's share: a title proposed in house style, live preview and tag widgets."""
 
     class Media:
-        js = ["reports/admin-desk.js", "reports/admin-authoring.js"]
+        js = ["reports/admin-desk.js", "reports/admin-authoring.js", "reports/admin-status.js"]
         css = {"all": ["reports/admin-desk.css"]}
 
     def __init__(self, *args, **kwargs):
@@ -119,6 +125,12 @@ def authoring_notes(form, report):
     return notes
 
 
+@functools.cache
+def public_stylesheet_for_preview():
+    css = Path(finders.find(PUBLIC_STYLESHEET)).read_text(encoding="utf-8")
+    return re.sub(r"(^|[\s,}])(:root|body)(?=\s*[{,])", r"\1:host", css)
+
+
 def as_pk(raw):
     """A primary key from a query string, or None: plain ASCII digits only (not "²" or "１")."""
     return plain_number(raw)
@@ -139,13 +151,17 @@ class ReportDeskAdminMixin:
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
-            path("review-queue/", view(self.review_queue_view), name="reports_report_review_queue"),
             path("returned/", view(self.returned_view), name="reports_report_returned"),
             path("authoring/proposal/", view(require_GET(self.proposal_view)), name="reports_report_proposal"),
             path(
                 "authoring/markdown-preview/",
                 view(require_POST(self.markdown_preview_view)),
                 name="reports_report_markdown_preview",
+            ),
+            path(
+                "authoring/preview.css",
+                view(require_GET(self.preview_stylesheet_view)),
+                name="reports_report_preview_stylesheet",
             ),
             path(
                 "tags/autocomplete/",
@@ -175,14 +191,6 @@ class ReportDeskAdminMixin:
     def desk_page(self, request, template, title, **context):
         context = {**self.admin_site.each_context(request), "opts": self.opts, "title": title, **context}
         return TemplateResponse(request, template, context)
-
-    def review_queue_view(self, request):
-        if not permissions.is_editor(request.user):
-            raise PermissionDenied("Only editors see the review queue.")
-        reports = desk.with_people(desk.review_queue(), submitted_by="submitted_by_id")
-        return self.desk_page(
-            request, "admin/reports/report/review_queue.html", "Review queue", reports=reports, now=timezone.now()
-        )
 
     def returned_view(self, request):
         if not permissions.is_writer(request.user):
@@ -241,6 +249,14 @@ class ReportDeskAdminMixin:
         self._require(request, permissions.may_write)
         values, error = self._post_text(request, "body")
         return error or JsonResponse({"html": str(render_markdown(values["body"]))})
+
+    def preview_stylesheet_view(self, request):
+        """The public stylesheet, for the live preview's shadow root: its page-wide rules (:root,
+        body) apply to the preview's root instead. Nothing else is added."""
+        self._require(request, permissions.may_view)
+        response = HttpResponse(public_stylesheet_for_preview(), content_type="text/css; charset=utf-8")
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
 
     def tag_autocomplete_view(self, request):
         """GET q: existing tags whose name starts with (then contains) what was typed, ignoring

@@ -1,22 +1,24 @@
 from functools import partial
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AdminSplitDateTime
 from django.http import HttpResponse
 from django.urls import path
 from django.utils import formats, timezone
 from django.utils.text import slugify
-from taggit.models import Tag
 
-from reports.admin import unsaved
+from reports.admin import transitions, unsaved
 from reports.admin.audit import ReportEventAdmin
 from reports.admin.authors import ReportAuthorInline, bylines_from, posted_author_ids
 from reports.admin.coverage import coverage_view
 from reports.admin.desk import AuthoringFormMixin, ReportDeskAdminMixin
 from reports.admin.history import ReportHistoryAdminMixin, ReportHistoryFormMixin
+from reports.admin.listing import ReportListMixin
 from reports.admin.mixins import RefusesMalformedSelections, SavesThroughActions, quoting
+from reports.admin.queue import ReviewQueueMixin
 from reports.admin.tags import TagAdmin  # noqa: F401  (registers the Tag admin: counts, near-duplicates, merging)
+from reports.admin.widgets import LabelledSplitDateTime
 from reports.editorial import permissions
 from reports.editorial.actions import editing, workflow
 from reports.editorial.actions import tags as tag_actions
@@ -26,14 +28,15 @@ from reports.models import Report, ReportAuthor, ReportEvent, Series
 
 # The name of the submit buttons that ask for a transition; their value is the transition's name.
 TRANSITION_FIELD = "_transition"
+ZONE_HELP = f"Times are in {settings.TIME_ZONE}, the site’s time zone."
 
 
 class ReportAdminForm(ReportHistoryFormMixin, AuthoringFormMixin, forms.ModelForm):
     publish_at = forms.SplitDateTimeField(
         required=False,
-        widget=AdminSplitDateTime,
+        widget=LabelledSplitDateTime,
         label="Publish at",
-        help_text="Leave empty to publish now. A future date and time schedules the report.",
+        help_text=f"Leave empty to publish now. A future date and time schedules the report. {ZONE_HELP}",
     )
     workflow_note = forms.CharField(
         required=False,
@@ -42,6 +45,7 @@ class ReportAdminForm(ReportHistoryFormMixin, AuthoringFormMixin, forms.ModelFor
         help_text="Required when you request changes; the writer sees it on the report.",
     )
     user = None  # set on the per-request form class by ReportAdmin.get_form
+    needs_confirmation = False  # set by clean() when "Publish now" would break a schedule
 
     class Meta:
         model = Report
@@ -51,6 +55,19 @@ class ReportAdminForm(ReportHistoryFormMixin, AuthoringFormMixin, forms.ModelFor
         super().__init__(*args, **kwargs)
         if "slug" in self.fields:  # absent when the form is read-only
             self.fields["slug"].required = False  # proposed from the title when left empty
+            self.fields["slug"].help_text = slug_help(self.instance)
+        if "tags" in self.fields:
+            self.fields["tags"].help_text = (
+                "Actors, places and themes. Type a name and press Enter or a comma to add it "
+                "(without JavaScript: names separated by commas)."
+            )
+        if self.instance.pk and self.instance.is_scheduled:
+            # The go-live time stays on screen: an empty field would mean "now".
+            self.fields["publish_at"].initial = timezone.localtime(self.instance.published_at).replace(second=0)
+            self.fields["publish_at"].help_text = (
+                f"When the report goes live. Saving keeps this time; change it and press Reschedule to move it. "
+                f"{ZONE_HELP}"
+            )
         self.setup_history_fields()  # edit token, revision message, correction note
 
     def other_changes(self):
@@ -76,12 +93,21 @@ class ReportAdminForm(ReportHistoryFormMixin, AuthoringFormMixin, forms.ModelFor
         if name is None:
             return cleaned
         try:
-            workflow.check(
-                name, self.instance, self.user, note=cleaned.get("workflow_note", ""), at=cleaned.get("publish_at")
-            )
+            transitions.check(
+                name, self.instance, self.user,
+                note=cleaned.get("workflow_note", ""), publish_at=cleaned.get("publish_at"),
+            )  # fmt: skip
+        except transitions.NeedsConfirmation as question:
+            self.needs_confirmation = True
+            self.add_error(question.field, str(question))
         except workflow.TransitionRefused as refused:
             self.add_error(refused.field, quoting(str(refused)))  # it may quote the action posted
         return cleaned
+
+
+def slug_help(report):
+    address = report.get_absolute_url() if report.pk and report.slug else "/reports/your-slug/"
+    return f"The report’s address: {address} Proposed from the title."
 
 
 def _bound_to(data):
@@ -90,35 +116,6 @@ def _bound_to(data):
         super(type(self), self).__init__(*args, **kwargs)
 
     return __init__
-
-
-class StatusFilter(admin.SimpleListFilter):
-    title = "status"
-    parameter_name = "status"
-
-    def lookups(self, request, model_admin):
-        return [("draft", "Draft"), ("review", "In review"), ("scheduled", "Scheduled"), ("live", "Published")]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value in ("draft", "review"):
-            return queryset.filter(status=value)
-        if value == "scheduled":
-            return queryset.scheduled()
-        if value == "live":
-            return queryset.published()
-        return queryset
-
-
-class TagFilter(admin.SimpleListFilter):
-    title = "tag"
-    parameter_name = "tag"
-
-    def lookups(self, request, model_admin):
-        return Tag.objects.filter(reports_taggedreport_items__isnull=False).distinct().values_list("slug", "name")
-
-    def queryset(self, request, queryset):
-        return queryset.filter(tags__slug=self.value()) if self.value() else queryset
 
 
 class ReportEventInline(admin.TabularInline):
@@ -152,13 +149,12 @@ class ReportEventInline(admin.TabularInline):
 
 @admin.register(Report)
 class ReportAdmin(
-    RefusesMalformedSelections, ReportHistoryAdminMixin, ReportDeskAdminMixin, admin.ModelAdmin
+    RefusesMalformedSelections, ReportListMixin, ReviewQueueMixin, ReportHistoryAdminMixin, ReportDeskAdminMixin,
+    admin.ModelAdmin,
 ):
     form = ReportAdminForm
     change_form_template = "admin/reports/report/change_form.html"
     change_list_template = "admin/reports/report/change_list.html"
-    list_display = ("title", "series", "period", "status_column", "tag_list", "updated_at")
-    list_filter = (StatusFilter, "series", TagFilter)
     list_select_related = ("series",)
     show_full_result_count = False  # one COUNT(*) over the whole table is enough
     search_fields = ("title", "summary", "body")
@@ -173,8 +169,8 @@ class ReportAdmin(
             {
                 "fields": [
                     "status_column",
-                    "published_at",
-                    "first_published_at",
+                    "published_at_display",
+                    "first_published_at_display",
                     ("created_at", "created_by"),
                     ("updated_at", "updated_by"),
                 ]
@@ -183,8 +179,8 @@ class ReportAdmin(
     ]
     readonly_fields = (
         "status_column",
-        "published_at",
-        "first_published_at",
+        "published_at_display",
+        "first_published_at_display",
         "created_at",
         "created_by",
         "updated_at",
@@ -234,24 +230,40 @@ class ReportAdmin(
         exporting.write_csv(exporting.report_rows(queryset), response)
         return response
 
-    @admin.display(description="period", ordering="period_start")
-    def period(self, report):
-        return report.period_display
+    @admin.display(description="published at")
+    def published_at_display(self, report):
+        if report.published_at is None:
+            return "Not published"
+        if report.is_scheduled:
+            return f"Not yet: scheduled for {transitions.zoned(report.published_at)}"
+        return transitions.zoned(report.published_at)
 
-    @admin.display(description="status", ordering="status")
-    def status_column(self, report):
-        return report.status_label
+    @admin.display(description="first published at")
+    def first_published_at_display(self, report):
+        first = report.first_published_at
+        if first is None or first > timezone.now():
+            return "Not yet"
+        return transitions.zoned(first)
 
-    @admin.display(description="tags")
-    def tag_list(self, report):
-        return ", ".join(sorted(tag.name for tag in report.tags.all()))
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return fieldsets if obj is not None else fieldsets[:1]  # a new report has no publication yet
+
+    def get_inline_instances(self, request, obj=None):
+        return super().get_inline_instances(request, obj) if obj is not None else []  # nor a history
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         report = obj or Report()
         context["workflow_actions"] = workflow.allowed_transitions(report, request.user)
         context["workflow_actions_names"] = {t.name for t in context["workflow_actions"]}
+        context["workflow_buttons"] = transitions.buttons(report, request.user)
+        context["save_is_primary"] = not any(button.primary for button in context["workflow_buttons"])
+        context["status"] = transitions.status_summary(report)
         context["change_request"] = workflow.latest_change_request(report)
+        context["needs_confirmation"] = context["adminform"].form.needs_confirmation
         context["report"] = report
+        # Delete is offered only where it can succeed (the delete page still explains why not).
+        context["show_delete"] = report.pk is not None and permissions.may_delete_report(request.user, report)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
@@ -306,19 +318,15 @@ class ReportAdmin(
             return
         report = form.instance
         try:
-            if name == "submit_for_review":
-                event = workflow.submit_for_review(report, by=request.user)
-            elif name == "publish":
-                event = workflow.publish(report, by=request.user, at=form.cleaned_data.get("publish_at"))
-            elif name == "request_changes":
-                event = workflow.request_changes(report, by=request.user, note=form.cleaned_data["workflow_note"])
-            else:
-                event = workflow.unpublish(report, by=request.user, note=form.cleaned_data.get("workflow_note", ""))
+            event = transitions.apply(
+                name, report, request.user,
+                note=form.cleaned_data.get("workflow_note", ""), publish_at=form.cleaned_data.get("publish_at"),
+            )  # fmt: skip
         except workflow.TransitionRefused as refused:
             self.message_user(request, f"Your edits were saved, but: {refused}", messages.ERROR)
             return
         when = f" for {formats.date_format(timezone.localtime(report.published_at), 'DATETIME_FORMAT')}"
-        detail = when if event.action == ReportEvent.Action.SCHEDULE else ""
+        detail = f"{when} ({settings.TIME_ZONE})" if event.action == ReportEvent.Action.SCHEDULE else ""
         self.message_user(request, f"{event.get_action_display()}{detail}: “{report}”.", messages.SUCCESS)
 
 

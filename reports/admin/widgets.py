@@ -4,10 +4,13 @@ Both work as plain form fields without JavaScript: the preview then shows the te
 when the page was rendered, and tags are typed separated by commas.
 """
 
-from django.contrib.admin.widgets import AdminTextareaWidget
+from django.contrib.admin.widgets import AdminSplitDateTime, AdminTextareaWidget
 from django.forms import Media
+from django.forms.renderers import get_default_renderer
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from taggit.forms import TagWidget
 
 from reports.text.markdown import render_markdown
@@ -24,16 +27,20 @@ class MarkdownPreviewTextarea(AdminTextareaWidget):
         attrs = {**(attrs or {}), "data-preview-url": reverse("admin:reports_report_markdown_preview")}
         textarea = super().render(name, value, attrs, renderer)
         field_id = attrs.get("id", name)
+        # The preview is a shadow root holding the public stylesheet only (declarative, so it
+        # works without JavaScript): the admin's CSS cannot reach it, and the public CSS stays out.
         return format_html(
             '<div class="markdown-editor">{}'
             '<section class="markdown-preview" id="{}_preview" aria-labelledby="{}_preview_heading">'
             '<h3 id="{}_preview_heading">Preview <span class="markdown-preview-state">as readers will see it'
             "</span></h3>"
-            '<div class="markdown-preview-body" aria-live="polite">{}</div></section></div>',
+            '<div class="markdown-preview-body" aria-live="polite"><template shadowrootmode="open">'
+            '<link rel="stylesheet" href="{}"><div class="body">{}</div></template></div></section></div>',
             textarea,
             field_id,
             field_id,
             field_id,
+            reverse("admin:reports_report_preview_stylesheet"),
             render_markdown(value),
         )
 
@@ -63,3 +70,21 @@ class TagAutocompleteInput(TagWidget):
             super().render(name, value, attrs, renderer),
             listbox,
         )
+
+
+class LabelledSplitDateTime(AdminSplitDateTime):
+    """The admin's date and time inputs, each with a real label, the time's naming its zone."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        renderer = renderer or get_default_renderer()
+        subwidgets = self.get_context(name, value, attrs)["widget"]["subwidgets"]
+        labels = ("Date", f"Time ({timezone.get_current_timezone_name()})")
+        parts = [
+            format_html(
+                '<span class="split-part"><label for="{}">{}</label> {}</span>',
+                sub["attrs"].get("id", sub["name"]), label,
+                mark_safe(renderer.render(sub["template_name"], {"widget": sub})),
+            )
+            for label, sub in zip(labels, subwidgets, strict=True)
+        ]
+        return format_html('<p class="datetime split-datetime">{}</p>', mark_safe("".join(parts)))

@@ -3,8 +3,11 @@
 Both lists are read from the workflow's own record (ReportEvent), never from extra columns.
 """
 
+import datetime
+
 from django.contrib.auth import get_user_model
 from django.db.models import F, OuterRef, Subquery
+from django.utils import timezone
 
 from reports.models import Report, ReportEvent
 
@@ -49,6 +52,13 @@ def returned_to(user):
         .filter(last_action=Action.REQUEST_CHANGES)
         .order_by("-returned_at", "-pk")
     )
+
+
+def scheduled_within(days=7):
+    """Scheduled reports going live within `days` from now, the soonest first."""
+    soon = timezone.now() + datetime.timedelta(days=days)
+    soonest = Report.objects.scheduled().filter(published_at__lte=soon).order_by("published_at", "pk")
+    return soonest.select_related("series")
 
 
 def with_people(reports, **attributes):

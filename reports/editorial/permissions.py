@@ -121,3 +121,9 @@ def editors():
         PUBLISH, is_active=True, include_superusers=True, backend="django.contrib.auth.backends.ModelBackend"
     )
     return users.filter(is_staff=True).exclude(email="").order_by("pk")
+
+
+def may_delete_report(user, report):
+    """Deletion that can succeed: a report with an audit trail (every report the desk has
+    touched) is kept, and unpublished instead; the trail is read-only for everyone."""
+    return may_delete(user) and report.pk is not None and not report.events.exists()

@@ -8,9 +8,10 @@ window.sitrepDesk = {
             timer = setTimeout(fn, wait);
         };
     },
-    // A tag name as taggit reads it back from a comma-separated list.
+    // A tag name as taggit reads it back from a list: quoted when it holds a comma or a space
+    // (a lone "Green Zone" would otherwise be read as two tags).
     quoteTag: function (name) {
-        return name.includes(',') ? '"' + name.replaceAll('"', '') + '"' : name;
+        return /[,\s"]/.test(name) ? '"' + name.replaceAll('"', '') + '"' : name;
     },
     onReady: function (init) {
         if (document.readyState === 'loading') {

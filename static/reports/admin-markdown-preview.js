@@ -5,7 +5,9 @@
 (function () {
     function attach(textarea) {
         const preview = document.getElementById(textarea.id + '_preview');
-        const output = preview.querySelector('.markdown-preview-body');
+        const host = preview.querySelector('.markdown-preview-body');
+        // The rendered text lives in the host's shadow root, beside the public stylesheet.
+        const output = (host.shadowRoot && host.shadowRoot.querySelector('.body')) || host;
         const state = preview.querySelector('.markdown-preview-state');
         const token = textarea.form.elements.namedItem('csrfmiddlewaretoken').value;
         let timer = null;

@@ -82,16 +82,23 @@ class DeskJourneyTests(BrowserTestCase):
         expect(suggestion).to_be_visible()
         expect(page.locator(".tag-suggestions button")).to_have_count(2)
         suggestion.click()
-        expect(page.locator("#id_tags")).to_have_value("Green Zone")
+        chips = page.locator(".tag-chip-list li span")
+        expect(chips).to_have_text(["Green Zone"])  # tags are chips: no quoting to learn
 
         # The tag being typed autocompletes from the existing tags, by keyboard.
-        page.locator("#id_tags").press("End")
-        page.locator("#id_tags").press_sequentially(", bagh")
+        entry = page.get_by_role("combobox", name="Tags")
+        entry.press_sequentially("bagh")
         expect(page.locator("#id_tags_listbox [role=option]")).to_have_text(["Baghdad"])
-        page.locator("#id_tags").press("ArrowDown")
-        page.locator("#id_tags").press("Enter")  # picks the tag; does not submit the form
-        expect(page.locator("#id_tags")).to_have_value("Green Zone, Baghdad, ")
+        entry.press("ArrowDown")
+        entry.press("Enter")  # picks the tag; does not submit the form
+        expect(chips).to_have_text(["Green Zone", "Baghdad"])
+        expect(page.locator("#id_tags")).to_have_value('"Green Zone", "Baghdad"')
         expect(page.locator("#id_tags_listbox")).to_be_hidden()
+        # A chip's button removes it; typing a name and a comma adds one.
+        page.get_by_role("button", name="Remove the tag Baghdad").click()
+        expect(chips).to_have_text(["Green Zone"])
+        entry.press_sequentially("Baghdad,")
+        expect(chips).to_have_text(["Green Zone", "Baghdad"])
 
         # The body is previewed as it is typed, sanitised like the public page.
         page.fill("#id_body", "## Rockets\n\n*Three* rockets. <script>alert(1)</script> [map](javascript:alert(1))")
@@ -145,7 +152,7 @@ class DeskJourneyTests(BrowserTestCase):
         expect(rows.nth(0)).to_contain_text("An older submission")
         expect(rows.nth(0)).to_contain_text("writer")
         expect(rows.nth(0)).to_contain_text("2\xa0days")
-        rows.nth(1).get_by_role("link").click()
+        rows.nth(1).get_by_role("link").first.click()  # the title; the row also links to a preview
         page.fill("#id_workflow_note", "Add the Baghdad airport attack, please.")
         page.click("button:has-text('Request changes')")
         self.assert_message("Changes requested")
