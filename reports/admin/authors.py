@@ -41,9 +41,20 @@ class ReportAuthorInline(admin.TabularInline):
     def has_view_permission(self, request, obj=None):
         return permissions.may_view(request.user)
 
+    class Media:
+        js = ["reports/admin-bylines.js"]
+
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        formset.form.base_fields["position"].help_text = "Lower numbers are named first."
+        fields = formset.form.base_fields
+        fields["position"].help_text = "Lower numbers are named first."
+        # A table's column header is not a label: each control is named for screen readers.
+        fields["position"].widget.attrs["aria-label"] = "Position in the byline"
+        author = fields["author"].widget
+        author.widget.attrs["aria-label"] = "Author"
+        # Choosing or adding an author, yes; deleting one from a report's form, no (and never
+        # a Delete link that could not succeed on an author who signs reports).
+        author.can_delete_related = author.can_change_related = False
         return formset
 
 
