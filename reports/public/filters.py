@@ -202,27 +202,28 @@ class SeriesField(VocabularyField):
         return super().to_python(value)[-1:]  # the last one, as a single-valued parameter is read
 
 
-class TagFilter(django_filters.Filter):
-    """Tags by slug in the URL; each one an EXISTS on the tag link table, which the planner can
-    probe by (report, tag) while it walks reports in the archive's order."""
+class NarrowingFilter(django_filters.Filter):
+    """Slugs in the URL, each one more EXISTS on a link table (tags, bylines) that the planner
+    probes by (report, value) while it walks reports in the archive's order: repeated, they narrow."""
 
+    link_model = None  # the link table
+    report_field = value_field = ""  # its foreign keys to the report and to the value
+
+    def filter(self, qs, values):
+        for value in values or ():
+            links = self.link_model.objects.filter(**{self.report_field: OuterRef("pk"), self.value_field: value.pk})
+            qs = qs.filter(Exists(links))
+        return qs
+
+
+class TagFilter(NarrowingFilter):
     field_class = PublishedTagsField
-
-    def filter(self, qs, tags):
-        for tag in tags or ():
-            qs = qs.filter(Exists(TaggedReport.objects.filter(content_object=OuterRef("pk"), tag_id=tag.pk)))
-        return qs
+    link_model, report_field, value_field = TaggedReport, "content_object", "tag_id"
 
 
-class AuthorFilter(django_filters.Filter):
-    """Authors by slug in the URL; each one an EXISTS on the bylines, probed by (author, report)."""
-
+class AuthorFilter(NarrowingFilter):
     field_class = PublishedAuthorsField
-
-    def filter(self, qs, authors):
-        for author in authors or ():
-            qs = qs.filter(Exists(ReportAuthor.objects.filter(report=OuterRef("pk"), author_id=author.pk)))
-        return qs
+    link_model, report_field, value_field = ReportAuthor, "report", "author_id"
 
 
 class SeriesFilter(django_filters.Filter):
