@@ -16,9 +16,13 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 .env:
 	printf '# Written by make run for local development; real environment variables win.\nDEBUG=1\n' > $@
 
+# The development server with one background worker beside it (renditions, thumbnails,
+# alerts), stopped with it.
 run: $(BIN)/.installed .env
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py setup_demo
+	$(BIN)/python manage.py db_worker --reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # On SQLite unless DATABASE_URL names another database (PostgreSQL in CI).

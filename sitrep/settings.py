@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "taggit",
     "axes",
     "reversion",
+    "django_tasks",
+    "django_tasks_db",
     "reports",
 ]
 
@@ -199,6 +201,18 @@ PAGE_PURGE_HOOK = env_str("PAGE_PURGE_HOOK", "")  # dotted path of a function ca
 # Counts, facets, search rankings and the tag vocabulary, per publication generation
 # (reports/memo.py), for everyone; 0 seconds turns it off.
 RESULT_CACHE_SECONDS = env_int("RESULT_CACHE_SECONDS", 600)
+
+# Background work (renditions, thumbnails, alerts) goes through Django's Tasks API. "database"
+# queues it in the database for `manage.py db_worker` processes (production and `make run`);
+# "immediate" runs it at once in the caller's process (`make test`).
+TASKS_BACKEND = env_str("TASKS_BACKEND", "immediate" if env_bool("TESTING", False) else "database")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}; got {TASKS_BACKEND!r}.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
