@@ -193,8 +193,16 @@ class PublicationTimes:
         return "Scheduled" if self.is_scheduled else ReportStatus(self.status).label
 
 
+class Language(models.TextChoices):
+    """The languages a report is written in (the site's interface languages too)."""
+
+    ENGLISH = "en", "English"
+    ARABIC = "ar", "Arabic"
+
+
 class Report(PublicationTimes, models.Model):
     Status = ReportStatus
+    Language = Language
 
     series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="reports")
     title = models.CharField(max_length=255)
@@ -211,6 +219,11 @@ class Report(PublicationTimes, models.Model):
     tags = TaggableManager(
         through=TaggedReport, blank=True, help_text="Actors, places and themes, separated by commas."
     )
+    language = models.CharField(
+        max_length=2, choices=Language.choices, default=Language.ENGLISH, help_text="The language the report is written in."
+    )
+    # The text of the report's PDF, kept when the PDF is uploaded, so that search finds it.
+    pdf_text = models.TextField(blank=True, default="", editable=False)
 
     # Only reports.editorial.actions.workflow changes these; they are never form fields.
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False)
@@ -237,6 +250,11 @@ class Report(PublicationTimes, models.Model):
                 condition=~Q(status="published") | Q(published_at__isnull=False, first_published_at__isnull=False),
                 name="report_published_has_dates",
                 violation_error_message="A published report needs its publication dates.",
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=Language.values),
+                name="report_language_known",
+                violation_error_message="A report is written in English or Arabic.",
             ),
         ]
         indexes = [
