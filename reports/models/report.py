@@ -220,7 +220,10 @@ class Report(PublicationTimes, models.Model):
         through=TaggedReport, blank=True, help_text="Actors, places and themes, separated by commas."
     )
     language = models.CharField(
-        max_length=2, choices=Language.choices, default=Language.ENGLISH, help_text="The language the report is written in."
+        max_length=2,
+        choices=Language.choices,
+        default=Language.ENGLISH,
+        help_text="The language the report is written in.",
     )
     # The text of the report's PDF, kept when the PDF is uploaded, so that search finds it.
     pdf_text = models.TextField(blank=True, default="", editable=False)
