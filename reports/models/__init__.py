@@ -19,6 +19,7 @@ from reports.models.report import (
     report_url,
 )
 from reports.models.tagmerge import TagMerge
+from reports.models.version import SNAPSHOT_FORMAT, SNAPSHOT_KEYS, ReportVersion
 
 __all__ = [
     "AUDIT_USER",
@@ -27,6 +28,8 @@ __all__ = [
     "PERIOD_ORDER_MESSAGE",
     "PREVIEW_EXPIRY_MESSAGE",
     "PREVIEW_REVOKED_MESSAGE",
+    "SNAPSHOT_FORMAT",
+    "SNAPSHOT_KEYS",
     "Author",
     "AuthorRef",
     "Correction",
@@ -38,6 +41,7 @@ __all__ = [
     "ReportEvent",
     "ReportLink",
     "ReportQuerySet",
+    "ReportVersion",
     "Series",
     "TagMerge",
     "TagRef",
