@@ -16,6 +16,7 @@ from reports.models.report import (
     Series,
     TaggedReport,
     TagRef,
+    VersionRef,
     report_url,
 )
 from reports.models.tagmerge import TagMerge
@@ -46,6 +47,7 @@ __all__ = [
     "TagMerge",
     "TagRef",
     "TaggedReport",
+    "VersionRef",
     "new_preview_token",
     "report_url",
 ]
