@@ -15,7 +15,6 @@ so that a cited address answers 410 Gone rather than 404.
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
 VERSION_NUMBER_MESSAGE = "Version numbers start at 1."
 # What a snapshot holds; figures and the PDF can be added as keys later (format stays readable).
@@ -36,19 +35,6 @@ SNAPSHOT_KEYS = (
 )
 
 
-class ReportVersionQuerySet(models.QuerySet):
-    def public(self):
-        """Versions whose moment has come (not a scheduled report's pending one), of reports
-        readers may see: Report.objects.published() decides that, as everywhere."""
-        from reports.models.report import Report
-
-        return self.filter(published_at__lte=timezone.now(), report__in=Report.objects.published())
-
-    def gone_public(self):
-        """Versions whose moment has come, whatever has happened to the report since."""
-        return self.filter(published_at__lte=timezone.now())
-
-
 class ReportVersion(models.Model):
     report = models.ForeignKey("reports.Report", null=True, on_delete=models.SET_NULL, related_name="versions")
     number = models.PositiveIntegerField()
@@ -56,8 +42,6 @@ class ReportVersion(models.Model):
     slug = models.SlugField(max_length=255)
     published_at = models.DateTimeField(help_text="When readers first saw this state.")
     snapshot = models.JSONField(default=dict)
-
-    objects = ReportVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["report", "number"]
