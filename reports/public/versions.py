@@ -109,6 +109,20 @@ def page_of(report, snapshot, went_out):
     )
 
 
+def moved_to(slug, number):
+    """The current address of version `number` of the published report that had `slug` in one of
+    its versions and has another slug now, or None: a report's new slug keeps old citations working."""
+    report = (
+        Report.objects.published()
+        .filter(versions__slug=slug)  # it had this slug once…
+        .filter(versions__number=number)  # …and has this version (two joins: two filter() calls)
+        .exclude(slug=slug)
+        .values_list("slug", flat=True)
+        .first()
+    )
+    return version_url(report, number) if report else None
+
+
 def is_gone(slug, number):
     """Whether /reports/<slug>/v/<number>/ was a version of a report since deleted."""
     return ReportVersion.objects.filter(report=None, slug=slug, number=number).exists()

@@ -245,3 +245,13 @@ class VersionPageTests(VersionTestCase):
         self.correct("Third.", summary="Third summary.")
         forget_cached_results()
         self.assertIn("Third.", banner(self.client.get(f"{REPORT}v/1/")))
+
+
+class SlugChangeTests(VersionTestCase):
+    def test_a_version_cited_under_the_old_slug_redirects_to_its_address_under_the_new_one(self):
+        self.publish()
+        self.correct("Shorter address.", slug="iraq-aug-19")
+        response = self.client.get(f"{REPORT}v/1/")
+        self.assertRedirects(response, "/reports/iraq-aug-19/v/1/", status_code=301)
+        self.assertContains(self.client.get("/reports/iraq-aug-19/v/1/"), "Rockets hit the airport.")
+        self.assertEqual(self.client.get(f"{REPORT}v/3/").status_code, 404)

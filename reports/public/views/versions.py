@@ -10,16 +10,19 @@ canonical is the report's address (search engines count them once). A superseded
 not a duplicate of anything, yet readers searching should land on the current text: it says
 `noindex` (and names no canonical, which would contradict it), as encyclopaedias do for old
 revisions. Neither is in the sitemap, which lists canonical pages only.
+
+A report whose slug changed keeps its old versions' addresses: /reports/<old slug>/v/<n>/
+answers 301 to the same version at the report's address now.
 """
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from reports.caching.memo import kept_for_readers
 from reports.public.citation import CitedVersion
-from reports.public.versions import is_gone, version_page
+from reports.public.versions import is_gone, moved_to, version_page
 from reports.public.views.report import CitationFileView, ReportDetailView, cite_files
 
 ROBOTS_SUPERSEDED = "noindex, follow"
@@ -32,7 +35,11 @@ class ReportVersionView(ReportDetailView):
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
-            if not is_gone(kwargs["slug"], int(kwargs["number"])):
+            slug, number = kwargs["slug"], int(kwargs["number"])
+            moved = moved_to(slug, number)
+            if moved:
+                return HttpResponsePermanentRedirect(moved)
+            if not is_gone(slug, number):
                 raise
             context = {"slug": kwargs["slug"], "number": kwargs["number"], "site_name": settings.SITE_NAME}
             return TemplateResponse(request, "reports/version_gone.html", context, status=410)
