@@ -1,8 +1,9 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from reports.public import api, feeds
-from reports.public.views import archive, authors, previews, report, tags, weeks
+from reports.public.versions import NUMBER_PATTERN
+from reports.public.views import archive, authors, previews, report, tags, versions, weeks
 
 app_name = "reports"
 
@@ -11,6 +12,22 @@ urlpatterns = [
     path("reports/<slug:slug>/", report.ReportDetailView.as_view(), name="detail"),
     path("reports/<slug:slug>/cite.ris", report.CitationFileView.as_view(kind="ris"), name="cite-ris"),
     path("reports/<slug:slug>/cite.json", report.CitationFileView.as_view(kind="csl-json"), name="cite-csl-json"),
+    # A published state of a report, at a permanent address (reports.public.versions).
+    re_path(
+        rf"^reports/(?P<slug>[-a-zA-Z0-9_]+)/v/(?P<number>{NUMBER_PATTERN})/$",
+        versions.ReportVersionView.as_view(),
+        name="version",
+    ),
+    re_path(
+        rf"^reports/(?P<slug>[-a-zA-Z0-9_]+)/v/(?P<number>{NUMBER_PATTERN})/cite\.ris$",
+        versions.VersionCitationFileView.as_view(kind="ris"),
+        name="version-cite-ris",
+    ),
+    re_path(
+        rf"^reports/(?P<slug>[-a-zA-Z0-9_]+)/v/(?P<number>{NUMBER_PATTERN})/cite\.json$",
+        versions.VersionCitationFileView.as_view(kind="csl-json"),
+        name="version-cite-csl-json",
+    ),
     path("tags/", tags.TagListView.as_view(), name="tags"),
     # Any string: tag slugs may be Unicode (taggit keeps non-Latin names); the view validates it.
     path("tags/<str:slug>/", tags.TagThreadView.as_view(), name="tag"),

@@ -1,6 +1,7 @@
 """Every kind of public page, with data that exercises it: the validators and fuzzers share it."""
 
-from reports.models import Author, ReportAuthor
+from reports.editorial import versions
+from reports.models import Author, Correction, ReportAuthor
 from tests.helpers import make_report, make_series
 
 
@@ -26,6 +27,10 @@ def build_public_pages():
         [ReportAuthor(report=first, author=jane, position=0), ReportAuthor(report=first, author=omar, position=1)]
     )
     make_report("A draft", status="draft", tags=["Secret"])
+    # Two published states of the first report: as it went out, and after a correction.
+    versions.record(first, went_out=first.published_at)
+    Correction.objects.create(report=first, note="Corrected the airport’s name.")
+    versions.record(first)
     return {
         "archive": "/",
         "archive filtered": "/?tag=kataib-hezbollah&week=2020-W27",
@@ -33,6 +38,8 @@ def build_public_pages():
         "archive with nothing found": "/?week=2019-W01",
         "archive with invalid filters": "/?week=2020-W60&from=yesterday",
         "report": first.get_absolute_url(),
+        "report version, superseded": f"{first.get_absolute_url()}v/1/",
+        "report version, current": f"{first.get_absolute_url()}v/2/",
         "search": "/?q=rockets&tag=kataib-hezbollah",
         "tags": "/tags/",
         "tag thread": "/tags/kataib-hezbollah/",

@@ -16,9 +16,11 @@ from reports.models.report import (
     Series,
     TaggedReport,
     TagRef,
+    VersionRef,
     report_url,
 )
 from reports.models.tagmerge import TagMerge
+from reports.models.version import SNAPSHOT_FORMAT, SNAPSHOT_KEYS, ReportVersion
 
 __all__ = [
     "AUDIT_USER",
@@ -27,6 +29,8 @@ __all__ = [
     "PERIOD_ORDER_MESSAGE",
     "PREVIEW_EXPIRY_MESSAGE",
     "PREVIEW_REVOKED_MESSAGE",
+    "SNAPSHOT_FORMAT",
+    "SNAPSHOT_KEYS",
     "Author",
     "AuthorRef",
     "Correction",
@@ -38,10 +42,12 @@ __all__ = [
     "ReportEvent",
     "ReportLink",
     "ReportQuerySet",
+    "ReportVersion",
     "Series",
     "TagMerge",
     "TagRef",
     "TaggedReport",
+    "VersionRef",
     "new_preview_token",
     "report_url",
 ]

@@ -4,6 +4,7 @@
 page, feed, sitemap and API starts from it.
 """
 
+import datetime
 from typing import NamedTuple
 
 from django.conf import settings
@@ -69,6 +70,19 @@ class AuthorRef(NamedTuple):
         return reverse("reports:author", kwargs={"slug": self.slug})
 
 
+class VersionRef(NamedTuple):
+    """One published state of a report, as its version history lists it."""
+
+    number: int
+    published_at: datetime.datetime
+
+
+def _moment(text):
+    """A moment as JSON gives it: ISO text (from PostgreSQL with its offset; from SQLite in UTC, without)."""
+    moment = datetime.datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
+
+
 class ReportLink(NamedTuple):
     """A report as a link to it shows it."""
 
@@ -121,6 +135,20 @@ class ReportQuerySet(models.QuerySet):
             .values("rows")
         )
         return self.annotate(author_data=Subquery(bylines, output_field=models.JSONField()))
+
+    def with_versions(self):
+        """The reports' published versions in the same query, as JSON [number, published_at]
+        pairs: see Report.version_list."""
+        from reports.models.version import ReportVersion
+
+        versions = (
+            ReportVersion.objects.filter(report=OuterRef("pk"), published_at__lte=timezone.now())
+            .order_by()
+            .values("report")
+            .annotate(pairs=JSONGroupArray(JSONArray("number", "published_at")))
+            .values("pairs")
+        )
+        return self.annotate(version_data=Subquery(versions, output_field=models.JSONField()))
 
     def with_neighbours(self):
         """Each report with the published reports before and after it in its series (by period),
@@ -284,7 +312,6 @@ class Report(PublicationTimes, models.Model):
     def period_display(self):
         return format_period(self.period_start, self.period_end)
 
-
     @property
     def tag_list(self):
         """The tags, by name: from the listing's JSON annotation when the query has it."""
@@ -302,6 +329,12 @@ class Report(PublicationTimes, models.Model):
             return ()
         rows = self.bylines.order_by("position", "pk").values_list("author__name", "author__slug")
         return tuple(AuthorRef(name, slug) for name, slug in rows)
+
+    @property
+    def version_list(self):
+        """The published versions, oldest first, as VersionRefs: from the with_versions() annotation."""
+        pairs = getattr(self, "version_data", None) or []
+        return tuple(sorted(VersionRef(number, _moment(at)) for number, at in pairs))
 
     @property
     def neighbours(self):

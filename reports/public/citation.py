@@ -10,6 +10,14 @@ first author as "Family, Given", the others as written. BibTeX is a @techreport;
 CSL-JSON a "report" item, as Zotero, Mendeley and EndNote import them. The report page also
 carries Highwire Press `citation_*` meta tags and schema.org `Report` JSON-LD, which
 reference managers read from the page itself.
+
+Every published state of a report has its own address (/reports/<slug>/v/<n>/, see
+reports.public.versions). A citation names the version it cites (the current one on the
+report's page, that one on a version's page) and gives that version's address as its URL, the
+address that will always show what the reader read, with the report's own address beside it
+for the current text: in the plain citation ("Version 2, September 1, 2020. <version URL>.
+Current version at <report URL>"), in BibTeX (`version`, `url`, and `note`), in RIS (`UR`,
+`N1`) and in CSL-JSON (`version`, `URL`, `note`).
 """
 
 import json
@@ -80,11 +88,35 @@ def bibliography_names(authors):
 
 
 @dataclass(frozen=True)
+class CitedVersion:
+    number: int
+    published: object  # the date readers first saw it
+    url: str  # the version's absolute address
+
+
+@dataclass(frozen=True)
 class Citation:
     report: object  # a ReportPage
     url: str  # the report's absolute, canonical URL
     publisher: str
     accessed: object  # a date
+    version: CitedVersion | None = None  # the version cited; None for a report without versions
+
+    @property
+    def cited_url(self):
+        """The address that shows what is cited: the version's, when there is one."""
+        return self.version.url if self.version else self.url
+
+    @property
+    def version_text(self):
+        """e.g. "Version 2, September 1, 2020", or "" without a version."""
+        version = self.version
+        return f"Version {version.number}, {long_date(version.published)}" if version else ""
+
+    @property
+    def current_note(self):
+        """Where the current text is, beside the version's address; "" without a version."""
+        return f"Current version at {self.url}" if self.version else ""
 
     @property
     def authors(self):
@@ -98,9 +130,10 @@ class Citation:
     def plain_text(self):
         """e.g. 'Doe, Jane, and Omar Ali. “Iraq Situation Report: August 19-25, 2020.” Iraq
         Situation Report. sitrep, August 27, 2020. https://…/ (accessed November 23, 2026).'"""
+        where = f"{self.version_text}. {self.version.url}. {self.current_note}" if self.version else self.url
         return (
             f"{bibliography_names(self.authors)}. “{self.report.title}.” {self.report.series.name}. {self.publisher}, "
-            f"{long_date(self.published)}. {self.url} (accessed {long_date(self.accessed)})."
+            f"{long_date(self.published)}. {where} (accessed {long_date(self.accessed)})."
         )
 
     @property
@@ -120,12 +153,19 @@ class Citation:
             ("year", str(self.published.year)),
             ("month", MONTH_NAMES[self.published.month - 1][:3].lower()),
             ("date", self.published.isoformat()),
-            ("url", self.url),
+            *([("version", str(self.version.number))] if self.version else []),
+            ("url", self.cited_url),
             ("urldate", self.accessed.isoformat()),
-            ("note", f"Accessed {self.accessed.isoformat()}"),
+            ("note", self._bibtex_note()),
         ]
         lines = [f"  {name} = {value if name == 'month' else '{' + value + '}'}," for name, value in fields]
         return "@techreport{" + self.report.slug + ",\n" + "\n".join(lines) + "\n}"
+
+    def _bibtex_note(self):
+        accessed = f"Accessed {self.accessed.isoformat()}"
+        if not self.version:
+            return accessed
+        return f"{self.version_text}. Current version at \\url{{{self.url}}}. {accessed}"
 
     @property
     def ris(self):
@@ -139,7 +179,8 @@ class Citation:
             ("PB", self.publisher),
             ("PY", str(self.published.year)),
             ("DA", self.published.strftime("%Y/%m/%d")),
-            ("UR", self.url),
+            ("UR", self.cited_url),
+            *([("N1", f"{self.version_text}. {self.current_note}.")] if self.version else []),
             ("Y2", self.accessed.strftime("%Y/%m/%d")),
             ("AB", " ".join(self.report.summary.split())),
             *(("KW", tag.name) for tag in self.report.tag_list),
@@ -164,11 +205,12 @@ class Citation:
             "publisher": self.publisher,
             "issued": {"date-parts": [[published.year, published.month, published.day]]},
             "accessed": {"date-parts": [[self.accessed.year, self.accessed.month, self.accessed.day]]},
-            "URL": self.url,
+            "URL": self.cited_url,
             "abstract": self.report.summary,
             "keyword": ", ".join(tag.name for tag in self.report.tag_list),
             "language": "en",
-        }
+        } | ({"version": str(self.version.number), "note": f"{self.version_text}. {self.current_note}."}
+             if self.version else {})  # fmt: skip
 
     def highwire_tags(self, pdf_url=None):
         """(name, content) pairs for the Highwire Press meta tags Google Scholar and Zotero read."""
@@ -210,6 +252,8 @@ class Citation:
             "keywords": [tag.name for tag in report.tag_list],
             "inLanguage": "en",
         }
+        if self.version:
+            data["version"] = str(self.version.number)
         # Safe in a script element: every character that could end it or open markup is escaped.
         return mark_safe(json.dumps(data, ensure_ascii=False, indent=2).translate(SCRIPT_SAFE))
 

@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from reports.models import ReportLink, TagRef, report_url
+from reports.models import ReportLink, TagRef, VersionRef, report_url
 from reports.models.report import PublicationTimes
 from reports.public.citation import Author, report_authors
 from reports.text.markdown import cached_markdown
@@ -43,6 +43,7 @@ class ReportPage(PublicationTimes):
     corrections: tuple[CorrectionNote, ...]
     neighbours: tuple[ReportLink | None, ReportLink | None]
     authors: tuple[Author, ...]
+    versions: tuple[VersionRef, ...] = ()  # its published states, oldest first (with_versions())
 
     @classmethod
     def of(cls, report):
@@ -64,10 +65,15 @@ class ReportPage(PublicationTimes):
             corrections=tuple(CorrectionNote(c.created_at, c.note) for c in report.corrections.all()),
             neighbours=report.neighbours,
             authors=tuple(report_authors(report)),
+            versions=report.version_list,
         )
 
     def get_absolute_url(self):
         return report_url(self.slug)
+
+    @property
+    def current_version(self):
+        return self.versions[-1] if self.versions else None
 
     @property
     def period_display(self):

@@ -6,7 +6,7 @@ correction. Neither touches the status: that is reports.editorial.actions.workfl
 
 from django.core.exceptions import ValidationError
 
-from reports.editorial import audit, diffs, permissions, revisions, signals
+from reports.editorial import audit, diffs, permissions, revisions, signals, versions
 from reports.editorial.actions.base import ActionRefused, editorial_action, lock
 from reports.editorial.corrections import correction_required, record_correction
 from reports.models import CORRECTION_NOTE_MESSAGE, Report, ReportAuthor, ReportEvent, Series
@@ -64,6 +64,7 @@ def save_report(report, *, by, tags, authors=None, message="", correction_note="
             )
             outcome.announce(signal, Report, report=report, event=event)
             if report.status == Report.Status.PUBLISHED:  # live or scheduled: the vocabulary has its tags
+                versions.record(report)  # readers see a new state (or the scheduled one changed)
                 outcome.public_changed()
     return event
 
@@ -151,6 +152,7 @@ def restore(report, target, *, by, message="", correction_note=""):
         correction = record_correction(report, by=by, note=note) if note and correction_required(report) else None
         outcome.announce(signals.report_restored, Report, report=report, event=event, correction=correction)
         if report.status == Report.Status.PUBLISHED:
+            versions.record(report)
             outcome.public_changed()  # readers see the restored text at once
     return event
 
@@ -163,6 +165,7 @@ def delete_report(report, *, by):
             raise ActionRefused("You do not have permission to delete reports.")
         was_public = report.status == Report.Status.PUBLISHED
         report_id, title = report.pk, report.title
+        versions.bury(report)  # cited addresses of its versions answer 410 Gone
         report.delete()
         outcome.announce(signals.report_deleted, Report, report_id=report_id, title=title, was_public=was_public)
         if was_public:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.text import get_text_list, slugify
 from taggit.models import Tag
 
-from reports.editorial import audit, revisions, signals
+from reports.editorial import audit, revisions, signals, versions
 from reports.editorial.actions.base import editorial_action, lock
 from reports.editorial.actions.editing import set_bylines
 from reports.editorial.actions.workflow import ImportedState, stamp_imported
@@ -79,6 +79,7 @@ def import_reports(new, updates=(), *, by=None, note="", progress=None, authors=
             for position, name in enumerate(dict.fromkeys(item.authors))
         ]
         ReportAuthor.objects.bulk_create(bylines, batch_size=IMPORT_BATCH)
+        versions.record_imported(item.report.pk for item in chronological)  # the published ones: version 1
         updated = _apply_updates(list(updates), by=by, note=note, people=people)
         if progress:
             progress(len(chronological) + len(updated))
@@ -97,6 +98,7 @@ def load_fixtures(*labels, by=None):
         before = set(Report.objects.values_list("pk", flat=True))
         call_command("loaddata", *labels, verbosity=0)
         created = list(Report.objects.exclude(pk__in=before).values_list("pk", flat=True))
+        versions.record_imported(created)
         outcome.announce(signals.reports_imported, Report, created=created, updated=[])
         outcome.public_changed()
     return created
@@ -178,6 +180,8 @@ def _apply_updates(updates, *, by, note, people=None):
         audit.record_edit(report, by=by, action=action, changed_fields=changed, note=correction or note)
         if correction:
             record_correction(report, by=by, note=correction)
+        if report.status == Report.Status.PUBLISHED:
+            versions.record(report)
         updated.append(report)
     return updated
 

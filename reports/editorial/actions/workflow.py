@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from reports.editorial import permissions, signals
+from reports.editorial import permissions, signals, versions
 from reports.editorial.actions.base import ActionRefused, editorial_action, lock
 from reports.models import Report, ReportEvent
 
@@ -124,6 +124,7 @@ def publish(report, *, by, at=None):
             report.first_published_at = goes_live
         action = Action.SCHEDULE if at else Action.PUBLISH
         event = _finish(report, by=by, action=action, from_status=from_status, publish_at=goes_live)
+        versions.record(report, went_out=goes_live)  # the next citable state (pending while scheduled)
         signal = signals.report_scheduled if at else signals.report_published
         outcome.announce(signal, Report, report=report, event=event)
         outcome.public_changed()  # a scheduled report changes the schedule readers' keys follow
@@ -149,6 +150,7 @@ def unpublish(report, *, by, note=""):
             report.first_published_at = None  # it was only scheduled: it never went out
         note = (note or "").strip()
         event = _finish(report, by=by, action=Action.UNPUBLISH, from_status=from_status, note=note)
+        versions.withdraw_pending(report)  # a schedule cancelled: its state never went out
         outcome.announce(signals.report_unpublished, Report, report=report, event=event)
         outcome.public_changed()
     return event

@@ -14,9 +14,10 @@ from django.views.generic import DetailView
 from reports.caching.memo import kept_for_readers
 from reports.editorial import permissions
 from reports.models import AuthorRef, Report
-from reports.public.citation import Citation
+from reports.public.citation import Citation, CitedVersion
 from reports.public.report_page import ReportPage
 from reports.public.summaries import byline_html, tag_links
+from reports.public.versions import version_url
 from reports.text.periods import format_day
 
 
@@ -32,7 +33,7 @@ class ReportDetailView(DetailView):
         # Staff may preview drafts, reports in review and scheduled reports; readers may not.
         reports = Report.objects.all() if self.can_preview() else Report.objects.published()
         # One query for the report, its tags and its neighbours in the series; one for its corrections.
-        return reports.for_listing().with_neighbours().prefetch_related("corrections")
+        return reports.for_listing().with_neighbours().with_versions().prefetch_related("corrections")
 
     def get_object(self, queryset=None):
         if queryset is not None:
@@ -71,7 +72,7 @@ class ReportDetailView(DetailView):
             url = self.request.build_absolute_uri(report.get_absolute_url())
             today = timezone.localdate()
             context["accessed_day"] = format_day(today)
-            citation = Citation(report, url, settings.SITE_NAME, today)
+            citation = Citation(report, url, settings.SITE_NAME, today, self.cited_version(report))
             series_url = self.request.build_absolute_uri(context["series_url"])
             author_url = self.request.build_absolute_uri
             context.update(
@@ -80,9 +81,18 @@ class ReportDetailView(DetailView):
                 json_ld=citation.json_ld(series_url, lambda author: author_url(author_page(author.slug))),
                 highwire_tags=citation.highwire_tags(),
             )
+        context["cite_files"] = self.cite_files(report)
         context["byline_html"] = byline_html(AuthorRef(a.name, a.slug) for a in report.authors if a.is_person)
         context["previous_report"], context["next_report"] = report.neighbours
         return context
+
+    def cited_version(self, report):
+        """The version a citation on this page cites: the current one."""
+        return cited_version(self.request, report, report.current_version)
+
+    def cite_files(self, report):
+        """The addresses of the RIS and CSL-JSON downloads of this page's citation."""
+        return cite_files("reports:cite-{}", report.slug)
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
@@ -90,6 +100,19 @@ class ReportDetailView(DetailView):
             add_never_cache_headers(response)
             response["X-Robots-Tag"] = "noindex, nofollow"
         return response
+
+
+def cited_version(request, report, version):
+    """A VersionRef of `report` as a citation names it, or None."""
+    if version is None:
+        return None
+    url = request.build_absolute_uri(version_url(report.slug, version.number))
+    return CitedVersion(version.number, timezone.localdate(version.published_at), url)
+
+
+def cite_files(name_pattern, *arguments):
+    """{"ris": …, "csl_json": …}: the addresses of a citation's downloads, by URL name."""
+    return {kind.replace("-", "_"): reverse(name_pattern.format(kind), args=arguments) for kind in ("ris", "csl-json")}
 
 
 def author_page(slug):
@@ -107,16 +130,18 @@ class CitationFileView(DetailView):
     }
 
     def get_object(self, queryset=None):
-        reports = Report.objects.published().for_listing().with_neighbours().prefetch_related("corrections")
-        report = reports.filter(slug=self.kwargs["slug"]).first()
+        reports = Report.objects.published().for_listing().with_neighbours().with_versions()
+        report = reports.prefetch_related("corrections").filter(slug=self.kwargs["slug"]).first()
         if report is None:
             raise Http404("No published report has this address.")
-        return ReportPage.of(report)
+        page = ReportPage.of(report)
+        self.version = cited_version(self.request, page, page.current_version)
+        return page
 
     def render_to_response(self, context, **kwargs):
         report = self.object
         url = self.request.build_absolute_uri(report.get_absolute_url())
-        citation = Citation(report, url, settings.SITE_NAME, timezone.localdate())
+        citation = Citation(report, url, settings.SITE_NAME, timezone.localdate(), self.version)
         content_type, extension = self.KINDS[self.kind]
         body = citation.ris if self.kind == "ris" else json.dumps([citation.csl_item()], ensure_ascii=False, indent=2)
         response = HttpResponse(body, content_type=content_type)

@@ -1,0 +1,63 @@
+"""Published states of a report: each has a permanent, citable address /reports/<slug>/v/<n>/.
+
+A ReportVersion is written by the editorial actions (reports.editorial.versions) in the same
+transaction as the change that makes it: a publication (the first, or again after an
+unpublish) and every later change readers saw. It keeps, as plain JSON, everything the
+report's page shows (see SNAPSHOT_KEYS), so later edits never change it. Numbers run 1, 2, …
+in the order the states went public.
+
+A version of a scheduled report is pending (`published_at` in the future) until the report
+goes live by the clock: edits before then rewrite it, unscheduling removes it. When a report
+is deleted its versions stay as tombstones (report and snapshot emptied, slug and number kept),
+so that a cited address answers 410 Gone rather than 404.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+VERSION_NUMBER_MESSAGE = "Version numbers start at 1."
+# What a snapshot holds; figures and the PDF can be added as keys later (format stays readable).
+SNAPSHOT_FORMAT = 1
+SNAPSHOT_KEYS = (
+    "format",
+    "title",
+    "slug",
+    "series",  # {"name", "slug"}
+    "period_start",  # ISO date
+    "period_end",
+    "summary",
+    "body",
+    "tags",  # [[name, slug], ...]
+    "authors",  # [[name, slug], ...], in byline order
+    "corrections",  # [[ISO datetime, note], ...], oldest first: those made up to this version
+    "first_published_at",  # ISO datetime
+)
+
+
+class ReportVersion(models.Model):
+    report = models.ForeignKey("reports.Report", null=True, on_delete=models.SET_NULL, related_name="versions")
+    number = models.PositiveIntegerField()
+    # The slug the report had in this state: what a tombstone answers to once the report is deleted.
+    slug = models.SlugField(max_length=255)
+    published_at = models.DateTimeField(help_text="When readers first saw this state.")
+    snapshot = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["report", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="reportversion_unique_number_per_report"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="reportversion_number_from_one",
+                violation_error_message=VERSION_NUMBER_MESSAGE,
+            ),
+        ]
+        indexes = [models.Index(fields=["slug", "number"], name="reportversion_slug_number_idx")]
+
+    def __str__(self):
+        return f"{self.slug} v{self.number}"
+
+    def clean(self):
+        if self.number is not None and self.number < 1:
+            raise ValidationError({"number": VERSION_NUMBER_MESSAGE})
