@@ -10,7 +10,7 @@ from reports.public.versions import version_page
 from tests.base import SitrepTestCase
 from tests.helpers import make_report
 
-first_versions = importlib.import_module("reports.migrations.0017_report_versions").first_versions
+first_versions = importlib.import_module("reports.migrations.0018_report_versions").first_versions
 PUBLISHED = datetime.datetime(2020, 8, 27, 14, tzinfo=datetime.UTC)
 CORRECTED = datetime.datetime(2020, 9, 2, 9, tzinfo=datetime.UTC)
 

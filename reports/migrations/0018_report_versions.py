@@ -66,7 +66,7 @@ def first_versions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0016_taggedreport_index_only"),
+        ("reports", "0017_report_language_pdf_text"),
     ]
 
     operations = [
