@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 RESULTS = ROOT / "bench" / "results"
 PG_SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+# Databases are named <prefix>_<size>; a different prefix keeps parallel checkouts apart.
+PG_PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "sitrep_bench")
 
 # (label, path, page cache on?): the pages the issue names; {tag}, {tag2}, {week}, ... come from the data.
 # Each phase (cache off, cache on) is served by its own gunicorn and has its own reference row.
@@ -62,7 +64,7 @@ def database_url(size, sqlite, workdir):
         return f"sqlite:///{workdir}/bench_{size}.sqlite3"
     import psycopg
 
-    name = f"sitrep_bench_{size}"
+    name = f"{PG_PREFIX}_{size}"
     with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')

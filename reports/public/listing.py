@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from reports.caching.memo import kept_for_readers, per_generation
 from reports.models import Report
+from reports.public.search import with_headline
 from reports.public.summaries import report_summary
 
 
@@ -140,5 +141,10 @@ class RankedResults:
         if page.stop is None or page.stop > len(self.ranked) == self.RANKED:
             return self.filterset.qs[page]
         ids = self.ranked[page]
+        if not ids:
+            return self.filterset.qs.none()
+        # The ranked ids are matches already: the page's query reads its 20 rows by id (still
+        # among the published ones) and marks their summaries, without searching again.
         rank = Case(*(When(pk=pk, then=position) for position, pk in enumerate(ids)), default=len(ids))
-        return self.filterset.qs.filter(pk__in=ids).order_by(rank) if ids else self.filterset.qs.none()
+        words = self.filterset.form.cleaned_data["q"]
+        return with_headline(self.filterset.queryset.filter(pk__in=ids), words).order_by(rank)

@@ -1,65 +1,65 @@
 """Searching reports by words, on PostgreSQL and on SQLite, and marking the matches.
 
-PostgreSQL: full-text search in English with stemming ("attacked" finds "attacks"), the
-title weighing more than the summary and the summary more than the body, ranked by
-ts_rank. The weighted tsvector is stored in the generated column
-reports_report.search_document (migration 0009), which a GIN index serves; both the @@
-filter and the rank read that column (`StoredSearchDocument`), so no query recomputes
-to_tsvector over report bodies. The column is not a model field, so nothing else selects
-it. SQLite has no full-text search here, so every word of the query must start a word of
-the title, summary or body, case-insensitively, and the same weights give a simpler rank.
+A report matches when every word of the query is found in its title, summary, body or PDF
+text. The relevance rule, the same on both databases: first the reports whose title holds
+every word, then those whose title and summary together hold them, then the rest (the words
+reach into the body or the PDF's text); within each class, the newest period first (then the
+highest id). So the best 20 are found from indexes, without scoring every match.
+
+PostgreSQL: full-text search with stemming in each report's own language ("attacked" finds
+"attacks"; `english` for English reports, `arabic` for Arabic ones), websearch syntax
+(quoted phrases, -exclusions). Migration 0018 keeps three stored documents per row, each with a
+GIN index: the title, the title with the summary, and the whole document (0017: title A,
+summary B, body C, PDF text D); and three functions, report_search_title(words),
+report_search_head(words) and report_search_document(words), that return the ids whose
+document of that class matches the query in the row's language, always from the GIN index.
+Filtering is `id IN (SELECT report_search_document(q))` and the class is two more such sets,
+each computed once per query and hashed, so neither counting, faceting nor ordering
+decompresses a document. Only a page's own 20 summaries are passed to ts_headline.
+
+SQLite has no full-text search here, so every word of the query must start a word of the
+title, summary, body or PDF text, case-insensitively, with the same classes.
 
 Highlighting escapes the summary first and adds only our own <mark> elements.
 """
 
 import re
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
+from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.db import connections
 from django.db.models import Case, Expression, IntegerField, Q, Value, When
+from django.db.models.fields import BigIntegerField
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-SEARCH_CONFIG = "english"
-# (field, PostgreSQL weight (as migration 0009 stores it), SQLite score): what a match is worth where it is found.
-WEIGHTED_FIELDS = (("title", "A", 3), ("summary", "B", 2), ("body", "C", 1))
+# Each language's text search configuration; a row is searched in its own.
+SEARCH_CONFIGS = {"en": "english", "ar": "arabic"}
+# The classes of the relevance rule, best first: (class, the fields that must hold every word).
+# PostgreSQL reads each from migration 0018's function of the same part.
+CLASSES = ((1, "title", ("title",)), (2, "head", ("title", "summary")))
+ANYWHERE = 3  # the class of the rest: body or PDF text needed
+SEARCHED_FIELDS = ("title", "summary", "body", "pdf_text")
 WORD = re.compile(r"\w+")
 # ts_headline marks matches with these; no summary contains them (checked on use).
 MARK_START, MARK_STOP = "\x02", "\x03"
 
 
-class StoredSearchDocument(Expression):
-    """The stored weighted tsvector reports_report.search_document (PostgreSQL only).
+class SearchMatches(Expression):
+    """The ids of the reports whose document of one class (title, head or document) matches
+    the words, in the row's language: `SELECT * FROM report_search_<part>(words)` (migration 0018),
+    served by that document's GIN index. For `pk__in`; PostgreSQL only."""
 
-    Migration 0009 creates the column outside the model, so it is named here, qualified
-    with the query's alias of reports_report: the alias is taken when the expression is
-    resolved and relabelled with the query's other columns, e.g. in a subquery (U0).
-    """
+    PARTS = ("title", "head", "document")
 
-    def __init__(self, alias=None):
-        super().__init__(output_field=SearchVectorField())
-        self.alias = alias
-
-    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
-        if self.alias is not None:
-            # Already resolved: a subquery's WHERE is resolved again against the outer
-            # query, but this still names the subquery's own table.
-            return self
-        table = query.get_meta().db_table
-        if table != "reports_report":
-            raise ValueError(f"StoredSearchDocument is a column of reports_report, not of {table}.")
-        return StoredSearchDocument(query.get_initial_alias())
-
-    def relabeled_clone(self, relabels):
-        return StoredSearchDocument(relabels.get(self.alias, self.alias))
-
-    def get_group_by_cols(self):
-        return [self]
+    def __init__(self, part, words):
+        if part not in self.PARTS:
+            raise ValueError(f"No search document {part!r}; the parts are {self.PARTS}.")
+        super().__init__(output_field=BigIntegerField())
+        self.part, self.words = part, words
 
     def as_sql(self, compiler, connection):
-        if self.alias is None:
-            raise ValueError("StoredSearchDocument must be resolved against a query of reports.")
-        return f"{compiler.quote_name_unless_alias(self.alias)}.{connection.ops.quote_name('search_document')}", []
+        # FROM, not the select list: a function scan collects the ids in one call.
+        return f"SELECT * FROM report_search_{self.part}(%s)", [self.words]
 
 
 def query_words(text):
@@ -71,33 +71,55 @@ def _word_start(word):
     return r"(?<!\w)" + re.escape(word)
 
 
+def row_config():
+    """The row's text search configuration, for ts_headline."""
+    whens = [When(language=code, then=Value(config)) for code, config in SEARCH_CONFIGS.items()]
+    return Case(*whens, default=Value(SEARCH_CONFIGS["en"]))
+
+
 def search_reports(reports, text):
-    """Reports matching `text`, annotated with `search_rank` and ordered by it."""
+    """Reports matching `text`, annotated with `search_class` (the relevance rule's class,
+    1 to 3) and ordered by it, then newest period first."""
     if connections[reports.db].vendor == "postgresql":
-        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-        # alias(), not annotate(): the document is filtered on (@@), never selected.
-        reports = (
-            reports.alias(search_document=StoredSearchDocument())
-            .filter(search_document=query)
-            .annotate(
-                search_rank=SearchRank(StoredSearchDocument(), query),
-                summary_headline=SearchHeadline(
-                    "summary", query, config=SEARCH_CONFIG, start_sel=MARK_START, stop_sel=MARK_STOP, highlight_all=True
-                ),
-            )
+        reports = with_headline(reports.filter(pk__in=SearchMatches("document", text)), text).annotate(
+            search_class=Case(
+                *(When(pk__in=SearchMatches(part, text), then=number) for number, part, _ in CLASSES),
+                default=ANYWHERE,
+                output_field=IntegerField(),
+            ),
         )
     else:
-        matches_all_words = Q()
-        score = Value(0, output_field=IntegerField())
-        for word in query_words(text):
-            pattern = _word_start(word)
-            matches_all_words &= Q(
-                *(Q(**{f"{field}__iregex": pattern}) for field, _, _ in WEIGHTED_FIELDS), _connector=Q.OR
+        words = query_words(text)
+
+        def everywhere(fields):
+            # Every word starts a word of one of the fields.
+            matches = Q()
+            for word in words:
+                matches &= Q(*(Q(**{f"{field}__iregex": _word_start(word)}) for field in fields), _connector=Q.OR)
+            return matches
+
+        reports = reports.filter(everywhere(SEARCHED_FIELDS)).annotate(
+            search_class=Case(
+                *(When(everywhere(fields), then=number) for number, _, fields in CLASSES),
+                default=ANYWHERE,
+                output_field=IntegerField(),
             )
-            for field, _, points in WEIGHTED_FIELDS:
-                score += Case(When(**{f"{field}__iregex": pattern}, then=points), default=0)
-        reports = reports.filter(matches_all_words).annotate(search_rank=score)
-    return reports.order_by("-search_rank", "-period_start", "-pk")
+        )
+    return reports.order_by("search_class", "-period_start", "-pk")
+
+
+def with_headline(reports, text):
+    """`reports` with their summaries' matches of `text` marked by PostgreSQL (stemmed, in each
+    row's language) as `summary_headline`; elsewhere `reports` as they are (highlight() marks them)."""
+    if connections[reports.db].vendor != "postgresql":
+        return reports
+    config = row_config()
+    query = SearchQuery(text, config=config, search_type="websearch")
+    return reports.annotate(
+        summary_headline=SearchHeadline(
+            "summary", query, config=config, start_sel=MARK_START, stop_sel=MARK_STOP, highlight_all=True
+        )
+    )
 
 
 def _marked(pieces):
