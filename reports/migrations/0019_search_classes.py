@@ -124,6 +124,6 @@ BACKWARDS = [
 
 
 class Migration(migrations.Migration):
-    dependencies = [("reports", "0017_report_language_pdf_text")]
+    dependencies = [("reports", "0018_report_versions")]
 
     operations = [OnPostgreSQLOnly(migrations.RunSQL(sql=FORWARDS, reverse_sql=BACKWARDS))]
