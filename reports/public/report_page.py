@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from reports.models import ReportLink, TagRef, report_url
+from reports.models.pdf import PdfRef
 from reports.models.report import PublicationTimes
 from reports.public.citation import Author, report_authors
 from reports.text.markdown import cached_markdown
@@ -43,10 +44,11 @@ class ReportPage(PublicationTimes):
     corrections: tuple[CorrectionNote, ...]
     neighbours: tuple[ReportLink | None, ReportLink | None]
     authors: tuple[Author, ...]
+    pdf: PdfRef | None = None
 
     @classmethod
     def of(cls, report):
-        """From a report fetched with for_listing(), with_neighbours() and its corrections."""
+        """From a report fetched with for_listing(), with_neighbours(), with_pdf() and its corrections."""
         return cls(
             pk=report.pk,
             title=report.title,
@@ -64,6 +66,7 @@ class ReportPage(PublicationTimes):
             corrections=tuple(CorrectionNote(c.created_at, c.note) for c in report.corrections.all()),
             neighbours=report.neighbours,
             authors=tuple(report_authors(report)),
+            pdf=report.pdf,
         )
 
     def get_absolute_url(self):

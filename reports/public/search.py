@@ -7,7 +7,7 @@ reports_report.search_document (migration 0009), which a GIN index serves; both 
 filter and the rank read that column (`StoredSearchDocument`), so no query recomputes
 to_tsvector over report bodies. The column is not a model field, so nothing else selects
 it. SQLite has no full-text search here, so every word of the query must start a word of
-the title, summary or body, case-insensitively, and the same weights give a simpler rank.
+the title, summary, body or PDF text, case-insensitively, and the same weights give a simpler rank.
 
 Highlighting escapes the summary first and adds only our own <mark> elements.
 """
@@ -22,7 +22,8 @@ from django.utils.safestring import mark_safe
 
 SEARCH_CONFIG = "english"
 # (field, PostgreSQL weight (as migration 0009 stores it), SQLite score): what a match is worth where it is found.
-WEIGHTED_FIELDS = (("title", "A", 3), ("summary", "B", 2), ("body", "C", 1))
+# The PDF's text counts least: on SQLite a match there is worth less than one in the body.
+WEIGHTED_FIELDS = (("title", "A", 6), ("summary", "B", 4), ("body", "C", 2), ("pdf_text", "D", 1))
 WORD = re.compile(r"\w+")
 # ts_headline marks matches with these; no summary contains them (checked on use).
 MARK_START, MARK_STOP = "\x02", "\x03"

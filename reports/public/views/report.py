@@ -15,6 +15,7 @@ from reports.caching.memo import kept_for_readers
 from reports.editorial import permissions
 from reports.models import AuthorRef, Report
 from reports.public.citation import Citation
+from reports.public.pdf_links import pdf_block
 from reports.public.report_page import ReportPage
 from reports.public.summaries import byline_html, tag_links
 from reports.text.periods import format_day
@@ -32,7 +33,7 @@ class ReportDetailView(DetailView):
         # Staff may preview drafts, reports in review and scheduled reports; readers may not.
         reports = Report.objects.all() if self.can_preview() else Report.objects.published()
         # One query for the report, its tags and its neighbours in the series; one for its corrections.
-        return reports.for_listing().with_neighbours().prefetch_related("corrections")
+        return reports.for_listing().with_neighbours().with_pdf().prefetch_related("corrections")
 
     def get_object(self, queryset=None):
         if queryset is not None:
@@ -82,7 +83,11 @@ class ReportDetailView(DetailView):
             )
         context["byline_html"] = byline_html(AuthorRef(a.name, a.slug) for a in report.authors if a.is_person)
         context["previous_report"], context["next_report"] = report.neighbours
+        context["pdf"] = self.pdf_block(report)
         return context
+
+    def pdf_block(self, report):
+        return pdf_block(report.pdf, report.slug)
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
@@ -107,7 +112,7 @@ class CitationFileView(DetailView):
     }
 
     def get_object(self, queryset=None):
-        reports = Report.objects.published().for_listing().with_neighbours().prefetch_related("corrections")
+        reports = Report.objects.published().for_listing().with_neighbours().with_pdf().prefetch_related("corrections")
         report = reports.filter(slug=self.kwargs["slug"]).first()
         if report is None:
             raise Http404("No published report has this address.")
