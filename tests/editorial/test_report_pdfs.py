@@ -80,7 +80,8 @@ class ReportPdfActionTests(TemporaryMedia, SitrepTestCase):
         report = make_report()
         with self.assertRaises(ActionRefused) as refused:
             attach_pdf(report, self.editor)
-        self.assertEqual((str(refused.exception), refused.exception.field), (CORRECTION_NOTE_MESSAGE, "correction_note"))
+        refusal = (str(refused.exception), refused.exception.field)
+        self.assertEqual(refusal, (CORRECTION_NOTE_MESSAGE, "correction_note"))
         self.assertFalse(ReportPDF.objects.exists())
         attach_pdf(report, self.editor, note="Added the PDF of the report.")
         self.assertEqual(Correction.objects.get(report=report).note, "Added the PDF of the report.")
