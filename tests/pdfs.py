@@ -101,3 +101,23 @@ def attach_pdf(report, by, data=None, *, note="", name="report.pdf"):
         correction_note=note,
         pdf=pdfs.PdfChange(pdf_upload(data, name=name)),
     )
+
+
+def store_pdf(report, data):
+    """Store a PDF and its thumbnail for `report` directly, as the action and the task would
+    (for data set up without an editor)."""
+    from django.core.files.base import ContentFile
+
+    from reports.editorial.pdf_thumbnails import render_first_page
+    from reports.models import ReportPDF
+    from reports.text.pdfs import read_pdf
+
+    facts = read_pdf(data)
+    pdf = ReportPDF(report=report, original_name="report.pdf", size=facts.size, page_count=facts.page_count)
+    pdf.file.save("report.pdf", ContentFile(data), save=False)
+    image, pdf.thumbnail_width, pdf.thumbnail_height = render_first_page(data)
+    pdf.thumbnail.save("first-page.webp", ContentFile(image), save=False)
+    pdf.save()
+    report.pdf_text = facts.text
+    report.save(update_fields=["pdf_text"])
+    return pdf

@@ -2,6 +2,7 @@
 
 from reports.models import Author, ReportAuthor
 from tests.helpers import make_report, make_series
+from tests.pdfs import pdf_bytes, store_pdf
 
 
 def build_public_pages():
@@ -13,7 +14,7 @@ def build_public_pages():
         tags=["Kata’ib Hezbollah", "Baghdad", "Mustafa al-Kadhimi"],
         body="## Rockets\n\nAttacks on *Baghdad* airport.\n\n- one\n- two\n\n[Map](https://example.org)",
     )  # fmt: skip
-    make_report(
+    with_pdf = make_report(
         "Iraq Situation Report: July 1-7, 2020", series=iraq, start=(2020, 7, 1), end=(2020, 7, 7),
         tags=["Kata’ib Hezbollah", "Green Zone"],
     )  # fmt: skip
@@ -25,6 +26,7 @@ def build_public_pages():
     ReportAuthor.objects.bulk_create(
         [ReportAuthor(report=first, author=jane, position=0), ReportAuthor(report=first, author=omar, position=1)]
     )
+    store_pdf(with_pdf, pdf_bytes("Iraq Situation Report: July 1-7, 2020", "Second page"))
     make_report("A draft", status="draft", tags=["Secret"])
     return {
         "archive": "/",
@@ -33,6 +35,7 @@ def build_public_pages():
         "archive with nothing found": "/?week=2019-W01",
         "archive with invalid filters": "/?week=2020-W60&from=yesterday",
         "report": first.get_absolute_url(),
+        "report with a PDF": with_pdf.get_absolute_url(),
         "search": "/?q=rockets&tag=kataib-hezbollah",
         "tags": "/tags/",
         "tag thread": "/tags/kataib-hezbollah/",
