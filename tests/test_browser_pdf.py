@@ -9,17 +9,13 @@ from reports.models.pdf import size_label
 from tests.browser import BrowserTestCase
 from tests.helpers import make_series, make_user
 from tests.pdfs import pdf_bytes
-
-TITLE = "Iraq Situation Report: August 26 - September 1, 2020"
-SLUG = "iraq-situation-report-august-26-september-1-2020"
+from tests.test_browser_journeys import SLUG, TITLE
 
 
 class PdfJourneyTests(BrowserTestCase):
     def setUp(self):
         super().setUp()
-        make_series()
-        make_user("writer")
-        make_user("editor")
+        make_series(), make_user("writer"), make_user("editor")
 
     def test_writer_uploads_a_pdf_editor_publishes_reader_downloads_it(self):
         page = self.page
