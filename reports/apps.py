@@ -9,8 +9,8 @@ class ReportsConfig(AppConfig):
         from reports.caching import receivers  # noqa: F401  (connects the caches to the actions' signals)
         from reports.editorial import (
             notifications,  # noqa: F401  (connects the editors' e-mail)
-            pdf_thumbnails,  # noqa: F401  (connects the PDF thumbnails' task)
             revisions,
         )
+        from reports.renditions import pdf_thumbnails  # noqa: F401  (connects the PDF thumbnails' task)
 
         revisions.register_models()

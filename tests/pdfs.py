@@ -108,8 +108,8 @@ def store_pdf(report, data):
     (for data set up without an editor)."""
     from django.core.files.base import ContentFile
 
-    from reports.editorial.pdf_thumbnails import render_first_page
     from reports.models import ReportPDF
+    from reports.renditions.pdf_thumbnails import render_first_page
     from reports.text.pdfs import read_pdf
 
     facts = read_pdf(data)

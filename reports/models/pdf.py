@@ -4,7 +4,7 @@ A report has at most one current PDF (`replaced_at` empty). Replacing or removin
 report readers have seen keeps the old one, marked replaced, so that its own address still
 answers: readers cite files. The PDF's text is kept on the report (`Report.pdf_text`), where
 search reads it. The first-page thumbnail is made later, by a background task
-(reports.editorial.pdf_thumbnails); until then `thumbnail` is empty.
+(reports.renditions.pdf_thumbnails); until then `thumbnail` is empty.
 """
 
 import uuid
