@@ -11,5 +11,6 @@ class ReportsConfig(AppConfig):
             notifications,  # noqa: F401  (connects the editors' e-mail)
             revisions,
         )
+        from reports.renditions import pdf_thumbnails  # noqa: F401  (connects the PDF thumbnails' task)
 
         revisions.register_models()

@@ -3,7 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from reports.public import api, feeds
 from reports.public.versions import NUMBER_PATTERN
-from reports.public.views import archive, authors, previews, report, tags, versions, weeks
+from reports.public.views import archive, authors, pdfs, previews, report, tags, versions, weeks
 
 app_name = "reports"
 
@@ -28,6 +28,14 @@ urlpatterns = [
         versions.VersionCitationFileView.as_view(kind="csl-json"),
         name="version-cite-csl-json",
     ),
+    # A report's PDF under the report's own name; one PDF for good (replaced ones too); its thumbnail.
+    path("reports/<slug:slug>/<slug:name>.pdf", pdfs.ReportFileView.as_view(), name="pdf"),
+    path("reports/<slug:slug>/pdf/<int:pk>/<slug:name>.pdf", pdfs.ReportFileView.as_view(), name="pdf-version"),
+    path(
+        "reports/<slug:slug>/pdf/<int:pk>/first-page.webp",
+        pdfs.ReportFileView.as_view(thumbnail=True),
+        name="pdf-thumbnail",
+    ),
     path("tags/", tags.TagListView.as_view(), name="tags"),
     # Any string: tag slugs may be Unicode (taggit keeps non-Latin names); the view validates it.
     path("tags/<str:slug>/", tags.TagThreadView.as_view(), name="tag"),
@@ -35,6 +43,12 @@ urlpatterns = [
     path("authors/<str:slug>/", authors.AuthorView.as_view(), name="author"),
     path("weeks/", weeks.WeekTimelineView.as_view(), name="weeks"),
     path("preview/<str:token>/", previews.PreviewLinkView.as_view(), name="preview"),
+    path("preview/<str:token>/<slug:name>.pdf", pdfs.PreviewFileView.as_view(), name="preview-pdf"),
+    path(
+        "preview/<str:token>/first-page.webp",
+        pdfs.PreviewFileView.as_view(thumbnail=True),
+        name="preview-pdf-thumbnail",
+    ),
     path("feeds/rss/", feeds.ReportFeed(), name="feed-rss"),
     path("feeds/atom/", feeds.AtomReportFeed(), name="feed-atom"),
     path("api/reports/", api.ReportListAPIView.as_view(), name="api-reports"),

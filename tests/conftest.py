@@ -18,6 +18,15 @@ def fresh_page_cache(request):
     reset_caches()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def temporary_media_root(tmp_path_factory):
+    """Files the tests store (reports' PDFs) go to a temporary folder, never the checkout's media/."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield
+
+
 _browser_skip_reasons = set()
 
 

@@ -3,6 +3,7 @@
 from reports.editorial import versions
 from reports.models import Author, Correction, ReportAuthor
 from tests.helpers import make_report, make_series
+from tests.pdfs import pdf_bytes, store_pdf
 
 
 def build_public_pages():
@@ -14,7 +15,7 @@ def build_public_pages():
         tags=["Kata’ib Hezbollah", "Baghdad", "Mustafa al-Kadhimi"],
         body="## Rockets\n\nAttacks on *Baghdad* airport.\n\n- one\n- two\n\n[Map](https://example.org)",
     )  # fmt: skip
-    make_report(
+    with_pdf = make_report(
         "Iraq Situation Report: July 1-7, 2020", series=iraq, start=(2020, 7, 1), end=(2020, 7, 7),
         tags=["Kata’ib Hezbollah", "Green Zone"],
     )  # fmt: skip
@@ -26,6 +27,7 @@ def build_public_pages():
     ReportAuthor.objects.bulk_create(
         [ReportAuthor(report=first, author=jane, position=0), ReportAuthor(report=first, author=omar, position=1)]
     )
+    store_pdf(with_pdf, pdf_bytes("Iraq Situation Report: July 1-7, 2020", "Second page"))
     make_report("A draft", status="draft", tags=["Secret"])
     # Two published states of the first report: as it went out, and after a correction.
     versions.record(first, went_out=first.published_at)
@@ -40,6 +42,7 @@ def build_public_pages():
         "report": first.get_absolute_url(),
         "report version, superseded": f"{first.get_absolute_url()}v/1/",
         "report version, current": f"{first.get_absolute_url()}v/2/",
+        "report with a PDF": with_pdf.get_absolute_url(),
         "search": "/?q=rockets&tag=kataib-hezbollah",
         "tags": "/tags/",
         "tag thread": "/tags/kataib-hezbollah/",

@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.urls import path
 from django.utils import formats, timezone
+from django.utils.html import format_html
 from django.utils.text import slugify
 
 from reports.admin import transitions, unsaved
@@ -20,11 +21,13 @@ from reports.admin.queue import ReviewQueueMixin
 from reports.admin.tags import TagAdmin  # noqa: F401  (registers the Tag admin: counts, near-duplicates, merging)
 from reports.admin.widgets import LabelledSplitDateTime
 from reports.editorial import permissions
-from reports.editorial.actions import editing, workflow
+from reports.editorial.actions import editing, pdfs, workflow
 from reports.editorial.actions import tags as tag_actions
 from reports.editorial.audit import changed_fields_display
 from reports.importexport import exporting
 from reports.models import Report, ReportAuthor, ReportEvent, Series
+from reports.public import pdf_links
+from reports.text.pdfs import PdfRefused, read_pdf
 
 # The name of the submit buttons that ask for a transition; their value is the transition's name.
 TRANSITION_FIELD = "_transition"
@@ -44,6 +47,15 @@ class ReportAdminForm(ReportHistoryFormMixin, AuthoringFormMixin, forms.ModelFor
         label="Note to the writer",
         help_text="Required when you request changes; the writer sees it on the report.",
     )
+    pdf = forms.FileField(
+        required=False,
+        label="PDF",
+        widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
+        help_text="The whole report as a PDF, as readers will download it (no encryption, no JavaScript). "
+        "Choosing a file replaces the current PDF; a published report's old PDF stays at its own address.",
+    )
+    remove_pdf = forms.BooleanField(required=False, label="Remove the PDF")
+    pdf_facts = None  # what clean_pdf read from the upload
     user = None  # set on the per-request form class by ReportAdmin.get_form
     needs_confirmation = False  # set by clean() when "Publish now" would break a schedule
 
@@ -71,12 +83,32 @@ class ReportAdminForm(ReportHistoryFormMixin, AuthoringFormMixin, forms.ModelFor
         self.setup_history_fields()  # edit token, revision message, correction note
 
     def other_changes(self):
+        changes = ["pdf"] if self.pdf_change() is not None else []
         posted = posted_author_ids(self.data)
         if posted is None or self.instance.pk is None:
-            return []
+            return changes
         bylines = self.instance.bylines.order_by("position", "pk")
         stored = [str(pk) for pk in bylines.values_list("author_id", flat=True)]
-        return ["authors"] if list(dict.fromkeys(posted)) != stored else []
+        return (["authors"] if list(dict.fromkeys(posted)) != stored else []) + changes
+
+    def clean_pdf(self):
+        upload = self.cleaned_data.get("pdf")
+        if upload:
+            try:
+                self.pdf_facts = read_pdf(upload.read())
+            except PdfRefused as refused:
+                raise forms.ValidationError(str(refused), code="pdf") from None
+            upload.seek(0)
+        return upload
+
+    def pdf_change(self):
+        """The PDF this form attaches or removes (a pdfs.PdfChange), or None."""
+        cleaned = getattr(self, "cleaned_data", {})
+        if cleaned.get("pdf") and self.pdf_facts is not None:
+            return pdfs.PdfChange(cleaned["pdf"], self.pdf_facts)
+        if cleaned.get("remove_pdf") and self.instance.pk and self.instance.pdf is not None:
+            return pdfs.PdfChange()
+        return None
 
     def clean_slug(self):
         return self.cleaned_data["slug"] or slugify(self.cleaned_data.get("title", ""))[:255]
@@ -164,6 +196,7 @@ class ReportAdmin(
     actions = ["export_csv"]
     fieldsets = [
         (None, {"fields": ["series", "title", "slug", ("period_start", "period_end"), "summary", "body", "tags"]}),
+        ("PDF", {"fields": ["current_pdf", "pdf", "remove_pdf"]}),
         (
             "Publication",
             {
@@ -178,6 +211,7 @@ class ReportAdmin(
         ),
     ]
     readonly_fields = (
+        "current_pdf",
         "status_column",
         "published_at_display",
         "first_published_at_display",
@@ -230,6 +264,16 @@ class ReportAdmin(
         exporting.write_csv(exporting.report_rows(queryset), response)
         return response
 
+    @admin.display(description="current PDF")
+    def current_pdf(self, report):
+        pdf = report.pdf if report.pk else None
+        if pdf is None:
+            return "No PDF"
+        thumbnail = "" if pdf.thumbnail else " (its thumbnail is being made)"
+        return format_html(
+            '<a href="{}">{}</a>{}', pdf_links.pdf_url(report.slug), pdf.label.removeprefix("Download "), thumbnail
+        )
+
     @admin.display(description="published at")
     def published_at_display(self, report):
         if report.published_at is None:
@@ -247,7 +291,9 @@ class ReportAdmin(
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        return fieldsets if obj is not None else fieldsets[:1]  # a new report has no publication yet
+        if obj is None:  # a new report has no publication yet, nor a PDF to remove
+            return [fieldsets[0], ("PDF", {"fields": ["pdf"]})]
+        return fieldsets
 
     def get_inline_instances(self, request, obj=None):
         return super().get_inline_instances(request, obj) if obj is not None else []  # nor a history
@@ -296,6 +342,7 @@ class ReportAdmin(
             authors=bylines_from(bylines) if bylines is not None else None,
             message=form.cleaned_data.get("revision_message", ""),
             correction_note=form.cleaned_data.get("correction_note", ""),
+            pdf=form.pdf_change(),
         )
         for formset in formsets:
             if formset.model is ReportAuthor:

@@ -5,9 +5,14 @@ from django.utils.text import capfirst
 
 from reports.models import Report, ReportEvent
 
+# What an edit may change besides the report's own fields.
+OTHER_LABELS = {"pdf": "PDF"}
+
 
 def field_label(name):
     """A report field's name as the admin labels it: "period_end" is "Period end"."""
+    if name in OTHER_LABELS:
+        return OTHER_LABELS[name]
     return str(capfirst(Report._meta.get_field(name).verbose_name))
 
 

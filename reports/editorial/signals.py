@@ -16,6 +16,8 @@ Arguments, besides `sender` and `actor`:
 - reports_imported: `created` and `updated` (lists of report ids).
 - tags_merged: `merges` (TagMerge records); tag_changed, series_changed, author_changed:
   `instance`, `deleted`.
+- report_pdf_changed: `report`, `pdf` (the new ReportPDF, or None when it was removed); sent
+  with the edit's own signal (save_report). The thumbnail task is its receiver.
 - preview_link_created, preview_link_revoked: `link`.
 - public_site_changed: `action` (the name of the action that changed it).
 """
@@ -37,6 +39,7 @@ tags_merged = Signal()
 tag_changed = Signal()
 series_changed = Signal()
 author_changed = Signal()
+report_pdf_changed = Signal()
 preview_link_created = Signal()
 preview_link_revoked = Signal()
 public_site_changed = Signal()

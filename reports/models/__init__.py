@@ -3,6 +3,7 @@
 from reports.models.author import AUTHOR_NAME_MESSAGE, Author, ReportAuthor
 from reports.models.correction import CORRECTION_NOTE_MESSAGE, Correction
 from reports.models.events import ReportEvent
+from reports.models.pdf import ReportPDF
 from reports.models.preview import PREVIEW_EXPIRY_MESSAGE, PREVIEW_REVOKED_MESSAGE, PreviewLink, new_preview_token
 from reports.models.publication import PublicationState
 from reports.models.report import (
@@ -41,6 +42,7 @@ __all__ = [
     "ReportAuthor",
     "ReportEvent",
     "ReportLink",
+    "ReportPDF",
     "ReportQuerySet",
     "ReportVersion",
     "Series",

@@ -103,10 +103,12 @@ class ReportQuerySet(models.QuerySet):
 
     def for_listing(self):
         """One query for a page of reports: with their series and author, their tags (as JSON,
-        see Report.tag_list) and when each was last corrected (see Report.last_modified)."""
+        see Report.tag_list) and when each was last corrected (see Report.last_modified); not
+        their PDF's text, which can be long."""
         last_correction = Correction.objects.filter(report=OuterRef("pk")).order_by("-created_at", "-pk")
         return (
             self.select_related("series")
+            .defer("pdf_text")  # search reads it in the database; pages never need it
             .annotate(last_corrected_at=Subquery(last_correction.values("created_at")[:1]))
             .with_tags()
             .with_authors()
@@ -149,6 +151,11 @@ class ReportQuerySet(models.QuerySet):
             .values("pairs")
         )
         return self.annotate(version_data=Subquery(versions, output_field=models.JSONField()))
+    def with_pdf(self):
+        """The reports' current PDFs in the same query, as JSON: see Report.pdf."""
+        from reports.models.pdf import current_pdf_json
+
+        return self.annotate(pdf_data=current_pdf_json())
 
     def with_neighbours(self):
         """Each report with the published reports before and after it in its series (by period),
@@ -335,6 +342,14 @@ class Report(PublicationTimes, models.Model):
         """The published versions, oldest first, as VersionRefs: from the with_versions() annotation."""
         pairs = getattr(self, "version_data", None) or []
         return tuple(sorted(VersionRef(number, _moment(at)) for number, at in pairs))
+    def pdf(self):
+        """The current PDF as a PdfRef, or None: from the with_pdf() annotation when the query has it."""
+        from reports.models.pdf import current_pdf_json, pdf_ref
+
+        if not hasattr(self, "pdf_data"):
+            reports = Report.objects.filter(pk=self.pk).annotate(data=current_pdf_json())
+            self.pdf_data = reports.values_list("data", flat=True).first()
+        return pdf_ref(self.pdf_data)
 
     @property
     def neighbours(self):

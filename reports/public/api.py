@@ -23,6 +23,7 @@ from reports.models import TaggedReport
 from reports.public.citation import report_authors
 from reports.public.filters import ReportFilter
 from reports.public.listing import KnownCountPaginator, PublishedReportsMixin
+from reports.public.pdf_links import pdf_url
 from reports.text.numbers import plain_number
 from reports.text.periods import FIRST_YEAR, LAST_YEAR
 
@@ -163,6 +164,12 @@ class PeriodSerializer(serializers.Serializer):
     label = serializers.CharField(source="period_display", help_text="e.g. “July 29 – August 5, 2020”.")
 
 
+class PdfSerializer(serializers.Serializer):
+    url = AbsoluteUrlField(lambda report: pdf_url(report.slug), help_text="The PDF, named after the report.")
+    size = serializers.IntegerField(source="pdf.size", help_text="In bytes.")
+    page_count = serializers.IntegerField(source="pdf.page_count", help_text="Its number of pages.")
+
+
 class ReportSerializer(serializers.Serializer):
     """What a reader sees of a report; nothing about its workflow or who edited it."""
 
@@ -180,9 +187,14 @@ class ReportSerializer(serializers.Serializer):
     bylines = AuthorSerializer(many=True, source="author_list", help_text="The authors who signed it, in order.")
     published_at = serializers.DateTimeField(source="first_published_at", help_text="First published.")
     updated_at = serializers.DateTimeField(source="last_modified", help_text="Last changed for readers.")
+    pdf = serializers.SerializerMethodField(help_text="The report as a PDF; null when it has none.")
 
     def get_authors(self, report) -> list[str]:
         return [author.name for author in report_authors(report)]
+
+    @extend_schema_field(PdfSerializer(allow_null=True))
+    def get_pdf(self, report):
+        return PdfSerializer(report, context=self.context).data if report.pdf else None
 
 
 class ReportFilterBackend(DjangoFilterBackend):
@@ -196,6 +208,9 @@ class ReportFilterBackend(DjangoFilterBackend):
 
 class PublishedReportsAPIMixin(PublishedReportsMixin):
     serializer_class = ReportSerializer  # over for_listing(): series, author, tags, last correction
+
+    def get_queryset(self):
+        return super().get_queryset().with_pdf()  # and the PDF, in the same query
 
 
 @extend_schema(

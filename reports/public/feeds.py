@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, rfc3339_date
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc3339_date
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.http import http_date
@@ -11,6 +11,7 @@ from django.utils.timezone import localtime
 from reports.models import Report
 from reports.public.citation import report_authors
 from reports.public.filters import ReportFilter
+from reports.public.pdf_links import pdf_url
 
 FEED_LENGTH = 50
 DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
@@ -46,7 +47,7 @@ class ReportFeed(Feed):
     url_name = "reports:feed-rss"
 
     def __call__(self, request, *args, **kwargs):
-        filterset = ReportFilter(request.GET, queryset=Report.objects.published().for_listing())
+        filterset = ReportFilter(request.GET, queryset=Report.objects.published().for_listing(), request=request)
         if not filterset.is_valid():
             errors = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in filterset.errors.items())
             return HttpResponseBadRequest(f"Invalid feed filter. {errors}", content_type="text/plain; charset=utf-8")
@@ -77,8 +78,17 @@ class ReportFeed(Feed):
     def items(self, filterset):
         # Newest first even when searching: a feed reader shows what is new, not what ranks best.
         # (The correction notes are in each entry's description.)
-        reports = filterset.qs.defer("body").prefetch_related("corrections")  # entries carry summaries
-        return reports.order_by("-published_at", "-pk")[:FEED_LENGTH]
+        reports = filterset.qs.defer("body").with_pdf().prefetch_related("corrections")  # entries carry summaries
+        reports = list(reports.order_by("-published_at", "-pk")[:FEED_LENGTH])
+        for report in reports:  # an enclosure's address is absolute, and Feed does not make it so
+            report.pdf_address = filterset.request.build_absolute_uri(pdf_url(report.slug)) if report.pdf else None
+        return reports
+
+    def item_enclosures(self, report):
+        """The report's PDF (RSS <enclosure>, Atom rel="enclosure")."""
+        if report.pdf_address is None:
+            return []
+        return [Enclosure(report.pdf_address, str(report.pdf.size), "application/pdf")]
 
     def item_title(self, report):
         return report.title

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from reports.models import ReportLink, TagRef, VersionRef, report_url
+from reports.models.pdf import PdfRef
 from reports.models.report import PublicationTimes
 from reports.public.citation import Author, report_authors
 from reports.text.markdown import cached_markdown
@@ -44,10 +45,11 @@ class ReportPage(PublicationTimes):
     neighbours: tuple[ReportLink | None, ReportLink | None]
     authors: tuple[Author, ...]
     versions: tuple[VersionRef, ...] = ()  # its published states, oldest first (with_versions())
+    pdf: PdfRef | None = None
 
     @classmethod
     def of(cls, report):
-        """From a report fetched with for_listing(), with_neighbours() and its corrections."""
+        """From a report fetched with for_listing(), with_neighbours(), with_pdf() and its corrections."""
         return cls(
             pk=report.pk,
             title=report.title,
@@ -66,6 +68,7 @@ class ReportPage(PublicationTimes):
             neighbours=report.neighbours,
             authors=tuple(report_authors(report)),
             versions=report.version_list,
+            pdf=report.pdf,
         )
 
     def get_absolute_url(self):

@@ -95,6 +95,7 @@ class ReportApiTests(SitrepTestCase):
                 "bylines": [{"name": "Jane Doe", "slug": "jane-doe", "url": "http://testserver/authors/jane-doe/"}],
                 "published_at": "2020-07-09T14:00:00Z",
                 "updated_at": item["updated_at"],
+                "pdf": None,
             },
         )
 

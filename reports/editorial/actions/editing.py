@@ -7,6 +7,7 @@ correction. Neither touches the status: that is reports.editorial.actions.workfl
 from django.core.exceptions import ValidationError
 
 from reports.editorial import audit, diffs, permissions, revisions, signals, versions
+from reports.editorial.actions import pdfs
 from reports.editorial.actions.base import ActionRefused, editorial_action, lock
 from reports.editorial.corrections import correction_required, record_correction
 from reports.models import CORRECTION_NOTE_MESSAGE, Report, ReportAuthor, ReportEvent, Series
@@ -19,13 +20,14 @@ class RestoreRefused(ActionRefused):
     """A restore that is not allowed; str() says why, for the person who asked."""
 
 
-def save_report(report, *, by, tags, authors=None, message="", correction_note=""):
+def save_report(report, *, by, tags, authors=None, message="", correction_note="", pdf=None):
     """Save `report` with the content a form has put on it (not saved yet) and these tags.
 
     A new report is created by `by`; an existing one is changed only in its content (its
     status and dates are the workflow's, as they are stored now). `authors`, when given, are
-    its bylines in order. Returns the audit event, or None when the content did not change
-    (then there is nothing new to keep).
+    its bylines in order. `pdf`, when given, is a pdfs.PdfChange: a new PDF, or the removal of
+    the current one (a live report's needs `correction_note`). Returns the audit event, or
+    None when the content did not change (then there is nothing new to keep).
     """
     created = report.pk is None
     with editorial_action("create" if created else "edit", actor=by) as outcome:
@@ -38,6 +40,8 @@ def save_report(report, *, by, tags, authors=None, message="", correction_note="
             if not permissions.may_change(by, stored):
                 raise ActionRefused("Only editors can change a published or scheduled report.")
             revisions.keep_stored_state(stored)  # what this save replaces stays in the history
+            if pdf is not None:
+                pdfs.check_note(stored, correction_note)
         report.updated_by = by
         if created:
             report.save()
@@ -46,13 +50,17 @@ def save_report(report, *, by, tags, authors=None, message="", correction_note="
             report.refresh_from_db(fields=["status", "published_at", "first_published_at"])
         report.tags.set(list(tags))
         bylines_changed = authors is not None and set_bylines(report, authors)
+        pdf_changed = pdf is not None and pdfs.apply_change(report, pdf, outcome=outcome)
         event = _record(
             report,
             by=by,
             created=created,
             message=message,
             correction_note=correction_note,
-            also_changed=["authors"] if bylines_changed and not created else [],
+            also_changed=[
+                *(["authors"] if bylines_changed and not created else []),
+                *(["pdf"] if pdf_changed else []),
+            ],
         )
         if event is not None:
             signal = (
@@ -86,6 +94,7 @@ def _record(report, *, by, created, message, correction_note, also_changed=()):
     content = revisions.content_of(report)
     if created:
         changed = [name for name in revisions.CONTENT_FIELDS if content[name] not in (None, "", ())]
+        changed += [name for name in also_changed if name == "pdf"]
     else:
         previous = revisions.latest(report)
         changed = diffs.changed_fields(previous.content, content) if previous else list(revisions.CONTENT_FIELDS)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from reports.models import PreviewLink, Report
+from reports.public.pdf_links import pdf_block
 from reports.public.report_page import ReportPage
 from reports.public.views.report import ReportDetailView
 
@@ -55,11 +56,14 @@ class PreviewLinkView(ReportDetailView):
 
     def get_object(self, queryset=None):
         # Whatever its status: the link is the permission.
-        reports = Report.objects.for_listing().with_neighbours().prefetch_related("corrections")
+        reports = Report.objects.for_listing().with_neighbours().with_pdf().prefetch_related("corrections")
         return ReportPage.of(reports.get(pk=self.link.report_id))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"preview_link": self.link}
+
+    def pdf_block(self, report):
+        return pdf_block(report.pdf, report.slug, token=self.link.token)
 
 
 def parse_expiry(raw, *, now=None):

@@ -15,6 +15,7 @@ from reports.caching.memo import kept_for_readers
 from reports.editorial import permissions
 from reports.models import AuthorRef, Report
 from reports.public.citation import Citation, CitedVersion
+from reports.public.pdf_links import pdf_block
 from reports.public.report_page import ReportPage
 from reports.public.summaries import byline_html, tag_links
 from reports.public.versions import version_url
@@ -33,7 +34,7 @@ class ReportDetailView(DetailView):
         # Staff may preview drafts, reports in review and scheduled reports; readers may not.
         reports = Report.objects.all() if self.can_preview() else Report.objects.published()
         # One query for the report, its tags and its neighbours in the series; one for its corrections.
-        return reports.for_listing().with_neighbours().with_versions().prefetch_related("corrections")
+        return reports.for_listing().with_neighbours().with_versions().with_pdf().prefetch_related("corrections")
 
     def get_object(self, queryset=None):
         if queryset is not None:
@@ -84,6 +85,7 @@ class ReportDetailView(DetailView):
         context["cite_files"] = self.cite_files(report)
         context["byline_html"] = byline_html(AuthorRef(a.name, a.slug) for a in report.authors if a.is_person)
         context["previous_report"], context["next_report"] = report.neighbours
+        context["pdf"] = self.pdf_block(report)
         return context
 
     def cited_version(self, report):
@@ -93,6 +95,9 @@ class ReportDetailView(DetailView):
     def cite_files(self, report):
         """The addresses of the RIS and CSL-JSON downloads of this page's citation."""
         return cite_files("reports:cite-{}", report.slug)
+
+    def pdf_block(self, report):
+        return pdf_block(report.pdf, report.slug)
 
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
@@ -130,7 +135,7 @@ class CitationFileView(DetailView):
     }
 
     def get_object(self, queryset=None):
-        reports = Report.objects.published().for_listing().with_neighbours().with_versions()
+        reports = Report.objects.published().for_listing().with_neighbours().with_versions().with_pdf()
         report = reports.prefetch_related("corrections").filter(slug=self.kwargs["slug"]).first()
         if report is None:
             raise Http404("No published report has this address.")
