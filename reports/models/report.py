@@ -342,6 +342,8 @@ class Report(PublicationTimes, models.Model):
         """The published versions, oldest first, as VersionRefs: from the with_versions() annotation."""
         pairs = getattr(self, "version_data", None) or []
         return tuple(sorted(VersionRef(number, _moment(at)) for number, at in pairs))
+
+    @property
     def pdf(self):
         """The current PDF as a PdfRef, or None: from the with_pdf() annotation when the query has it."""
         from reports.models.pdf import current_pdf_json, pdf_ref
