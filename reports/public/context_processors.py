@@ -22,7 +22,8 @@ def language_switch(request, language):
     """The same page in the other language, its filters (the query string) kept: /ar/ is
     added to or taken off the address (sitrep/urls.py's i18n_patterns, the default language
     unprefixed). The query string is the one the page cache left (only the parameters the
-    view reads), so a cached page never carries someone's utm_ tags in its switcher."""
+    view reads), so a cached page never carries someone's utm_ tags in its switcher.
+    Error and preview pages use `home` (templates' language_switch_href block)."""
     other = next(code for code, _ in settings.LANGUAGES if code != language)
     path = request.path_info
     if language != settings.LANGUAGE_CODE:
@@ -31,7 +32,10 @@ def language_switch(request, language):
         path = f"/{other}{path}"
     query = request.META.get("QUERY_STRING", "")
     href = escape_uri_path(get_script_prefix().rstrip("/") + path) + (f"?{query}" if query else "")
-    return {"code": other, "name": dict(settings.LANGUAGES)[other], "href": href}
+    # Error and preview pages link to the other language's archive instead: their address
+    # may name something readers must not learn of (a draft's slug, a preview token).
+    home = get_script_prefix() + (f"{other}/" if other != settings.LANGUAGE_CODE else "")
+    return {"code": other, "name": dict(settings.LANGUAGES)[other], "href": href, "home": home}
 
 
 @cache
