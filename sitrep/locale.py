@@ -40,6 +40,16 @@ def unprefixed(path, language):
 
 
 class SiteLocaleMiddleware(LocaleMiddleware):
+    def __call__(self, request):
+        # Give the thread back in the language it had: Django's LocaleMiddleware leaves the
+        # request's language active, and a later reverse() outside a request (a command, a
+        # task, a test) would then build /ar/ addresses.
+        before = translation.get_language()
+        try:
+            return super().__call__(request)
+        finally:
+            translation.activate(before) if before else translation.deactivate()
+
     def process_request(self, request):
         if is_editor_path(request.path_info):
             translation.activate(translation.get_language_from_request(request, check_path=False))
