@@ -3,16 +3,13 @@ and the archive read right to left in Chromium at 320 px and 1280 px (screenshot
 test-artifacts/)."""
 
 import json
-import subprocess
-import tempfile
-from pathlib import Path
 
 from tests.base import SitrepTestCase
 from tests.browser import BrowserTestCase
 from tests.conftest import ARTIFACTS as ARTIFACTS_DIR
 from tests.public.test_accessibility import WCAG_21_AA
 from tests.public_pages import build_public_pages
-from tests.validators import AXE, VNU, axe_missing, require, vnu_missing
+from tests.validators import AXE, axe_missing, nu_html_errors, require, vnu_missing
 
 
 def arabic_pages(pages):
@@ -32,23 +29,12 @@ class ArabicHtmlValidityTests(SitrepTestCase):
 
     def test_arabic_pages_have_no_html_errors(self):
         require(vnu_missing())
-        folder = Path(tempfile.mkdtemp(prefix="sitrep-vnu-ar-"))
-        files = {}
-        for number, (label, path) in enumerate(self.pages.items()):
+        documents = {}
+        for label, path in self.pages.items():
             response = self.client.get(path)
             self.assertEqual(response.status_code, 200, label)
-            files[str(folder / f"page{number}.html")] = label
-            (folder / f"page{number}.html").write_bytes(response.content)
-        result = subprocess.run(
-            ["java", "-jar", str(VNU), "--format", "json", "--errors-only", *files],
-            capture_output=True, text=True, timeout=300,
-        )  # fmt: skip
-        messages = json.loads(result.stderr or "{}").get("messages", [])
-        errors = [
-            f"{files.get(m['url'].removeprefix('file:'), m['url'])}: line {m.get('lastLine')}: {m['message']}"
-            for m in messages
-            if m.get("type") == "error"
-        ]
+            documents[label] = response.content
+        errors = nu_html_errors(documents)
         self.assertEqual(errors, [], "\n".join(errors))
 
 
