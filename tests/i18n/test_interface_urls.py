@@ -155,3 +155,23 @@ class LanguageCacheTests(SitrepTestCase):
                     self.client.get(path)
                 with self.assertNumQueries(len(english.captured_queries)):
                     self.client.get(f"/ar{path}")
+
+
+class ArabicFeedTests(SitrepTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        build_public_pages()
+
+    def test_arabic_feed_is_titled_in_arabic_and_english_feed_is_unchanged(self):
+        import feedparser
+
+        arabic = feedparser.parse(self.client.get("/ar/feeds/atom/?tag=baghdad").content)
+        self.assertEqual(arabic.feed.title, "sitrep: تقارير الوضع (الوسم: Baghdad)")
+        self.assertEqual(arabic.feed.subtitle, "أحدث تقارير الوضع المنشورة المطابقة لعوامل التصفية هذه.")
+        self.assertEqual(arabic.feed.language, "ar")
+        self.assertTrue(arabic.feed.link.endswith("/ar/?tag=baghdad"))
+        self.assertIn("24–30 يونيو 2020", arabic.entries[0].summary)
+        english = feedparser.parse(self.client.get("/feeds/rss/?tag=baghdad").content)
+        self.assertEqual(english.feed.title, "sitrep: situation reports (Tag: Baghdad)")
+        self.assertEqual(english.feed.language, "en")
+        self.assertIn("June 24–30, 2020", english.entries[0].summary)
