@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test checkers lint check-deploy serve fuzz-api clean seed-fixture bench bench-web bench-import
+.PHONY: run test messages checkers lint check-deploy serve fuzz-api clean seed-fixture bench bench-web bench-import
 
 # The virtualenv is rebuilt whenever a requirements file changes.
 $(BIN)/.installed: requirements.txt requirements-dev.txt
@@ -16,9 +16,15 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 .env:
 	printf '# Written by make run for local development; real environment variables win.\nDEBUG=1\n' > $@
 
+# The compiled translation catalogues (locale/*/LC_MESSAGES/django.mo, not committed: built
+# from the .po files). compilemessages needs GNU gettext's msgfmt, installed from Debian if missing.
+messages: $(BIN)/.installed
+	command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+
 # The development server with one background worker beside it (renditions, thumbnails,
 # alerts), stopped with it.
-run: $(BIN)/.installed .env
+run: $(BIN)/.installed .env messages
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py setup_demo
 	$(BIN)/python manage.py db_worker --reload & worker=$$!; \
@@ -26,7 +32,7 @@ run: $(BIN)/.installed .env
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # On SQLite unless DATABASE_URL names another database (PostgreSQL in CI).
-test: $(BIN)/.installed
+test: $(BIN)/.installed messages
 	DEBUG=0 SECRET_KEY=test-only-secret-key TESTING=1 SECURE_SSL_REDIRECT=0 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # axe-core and the Nu HTML checker for the accessibility and HTML tests (needs npm and Java 17);

@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "sitrep.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "sitrep.locale.SiteLocaleMiddleware",  # /ar/ for readers; the editor's preference in /admin/
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -224,7 +225,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+# English at the existing addresses, Arabic under /ar/ (i18n_patterns in sitrep/urls.py).
+# The admin follows the editor's language (LANGUAGE_COOKIE_NAME or Accept-Language): see sitrep/locale.py.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("ar", "العربية")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -26,5 +27,6 @@ urlpatterns = [
     ),
     path("robots.txt", RobotsView.as_view(), name="robots"),
     path("healthz", healthz, name="healthz"),
-    path("", include("reports.urls")),
+    # The public site: English at its existing addresses, Arabic under /ar/ (sitrep/locale.py).
+    *i18n_patterns(path("", include("reports.urls")), prefix_default_language=False),
 ]

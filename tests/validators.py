@@ -35,3 +35,26 @@ def vnu_missing():
     if not shutil.which("java"):
         return "java not found (the Nu HTML checker needs Java 17)"
     return None
+
+
+def nu_html_errors(documents):
+    """The Nu HTML checker's errors in {label: HTML bytes}, each as "label: line N: message"."""
+    import json
+    import subprocess
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="sitrep-vnu-"))
+    files = {}
+    for number, (label, content) in enumerate(documents.items()):
+        files[str(folder / f"page{number}.html")] = label
+        (folder / f"page{number}.html").write_bytes(content)
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--format", "json", "--errors-only", *files],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    messages = json.loads(result.stderr or "{}").get("messages", [])
+    return [
+        f"{files.get(m['url'].removeprefix('file:'), m['url'])}: line {m.get('lastLine')}: {m['message']}"
+        for m in messages
+        if m.get("type") == "error"
+    ]

@@ -20,6 +20,7 @@ import pickle
 
 from django.conf import settings
 from django.core.cache import caches
+from django.utils.translation import get_language
 
 from reports.caching.state import current_state
 
@@ -38,7 +39,8 @@ def per_generation(name, key, compute):
         return compute()
     generation = current_state().key()
     digest = hashlib.sha256(repr(key).encode()).hexdigest()
-    cache_key = f"sitrep:result:{generation}:{name}:{digest}"
+    # The active language too: labels, periods and dates in the results are written in it.
+    cache_key = f"sitrep:result:{generation}:{get_language()}:{name}:{digest}"
     cache = caches[settings.PAGE_CACHE_ALIAS]
     try:
         value = cache.get(cache_key)

@@ -20,6 +20,7 @@ from django.http import HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
+from django.utils.translation import get_language
 
 from reports.caching.state import current_state, last_seen
 
@@ -90,7 +91,9 @@ class PublicPageCacheMiddleware:
                 return self.get_response(request)
         keep_declared_parameters(request)
         path = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
-        key = f"sitrep:page:{state.key()}:{path}"
+        # The path says the language (/ar/ or not; sitrep.locale), and the key says it again, so
+        # an English page is never served for an Arabic address whatever routes are translated.
+        key = f"sitrep:page:{state.key()}:{get_language()}:{path}"
         entry = self.cache.get(key)
         if entry is None:
             response = self.get_response(request)

@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, Value
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
+from django.utils.translation import pgettext
 
 from reports.caching.memo import per_generation
 from reports.caching.vocabulary import published_vocabulary
@@ -167,10 +168,10 @@ class ArchiveFacets:
     def groups(self):
         """The non-empty facets, for the page."""
         facets = (
-            ("tag", "Tags", self.tags),
-            ("author", "Authors", self.authors),
-            ("series", "Series", self.series),
-            ("year", "Years", self.years),
+            ("tag", pgettext("facet", "Tags"), self.tags),
+            ("author", pgettext("facet", "Authors"), self.authors),
+            ("series", pgettext("facet", "Series"), self.series),
+            ("year", pgettext("facet", "Years"), self.years),
         )
         return [
             FacetGroup(name, title, values[:FACET_SHOWN], values[FACET_SHOWN:])

@@ -7,6 +7,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.http import http_date
 from django.utils.timezone import localtime
+from django.utils.translation import gettext, pgettext
 
 from reports.models import Report
 from reports.public.citation import report_authors
@@ -60,7 +61,8 @@ class ReportFeed(Feed):
 
     def title(self, filterset):
         labels = [label for _, _, label in filterset.active_filters()]
-        return f"{settings.SITE_NAME}: situation reports" + (f" ({'; '.join(labels)})" if labels else "")
+        title = gettext("%(site)s: situation reports") % {"site": settings.SITE_NAME}
+        return title + (f" ({pgettext('list separator', '; ').join(labels)})" if labels else "")
 
     def link(self, filterset):
         query = filterset.data.copy()
@@ -73,7 +75,9 @@ class ReportFeed(Feed):
         return reverse(self.url_name) + (f"?{query}" if query else "")
 
     def description(self, filterset):
-        return "The latest published situation reports" + (" matching these filters." if filterset.data else ".")
+        if filterset.data:
+            return gettext("The latest published situation reports matching these filters.")
+        return gettext("The latest published situation reports.")
 
     def items(self, filterset):
         # Newest first even when searching: a feed reader shows what is new, not what ranks best.
@@ -97,8 +101,8 @@ class ReportFeed(Feed):
         # Built here rather than by a template: a feed renders 50 of them per request.
         corrections = format_html_join(
             "",
-            "<p>Correction, {}: {}</p>",
-            ((date_format(localtime(c.created_at), "F j, Y"), c.note) for c in report.corrections.all()),
+            gettext("<p>Correction, {}: {}</p>"),
+            ((date_format(localtime(c.created_at), gettext("F j, Y")), c.note) for c in report.corrections.all()),
         )
         return format_html(
             "<p><strong>{}</strong> · {}</p>\n<p>{}</p>\n{}",

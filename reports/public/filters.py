@@ -15,6 +15,7 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.db import connections
 from django.db.backends.postgresql.psycopg_any import DateRange
 from django.db.models import Exists, Func, OuterRef
+from django.utils.translation import gettext_lazy as _
 
 from reports.caching.memo import per_generation
 from reports.caching.vocabulary import published_vocabulary
@@ -250,37 +251,37 @@ DATE_INPUT = {
 
 
 class ReportFilter(django_filters.FilterSet):
-    q = SearchFilter(label="Search", help_text="Words in the title, summary or text.")
+    q = SearchFilter(label=_("Search"), help_text="Words in the title, summary or text.")
     tag = TagFilter(
-        label="Tags",
+        label=_("Tags"),
         help_text="A tag's slug; repeat it to get the reports that carry all the given tags.",
     )
-    week = IsoWeekFilter(label="Week", help_text="Periods overlapping that ISO week, e.g. 2020-W34.")
+    week = IsoWeekFilter(label=_("Week"), help_text="Periods overlapping that ISO week, e.g. 2020-W34.")
     # `from` is a Python keyword, so it is declared through the class namespace.
     locals()["from"] = PeriodFilter(
         field_name="period_end",
         lookup_expr="gte",
-        label="From",
+        label=_("From"),
         help_text="Periods ending on or after it.",
         **DATE_INPUT,
     )
     to = PeriodFilter(
         field_name="period_start",
         lookup_expr="lte",
-        label="To",
+        label=_("To"),
         help_text="Periods starting on or before it.",
         **DATE_INPUT,
     )
-    series = SeriesFilter(label="Series", help_text="A series' slug.")
-    year = YearFilter(label="Year", help_text="Periods overlapping that calendar year.")
+    series = SeriesFilter(label=_("Series"), help_text="A series' slug.")
+    year = YearFilter(label=_("Year"), help_text="Periods overlapping that calendar year.")
     author = AuthorFilter(
-        label="Authors",
+        label=_("Authors"),
         help_text="An author's slug; repeat it to get the reports that all the given authors signed.",
     )
 
     # Each parameter as the active filters name it.
-    FILTER_NAMES = {"q": "Search", "week": "Week", "from": "From", "to": "To", "tag": "Tag", "series": "Series",
-                    "year": "Year", "author": "Author"}  # fmt: skip
+    FILTER_NAMES = {"q": _("Search"), "week": _("Week"), "from": _("From"), "to": _("To"), "tag": _("Tag"),
+                    "series": _("Series"), "year": _("Year"), "author": _("Author")}  # fmt: skip
     # Parameters that may be repeated, each value narrowing the results.
     REPEATABLE = ("tag", "author")
 
@@ -351,14 +352,15 @@ class ReportFilter(django_filters.FilterSet):
 
     def _cleaned_labels(self):
         """{(parameter, raw value): label} for every valid filter in use."""
-        cleaned, labels = self.form.cleaned_data, {}
+        cleaned, labels, names = self.form.cleaned_data, {}, self.FILTER_NAMES
         if cleaned.get("q"):
-            labels["q", self.data["q"]] = f"Search: “{cleaned['q']}”"
-        labels.update({("tag", tag.slug): f"Tag: {tag.name}" for tag in cleaned.get("tag") or ()})
-        labels.update({("author", author.slug): f"Author: {author.name}" for author in cleaned.get("author") or ()})
+            labels["q", self.data["q"]] = f"{names['q']}: “{cleaned['q']}”"
+        labels.update({("tag", tag.slug): f"{names['tag']}: {tag.name}" for tag in cleaned.get("tag") or ()})
+        labels.update({("author", a.slug): f"{names['author']}: {a.name}" for a in cleaned.get("author") or ()})
         if cleaned.get("week"):
             monday, sunday = cleaned["week"]
-            labels["week", self.data["week"]] = f"Week: {iso_week_label(monday)} ({format_period(monday, sunday)})"
+            week = f"{iso_week_label(monday)} ({format_period(monday, sunday)})"
+            labels["week", self.data["week"]] = f"{names['week']}: {week}"
         for name in ("from", "to"):
             if cleaned.get(name):
                 labels[name, self.data[name]] = f"{self.FILTER_NAMES[name]}: {cleaned[name].isoformat()}"

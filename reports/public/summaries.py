@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, pgettext
 
 from reports.public.search import highlighted_summary
 
@@ -56,8 +57,12 @@ def byline_html(authors):
     links = [format_html('<a href="{}">{}</a>', author.get_absolute_url(), author.name) for author in authors]
     if not links:
         return ""
-    names = links[0] if len(links) == 1 else format_html("{} and {}", mark_safe(", ".join(links[:-1])), links[-1])
-    return format_html("By {}", names)
+    if len(links) > 1:
+        separator = pgettext("list separator", ", ")
+        names = format_html(gettext("{names} and {last}"), names=mark_safe(separator.join(links[:-1])), last=links[-1])
+    else:
+        names = links[0]
+    return format_html(gettext("By {names}"), names=names)
 
 
 def tag_links(tags, archive_url):

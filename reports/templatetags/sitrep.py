@@ -2,6 +2,7 @@ from html import escape
 
 from django import template
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 
 register = template.Library()
 
@@ -16,7 +17,8 @@ def tag_links(tags):
     if not tags:
         return ""
     items = "".join(f'<li><a href="{escape(tag.href)}" rel="tag">{escape(tag.name)}</a></li>' for tag in tags)
-    return mark_safe(f'<ul class="tags" aria-label="Tags">{items}</ul>')  # each value escaped above
+    label = escape(gettext("Tags"))
+    return mark_safe(f'<ul class="tags" aria-label="{label}">{items}</ul>')  # each value escaped above
 
 
 @register.simple_tag
@@ -24,15 +26,15 @@ def facet_values(values):
     """The archive's facet values (FacetValues) as list items, each a link that chooses or
     removes it, with its count: the markup an included template gave until now, built here because
     a page of facets has some 250 of them and an include each cost more than the counting."""
-    items = []
+    items, chosen = [], gettext("(chosen; remove)")
     for value in values:
         href, label, count = escape(value.href), escape(value.label), value.count
         if value.selected:
             link = (f'<a class="chosen" href="{href}"><span aria-hidden="true">✓ </span>{label}'
-                    '<span class="visually-hidden"> (chosen; remove)</span></a>')  # fmt: skip
+                    f'<span class="visually-hidden"> {escape(chosen)}</span></a>')  # fmt: skip
         else:
             link = f'<a href="{href}">{label}</a>'
-        plural = "" if count == 1 else "s"
-        counted = f'<span class="facet-count">{count}<span class="visually-hidden"> report{plural}</span></span>'
+        noun = escape(ngettext("report", "reports", count))
+        counted = f'<span class="facet-count">{count}<span class="visually-hidden"> {noun}</span></span>'
         items.append(f"<li>{link} {counted}</li>\n")
     return mark_safe("".join(items))  # each value escaped above

@@ -7,7 +7,10 @@ put the day first, as UN agencies do ("3–9 June 2020", "30 June – 6 July 202
 "28 December 2020 – 3 January 2021"), or write ISO dates ("2020-06-03 to
 2020-06-09"). This module reads all of those and writes one house style back out.
 
-Stdlib only, so it can be used (and tested) anywhere without Django.
+Stdlib only, so it can be used (and tested) anywhere without Django; the language a period is
+written in is passed in, or else Django's active language if Django is configured (never the
+database). Arabic is written day first with the month names used across the Arab world and
+Latin digits, as Arabic news agencies and UN Arabic reports write dates: "19–25 أغسطس 2020".
 """
 
 import datetime
@@ -21,6 +24,31 @@ MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
+
+# Arabic month names (the Egyptian and Gulf series, which UN agencies' Arabic reports use).
+ARABIC_MONTH_NAMES = (
+    "يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو",
+    "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر",
+)  # fmt: skip
+
+
+def writing_language(language=None) -> str:
+    """"ar" or "en": `language`, else Django's active language, else English."""
+    if language is None:
+        try:
+            from django.utils.translation import get_language
+
+            language = get_language()
+        except Exception:  # Django absent or not configured: the house style is English
+            language = None
+    return "ar" if (language or "en").split("-")[0] == "ar" else "en"
+
+
+def month_name(month: int, language=None) -> str:
+    """The full name of a month (1-12) in `language` (see writing_language)."""
+    names = ARABIC_MONTH_NAMES if writing_language(language) == "ar" else MONTH_NAMES
+    return names[month - 1]
+
 
 # Lower-case full names and three-letter abbreviations, plus "sept", which
 # house styles (AP among them) use for September.
@@ -140,13 +168,17 @@ def contains_period(text: str) -> bool:
     return any(pattern.search(text) for pattern, _ in FORMS)
 
 
-def format_period(start, end, *, dash: str = "\u2013") -> str:
+def format_period(start, end, *, dash: str = "\u2013", language=None) -> str:
     """The period written for people. Same month: 'June 24–30, 2020' (dash
     joined with no spaces). Crossing months in one year: 'July 29 – August 5,
     2020' (spaced dash). Crossing a year: 'December 30, 2020 – January 5,
-    2021'. Single day: 'June 24, 2020'. Always full month names."""
+    2021'. Single day: 'June 24, 2020'. Always full month names. In Arabic
+    (`language`, or the active one) day first, no commas: '19–25 أغسطس 2020',
+    '29 يوليو – 5 أغسطس 2020', '30 ديسمبر 2020 – 5 يناير 2021', '24 يونيو 2020'."""
     if end < start:
         raise PeriodError("the period ends before it starts")
+    if writing_language(language) == "ar":
+        return _arabic_period(start, end, dash)
     if start == end:
         return f"{_month_day(start)}, {start.year}"
     if start.year != end.year:
@@ -170,9 +202,24 @@ def year_error(text: str) -> str:
     return f"“{text}” is not a year from {FIRST_YEAR} to {LAST_YEAR}."
 
 
-def format_day(day) -> str:
-    """A day in the house style: "August 26, 2020"."""
+def format_day(day, language=None) -> str:
+    """A day in the house style: "August 26, 2020" ("26 أغسطس 2020" in Arabic)."""
+    if writing_language(language) == "ar":
+        return _arabic_period(day, day, "")
     return f"{_month_day(day)}, {day.year}"
+
+
+def _arabic_period(start, end, dash) -> str:
+    def day_month(day):
+        return f"{day.day} {ARABIC_MONTH_NAMES[day.month - 1]}"
+
+    if start == end:
+        return f"{day_month(start)} {start.year}"
+    if start.year != end.year:
+        return f"{day_month(start)} {start.year} {dash} {day_month(end)} {end.year}"
+    if start.month != end.month:
+        return f"{day_month(start)} {dash} {day_month(end)} {end.year}"
+    return f"{start.day}{dash}{day_month(end)} {end.year}"
 
 
 def iso_week_label(day) -> str:
@@ -187,7 +234,8 @@ def house_title(series_name: str, start, end) -> str:
     'Iraq Situation Report: July 29 - August 5, 2020', 'Iraq Situation
     Report: December 30, 2020 - January 5, 2021'. A plain hyphen, because
     titles end up in URLs, feeds and e-mail subjects."""
-    return f"{series_name}: {format_period(start, end, dash='-')}"
+    # Stored, so always the house style in English, whatever the editor's language.
+    return f"{series_name}: {format_period(start, end, dash='-', language='en')}"
 
 
 def _months_known(ends) -> bool:

@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django_filters.views import FilterView
 
 from reports.caching.memo import per_generation
@@ -95,7 +96,7 @@ def _neighbouring_weeks(query, monday):
     """(rel, label, query string) for the weeks before and after the filtered one; none past
     the calendar's ends (year 1 or 9999)."""
     links = []
-    for rel, label, days in (("prev", "Previous week", -7), ("next", "Next week", 7)):
+    for rel, label, days in (("prev", gettext("Previous week"), -7), ("next", gettext("Next week"), 7)):
         try:
             day = monday + datetime.timedelta(days=days)
         except OverflowError:

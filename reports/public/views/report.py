@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.timezone import localtime
 from django.views.generic import DetailView
@@ -116,8 +116,10 @@ def cited_version(request, report, version):
 
 
 def cite_files(name_pattern, *arguments):
-    """{"ris": …, "csl_json": …}: the addresses of a citation's downloads, by URL name."""
-    return {kind.replace("-", "_"): reverse(name_pattern.format(kind), args=arguments) for kind in ("ris", "csl-json")}
+    """{"ris": …, "csl_json": …}: the addresses of a citation's downloads, by URL name: one
+    address in every language (citation files are not translated)."""
+    with translation.override("en"):
+        return {kind.replace("-", "_"): reverse(name_pattern.format(kind), args=arguments) for kind in ("ris", "csl-json")}
 
 
 def author_page(slug):
