@@ -16,6 +16,7 @@ from reports.models.report import (
     Series,
     TaggedReport,
     TagRef,
+    TranslationRef,
     report_url,
 )
 from reports.models.tagmerge import TagMerge
@@ -42,6 +43,7 @@ __all__ = [
     "TagMerge",
     "TagRef",
     "TaggedReport",
+    "TranslationRef",
     "new_preview_token",
     "report_url",
 ]

@@ -4,12 +4,13 @@
 page, feed, sitemap and API starts from it.
 """
 
+import uuid
 from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import JSONArray
 from django.urls import reverse
 from django.utils import timezone
@@ -79,6 +80,15 @@ class ReportLink(NamedTuple):
         return report_url(self.slug)
 
 
+class TranslationRef(NamedTuple):
+    """One report of a translation group as links to it show it; `is_original` for x-default."""
+
+    language: str
+    slug: str
+    title: str
+    is_original: bool
+
+
 class ReportQuerySet(models.QuerySet):
     def published(self):
         """What a reader may see. Every public page, feed and sitemap starts here."""
@@ -121,6 +131,41 @@ class ReportQuerySet(models.QuerySet):
             .values("rows")
         )
         return self.annotate(author_data=Subquery(bylines, output_field=models.JSONField()))
+
+    def with_translations(self):
+        """Each report with the other published reports of its translation group, as JSON
+        (see Report.translation_list), and, for a translation, when its published original was
+        last corrected after the translation was made (`original_corrected_at`, else None)."""
+        others = (
+            Report.objects.published()
+            .filter(translation_key=OuterRef("translation_key"))
+            .exclude(pk=OuterRef("pk"))
+            .order_by()
+            .values("translation_key")
+            .annotate(
+                rows=JSONGroupArray(
+                    JSONArray(
+                        "language",
+                        "slug",
+                        "title",
+                        Case(When(source_version_at__isnull=True, then=Value(1)), default=Value(0)),
+                    )
+                )
+            )
+            .values("rows")
+        )
+        later_corrections = Correction.objects.filter(
+            report__in=Report.objects.published().filter(
+                translation_key=OuterRef(OuterRef("translation_key")), source_version_at__isnull=True
+            ),
+            created_at__gt=OuterRef("source_version_at"),
+        ).order_by("-created_at", "-pk")
+        return self.annotate(
+            translation_data=Subquery(others, output_field=models.JSONField()),
+            original_corrected_at=Subquery(later_corrections.values("created_at")[:1]),
+            translator_name=F("translator__name"),
+            translator_slug=F("translator__slug"),
+        )
 
     def with_neighbours(self):
         """Each report with the published reports before and after it in its series (by period),
@@ -225,6 +270,22 @@ class Report(PublicationTimes, models.Model):
         default=Language.ENGLISH,
         help_text="The language the report is written in.",
     )
+    # A report and its translations share one key, one report per language (see
+    # reports.editorial.actions.translating). The original has no source moment; a translation
+    # records the moment of the original it was made from, so that a later correction of the
+    # original shows the translation needs updating.
+    translation_key = models.UUIDField(default=uuid.uuid4, editable=False)
+    source_version_at = models.DateTimeField(
+        "translates the original as of", null=True, blank=True, editable=False
+    )
+    translator = models.ForeignKey(
+        "reports.Author",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="translations",
+        help_text="Who translated this report, for a translation.",
+    )
     # The text of the report's PDF, kept when the PDF is uploaded, so that search finds it.
     pdf_text = models.TextField(blank=True, default="", editable=False)
 
@@ -259,6 +320,11 @@ class Report(PublicationTimes, models.Model):
                 name="report_language_known",
                 violation_error_message="A report is written in English or Arabic.",
             ),
+            models.UniqueConstraint(
+                fields=["translation_key", "language"],
+                name="report_one_translation_per_language",
+                violation_error_message="This report already has a translation in that language.",
+            ),
         ]
         indexes = [
             # What readers see, newest publication first with a stable order: the feeds' order.
@@ -284,6 +350,21 @@ class Report(PublicationTimes, models.Model):
     def period_display(self):
         return format_period(self.period_start, self.period_end)
 
+    @property
+    def is_translation(self):
+        return self.source_version_at is not None
+
+    @property
+    def translation_list(self):
+        """The other published reports of its translation group, as TranslationRefs in language
+        order: from the with_translations() annotation, or one query."""
+        if hasattr(self, "translation_data"):
+            rows = self.translation_data or []
+        else:
+            others = Report.objects.published().filter(translation_key=self.translation_key).exclude(pk=self.pk)
+            columns = others.values_list("language", "slug", "title", "source_version_at")
+            rows = [(language, slug, title, source is None) for language, slug, title, source in columns]
+        return tuple(sorted(TranslationRef(lang, slug, title, bool(original)) for lang, slug, title, original in rows))
 
     @property
     def tag_list(self):

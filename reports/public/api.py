@@ -38,6 +38,7 @@ for name, schema in {
     "author": {"type": "array", "items": {"type": "string", "pattern": SLUG, "maxLength": 200, "example": "jane-doe"}},
     "series": {"type": "string", "pattern": SLUG, "maxLength": 200, "example": "iraq-situation-report"},
     "year": {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR, "example": 2020},
+    "lang": {"type": "string", "enum": ["en", "ar"], "example": "ar"},
 }.items():
     archive_filter = ReportFilter.base_filters[name]
     extend_schema_field({**schema, "description": archive_filter.extra["help_text"]})(type(archive_filter))

@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from reports.models import ReportLink, TagRef, report_url
+from reports.models import AuthorRef, ReportLink, TagRef, TranslationRef, report_url
 from reports.models.report import PublicationTimes
 from reports.public.citation import Author, report_authors
 from reports.text.markdown import cached_markdown
@@ -43,10 +43,17 @@ class ReportPage(PublicationTimes):
     corrections: tuple[CorrectionNote, ...]
     neighbours: tuple[ReportLink | None, ReportLink | None]
     authors: tuple[Author, ...]
+    language: str = "en"
+    source_version_at: datetime.datetime | None = None
+    translations: tuple[TranslationRef, ...] = ()
+    # For a translation: when its original was corrected after the translation was made.
+    original_corrected_at: datetime.datetime | None = None
+    translator: AuthorRef | None = None
 
     @classmethod
     def of(cls, report):
-        """From a report fetched with for_listing(), with_neighbours() and its corrections."""
+        """From a report fetched with for_listing(), with_neighbours(), with_translations() and
+        its corrections."""
         return cls(
             pk=report.pk,
             title=report.title,
@@ -64,6 +71,13 @@ class ReportPage(PublicationTimes):
             corrections=tuple(CorrectionNote(c.created_at, c.note) for c in report.corrections.all()),
             neighbours=report.neighbours,
             authors=tuple(report_authors(report)),
+            language=report.language,
+            source_version_at=report.source_version_at,
+            translations=report.translation_list,
+            original_corrected_at=getattr(report, "original_corrected_at", None),
+            translator=AuthorRef(report.translator_name, report.translator_slug)
+            if getattr(report, "translator_name", None)
+            else None,
         )
 
     def get_absolute_url(self):

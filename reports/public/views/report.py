@@ -17,6 +17,7 @@ from reports.models import AuthorRef, Report
 from reports.public.citation import Citation
 from reports.public.report_page import ReportPage
 from reports.public.summaries import byline_html, tag_links
+from reports.public.translations import alternates, report_url_in, x_default
 from reports.text.periods import format_day
 
 
@@ -32,7 +33,7 @@ class ReportDetailView(DetailView):
         # Staff may preview drafts, reports in review and scheduled reports; readers may not.
         reports = Report.objects.all() if self.can_preview() else Report.objects.published()
         # One query for the report, its tags and its neighbours in the series; one for its corrections.
-        return reports.for_listing().with_neighbours().prefetch_related("corrections")
+        return reports.for_listing().with_neighbours().with_translations().prefetch_related("corrections")
 
     def get_object(self, queryset=None):
         if queryset is not None:
@@ -80,6 +81,7 @@ class ReportDetailView(DetailView):
                 json_ld=citation.json_ld(series_url, lambda author: author_url(author_page(author.slug))),
                 highwire_tags=citation.highwire_tags(),
             )
+        context.update(translation_context(report, self.request.build_absolute_uri))
         context["byline_html"] = byline_html(AuthorRef(a.name, a.slug) for a in report.authors if a.is_person)
         context["previous_report"], context["next_report"] = report.neighbours
         return context
@@ -90,6 +92,28 @@ class ReportDetailView(DetailView):
             add_never_cache_headers(response)
             response["X-Robots-Tag"] = "noindex, nofollow"
         return response
+
+
+def translation_context(report, absolute):
+    """The report's language versions: the `hreflang` alternates (absolute, itself included, and
+    x-default) when it has translations, "Also in" links to the others, and for a translation
+    whose original was corrected after it was made, the original to read."""
+    versions = alternates(report, absolute)
+    if len(versions) < 2:
+        return {"alternates": [], "also_in": []}
+    context = {
+        "alternates": versions,
+        "x_default": x_default(report, absolute),
+        "also_in": [version for version in versions if version.language != report.language],
+    }
+    original = next((t for t in report.translations if t.is_original), None)
+    if report.original_corrected_at and original is not None:
+        context["original_corrected"] = {
+            "at": localtime(report.original_corrected_at),
+            "url": report_url_in(original.language, original.slug),
+            "language": original.language,
+        }
+    return context
 
 
 def author_page(slug):
@@ -107,7 +131,8 @@ class CitationFileView(DetailView):
     }
 
     def get_object(self, queryset=None):
-        reports = Report.objects.published().for_listing().with_neighbours().prefetch_related("corrections")
+        reports = Report.objects.published().for_listing().with_neighbours().with_translations()
+        reports = reports.prefetch_related("corrections")
         report = reports.filter(slug=self.kwargs["slug"]).first()
         if report is None:
             raise Http404("No published report has this address.")
