@@ -3,8 +3,8 @@ from functools import partial
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.http import HttpResponse
-from django.urls import path
+from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.text import slugify
 
@@ -18,9 +18,10 @@ from reports.admin.listing import ReportListMixin
 from reports.admin.mixins import RefusesMalformedSelections, SavesThroughActions, quoting
 from reports.admin.queue import ReviewQueueMixin
 from reports.admin.tags import TagAdmin  # noqa: F401  (registers the Tag admin: counts, near-duplicates, merging)
+from reports.admin.translations import TranslationDeskMixin
 from reports.admin.widgets import LabelledSplitDateTime
 from reports.editorial import permissions
-from reports.editorial.actions import editing, workflow
+from reports.editorial.actions import editing, translating, workflow
 from reports.editorial.actions import tags as tag_actions
 from reports.editorial.audit import changed_fields_display
 from reports.importexport import exporting
@@ -49,7 +50,7 @@ class ReportAdminForm(ReportHistoryFormMixin, AuthoringFormMixin, forms.ModelFor
 
     class Meta:
         model = Report
-        fields = ["series", "title", "slug", "period_start", "period_end", "summary", "body", "tags"]
+        fields = ["series", "title", "slug", "period_start", "period_end", "summary", "body", "tags", "translator"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -150,7 +151,7 @@ class ReportEventInline(admin.TabularInline):
 @admin.register(Report)
 class ReportAdmin(
     RefusesMalformedSelections, ReportListMixin, ReviewQueueMixin, ReportHistoryAdminMixin, ReportDeskAdminMixin,
-    admin.ModelAdmin,
+    TranslationDeskMixin, admin.ModelAdmin,
 ):
     form = ReportAdminForm
     change_form_template = "admin/reports/report/change_form.html"
@@ -161,9 +162,11 @@ class ReportAdmin(
     date_hierarchy = "period_start"
     prepopulated_fields = {"slug": ("title",)}
     inlines = [ReportAuthorInline, ReportEventInline]
-    actions = ["export_csv"]
+    actions = ["export_csv", "translate"]
+    autocomplete_fields = ("translator",)
     fieldsets = [
         (None, {"fields": ["series", "title", "slug", ("period_start", "period_end"), "summary", "body", "tags"]}),
+        ("Translation", {"fields": ["language_display", "translator"], "classes": ["collapse"]}),
         (
             "Publication",
             {
@@ -178,6 +181,7 @@ class ReportAdmin(
         ),
     ]
     readonly_fields = (
+        "language_display",
         "status_column",
         "published_at_display",
         "first_published_at_display",
@@ -229,6 +233,31 @@ class ReportAdmin(
         response.write("\ufeff")  # the byte-order mark makes Excel read the file as UTF-8
         exporting.write_csv(exporting.report_rows(queryset), response)
         return response
+
+    @admin.action(description="Translate", permissions=["add"])
+    def translate(self, request, queryset):
+        """A linked draft in the other language for the one report ticked (tags and period
+        copied), through the translate action; then its change page, to translate the text."""
+        reports = list(queryset.defer("pdf_text")[:2])
+        if len(reports) != 1:
+            self.message_user(request, "Tick one report to translate.", messages.WARNING)
+            return None
+        try:
+            translation = translating.translate(reports[0], by=request.user)
+        except translating.ActionRefused as refused:
+            self.message_user(request, str(refused), messages.ERROR)
+            return None
+        self.message_user(
+            request,
+            f"A draft translation into {translation.get_language_display()} was created from “{reports[0]}”: "
+            "translate its title, summary and text, then submit it.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:reports_report_change", args=[translation.pk]))
+
+    @admin.display(description="language")
+    def language_display(self, report):
+        return report.get_language_display()
 
     @admin.display(description="published at")
     def published_at_display(self, report):
