@@ -19,10 +19,11 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 from reports.caching.vocabulary import published_vocabulary
-from reports.models import TaggedReport
+from reports.models import Report, TaggedReport
 from reports.public.citation import report_authors
 from reports.public.filters import ReportFilter
 from reports.public.listing import KnownCountPaginator, PublishedReportsMixin
+from reports.public.translations import report_url_in
 from reports.text.numbers import plain_number
 from reports.text.periods import FIRST_YEAR, LAST_YEAR
 
@@ -164,6 +165,14 @@ class PeriodSerializer(serializers.Serializer):
     label = serializers.CharField(source="period_display", help_text="e.g. “July 29 – August 5, 2020”.")
 
 
+class TranslationSerializer(serializers.Serializer):
+    """One other published language version of a report (a TranslationRef)."""
+
+    language = serializers.ChoiceField(choices=Report.Language.choices, help_text="Its language: en or ar.")
+    url = AbsoluteUrlField(lambda ref: report_url_in(ref.language, ref.slug), help_text="Its page.")
+    api_url = AbsoluteUrlField(lambda ref: reverse("reports:api-report", args=[ref.slug]), help_text="It in this API.")
+
+
 class ReportSerializer(serializers.Serializer):
     """What a reader sees of a report; nothing about its workflow or who edited it."""
 
@@ -181,6 +190,12 @@ class ReportSerializer(serializers.Serializer):
     bylines = AuthorSerializer(many=True, source="author_list", help_text="The authors who signed it, in order.")
     published_at = serializers.DateTimeField(source="first_published_at", help_text="First published.")
     updated_at = serializers.DateTimeField(source="last_modified", help_text="Last changed for readers.")
+    language = serializers.ChoiceField(choices=Report.Language.choices, help_text="Written in: en or ar.")
+    translations = TranslationSerializer(
+        many=True,
+        source="translation_list",
+        help_text="The report in its other languages: the original and its published translations.",
+    )
 
     def get_authors(self, report) -> list[str]:
         return [author.name for author in report_authors(report)]
@@ -197,6 +212,9 @@ class ReportFilterBackend(DjangoFilterBackend):
 
 class PublishedReportsAPIMixin(PublishedReportsMixin):
     serializer_class = ReportSerializer  # over for_listing(): series, author, tags, last correction
+
+    def get_queryset(self):
+        return super().get_queryset().with_translations().defer("pdf_text")  # its language versions too
 
 
 @extend_schema(

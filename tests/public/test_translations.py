@@ -85,6 +85,20 @@ class TranslationPageTests(SitrepTestCase):
                     self.assertEqual(linked, alternates, f"{url} ({language}) does not link back the same way")
                     self.assertIn(start, {path_of(href) for href in linked.values()})
 
+    def test_the_api_lists_each_reports_translations_both_ways(self):
+        for slug, other, language in (("iraq-june", "iraq-june-ar", "ar"), ("iraq-june-ar", "iraq-june", "en")):
+            with self.subTest(slug=slug):
+                item = self.client.get(f"/api/reports/{slug}/").json()
+                self.assertEqual(item["translations"], [{
+                    "language": language,
+                    "url": "http://testserver" + report_url_in(language, other),
+                    "api_url": f"http://testserver/api/reports/{other}/",
+                }])  # fmt: skip
+                self.assertEqual(self.client.get(item["translations"][0]["api_url"]).status_code, 200)
+        listed = {r["slug"]: r["translations"] for r in self.client.get("/api/reports/").json()["results"]}
+        self.assertEqual(listed["syria-alone"], [])
+        self.assertEqual([t["language"] for t in listed["iraq-june"]], ["ar"])
+
     def test_a_report_without_translations_has_no_alternates(self):
         page = self.alternates_of("/reports/syria-alone/")
         self.assertEqual((page.hreflang, page.also_in), ({}, {}))
