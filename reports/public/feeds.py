@@ -1,3 +1,5 @@
+from urllib.parse import urljoin
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponse, HttpResponseBadRequest
@@ -11,6 +13,7 @@ from django.utils.timezone import localtime
 from reports.models import Report
 from reports.public.citation import report_authors
 from reports.public.filters import ReportFilter
+from reports.public.translations import alternates
 
 FEED_LENGTH = 50
 DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
@@ -34,6 +37,11 @@ class ReportAtomGenerator(Atom1Feed):
         return {**super().root_attributes(), "xmlns:dc": DUBLIN_CORE}
 
     def add_item_elements(self, handler, item):
+        # The entry's page in each language it is published in (reports.public.translations),
+        # before the entry's own link: feed readers take the last plain alternate as the entry's.
+        for language, path in item["alternates"]:
+            handler.addQuickElement("link", "", {"rel": "alternate", "href": urljoin(self.feed["link"], path),
+                                                 "hreflang": language})  # fmt: skip
         super().add_item_elements(handler, item)
         handler.addQuickElement("dc:coverage", item["coverage"])
 
@@ -77,7 +85,7 @@ class ReportFeed(Feed):
     def items(self, filterset):
         # Newest first even when searching: a feed reader shows what is new, not what ranks best.
         # (The correction notes are in each entry's description.)
-        reports = filterset.qs.defer("body").prefetch_related("corrections")  # entries carry summaries
+        reports = filterset.qs.defer("body", "pdf_text").with_translations().prefetch_related("corrections")
         return reports.order_by("-published_at", "-pk")[:FEED_LENGTH]
 
     def item_title(self, report):
@@ -111,7 +119,11 @@ class ReportFeed(Feed):
         return " and ".join(author.name for author in report_authors(report))
 
     def item_extra_kwargs(self, report):
-        return {"coverage": f"{report.period_start.isoformat()}/{report.period_end.isoformat()}"}
+        versions = alternates(report) if report.translation_list else []
+        return {
+            "coverage": f"{report.period_start.isoformat()}/{report.period_end.isoformat()}",
+            "alternates": [(version.language, version.url) for version in versions],
+        }
 
 
 class AtomReportFeed(ReportFeed):

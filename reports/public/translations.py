@@ -36,10 +36,16 @@ def api_url_in(slug):
     return reverse("reports:api-report", kwargs={"slug": slug})
 
 
+def translations_of(report):
+    """The other published language versions of a ReportPage, or of a Report fetched with
+    with_translations()."""
+    return report.translation_list if isinstance(report, Report) else report.translations
+
+
 def alternates(report, absolute=lambda url: url):
     """Every published language version of `report` (a ReportPage or an annotated Report),
     itself included, in language order: each lists the same group, so each links back."""
-    others = ((t.language, t.slug, t.title) for t in report.translations)
+    others = ((t.language, t.slug, t.title) for t in translations_of(report))
     versions = [(report.language, report.slug, report.title), *others]
     return [
         Alternate(language, absolute(report_url_in(language, slug)), title, LANGUAGE_NAMES.get(language, language))

@@ -99,6 +99,33 @@ class TranslationPageTests(SitrepTestCase):
         self.assertEqual(listed["syria-alone"], [])
         self.assertEqual([t["language"] for t in listed["iraq-june"]], ["ar"])
 
+    def test_atom_entries_link_their_translations_by_hreflang(self):
+        feed = feedparser.parse(self.client.get("/feeds/atom/").content)
+        links = {
+            entry.id: {(link.hreflang, link.href) for link in entry.links if link.get("hreflang")}
+            for entry in feed.entries
+        }
+        both = {("en", "http://testserver/reports/iraq-june/"), ("ar", "http://testserver/reports/iraq-june-ar/")}
+        self.assertEqual(links["http://testserver/reports/iraq-june/"], both)
+        self.assertEqual(links["http://testserver/reports/iraq-june-ar/"], both)
+        self.assertEqual(links["http://testserver/reports/syria-alone/"], set())
+        # Each entry's own link is still its own page, in its own language.
+        self.assertEqual({entry.id: entry.link for entry in feed.entries if "iraq" in entry.id},
+                         {url: url for url in ("http://testserver/reports/iraq-june/",
+                                               "http://testserver/reports/iraq-june-ar/")})  # fmt: skip
+
+    def test_the_sitemap_gives_each_version_with_its_alternates(self):
+        response = self.client.get("/sitemap.xml")
+        self.assertEqual(response.status_code, 200)
+        content = response.content.decode()
+        for slug in ("iraq-june", "iraq-june-ar"):
+            with self.subTest(slug):
+                entry = content.split(f"<loc>http://testserver/reports/{slug}/</loc>")[1].split("</url>")[0]
+                self.assertIn('hreflang="ar" href="http://testserver/reports/iraq-june-ar/"', entry)
+                self.assertIn('hreflang="en" href="http://testserver/reports/iraq-june/"', entry)
+        alone = content.split("<loc>http://testserver/reports/syria-alone/</loc>")[1].split("</url>")[0]
+        self.assertNotIn("xhtml:link", alone)
+
     def test_a_report_without_translations_has_no_alternates(self):
         page = self.alternates_of("/reports/syria-alone/")
         self.assertEqual((page.hreflang, page.also_in), ({}, {}))
