@@ -234,6 +234,13 @@ class ReportAdmin(
         exporting.write_csv(exporting.report_rows(queryset), response)
         return response
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "translator" and formfield is not None:
+            # Choosing the translator, not deleting or editing an author from the report's form.
+            formfield.widget.can_delete_related = formfield.widget.can_change_related = False
+        return formfield
+
     @admin.action(description="Translate", permissions=["add"])
     def translate(self, request, queryset):
         """A linked draft in the other language for the one report ticked (tags and period
