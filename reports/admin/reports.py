@@ -16,9 +16,8 @@ from reports.admin.desk import AuthoringFormMixin, ReportDeskAdminMixin
 from reports.admin.history import ReportHistoryAdminMixin, ReportHistoryFormMixin
 from reports.admin.listing import ReportListMixin
 from reports.admin.mixins import RefusesMalformedSelections, SavesThroughActions, quoting
-from reports.admin.queue import ReviewQueueMixin
+from reports.admin.queue import ReviewQueueMixin, TranslationDeskMixin
 from reports.admin.tags import TagAdmin  # noqa: F401  (registers the Tag admin: counts, near-duplicates, merging)
-from reports.admin.translations import TranslationDeskMixin
 from reports.admin.widgets import LabelledSplitDateTime
 from reports.editorial import permissions
 from reports.editorial.actions import editing, translating, workflow

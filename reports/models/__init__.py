@@ -16,10 +16,10 @@ from reports.models.report import (
     Series,
     TaggedReport,
     TagRef,
-    TranslationRef,
     report_url,
 )
 from reports.models.tagmerge import TagMerge
+from reports.models.translation import TranslationRef
 
 __all__ = [
     "AUDIT_USER",

@@ -10,7 +10,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import JSONArray
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from reports.models.correction import Correction
+from reports.models.translation import TranslationRef, translation_annotations
 from reports.text.markdown import cached_markdown
 from reports.text.periods import format_period
 
@@ -80,15 +81,6 @@ class ReportLink(NamedTuple):
         return report_url(self.slug)
 
 
-class TranslationRef(NamedTuple):
-    """One report of a translation group as links to it show it; `is_original` for x-default."""
-
-    language: str
-    slug: str
-    title: str
-    is_original: bool
-
-
 class ReportQuerySet(models.QuerySet):
     def published(self):
         """What a reader may see. Every public page, feed and sitemap starts here."""
@@ -133,39 +125,9 @@ class ReportQuerySet(models.QuerySet):
         return self.annotate(author_data=Subquery(bylines, output_field=models.JSONField()))
 
     def with_translations(self):
-        """Each report with the other published reports of its translation group, as JSON
-        (see Report.translation_list), and, for a translation, when its published original was
-        last corrected after the translation was made (`original_corrected_at`, else None)."""
-        others = (
-            Report.objects.published()
-            .filter(translation_key=OuterRef("translation_key"))
-            .exclude(pk=OuterRef("pk"))
-            .order_by()
-            .values("translation_key")
-            .annotate(
-                rows=JSONGroupArray(
-                    JSONArray(
-                        "language",
-                        "slug",
-                        "title",
-                        Case(When(source_version_at__isnull=True, then=Value(1)), default=Value(0)),
-                    )
-                )
-            )
-            .values("rows")
-        )
-        later_corrections = Correction.objects.filter(
-            report__in=Report.objects.published().filter(
-                translation_key=OuterRef(OuterRef("translation_key")), source_version_at__isnull=True
-            ),
-            created_at__gt=OuterRef("source_version_at"),
-        ).order_by("-created_at", "-pk")
-        return self.annotate(
-            translation_data=Subquery(others, output_field=models.JSONField()),
-            original_corrected_at=Subquery(later_corrections.values("created_at")[:1]),
-            translator_name=F("translator__name"),
-            translator_slug=F("translator__slug"),
-        )
+        """Each report's other published language versions and freshness: see
+        reports.models.translation."""
+        return self.annotate(**translation_annotations(Report, JSONGroupArray))
 
     def with_neighbours(self):
         """Each report with the published reports before and after it in its series (by period),
