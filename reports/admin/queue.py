@@ -5,12 +5,16 @@ The row's buttons are plain POST forms (CSRF-protected, no JavaScript needed) th
 same workflow actions, through the same admin buttons (reports.admin.transitions), as the
 change form; the workflow checks the user and the report's state itself. A refusal shows the
 queue again with the reason at the row, the note as typed, and a 4xx status.
+
+Beside it, the desk's list of translations to update: those whose original was corrected after
+they were made (reports.editorial.desk.translations_to_update).
 """
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -104,3 +108,23 @@ class ReviewQueueMixin:
         self.message_user(request, f"{event.get_action_display()}: “{report}”.", messages.SUCCESS)
         return redirect(reverse("admin:reports_report_review_queue"))
 
+
+
+class TranslationDeskMixin:
+    """Mixed into ReportAdmin: /admin/reports/report/translations-to-update/."""
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.translations_to_update_view)
+        name = "reports_report_translations_to_update"
+        return [path("translations-to-update/", view, name=name), *super().get_urls()]
+
+    def translations_to_update_view(self, request):
+        if not permissions.is_writer(request.user):
+            raise PermissionDenied("Only writers and editors update translations.")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Translations to update",
+            "reports": list(desk.translations_to_update()),
+        }
+        return TemplateResponse(request, "admin/reports/report/translations_to_update.html", context)

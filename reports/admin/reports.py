@@ -3,8 +3,8 @@ from functools import partial
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.http import HttpResponse
-from django.urls import path
+from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.text import slugify
@@ -17,11 +17,11 @@ from reports.admin.desk import AuthoringFormMixin, ReportDeskAdminMixin
 from reports.admin.history import ReportHistoryAdminMixin, ReportHistoryFormMixin
 from reports.admin.listing import ReportListMixin
 from reports.admin.mixins import RefusesMalformedSelections, SavesThroughActions, quoting
-from reports.admin.queue import ReviewQueueMixin
+from reports.admin.queue import ReviewQueueMixin, TranslationDeskMixin
 from reports.admin.tags import TagAdmin  # noqa: F401  (registers the Tag admin: counts, near-duplicates, merging)
 from reports.admin.widgets import LabelledSplitDateTime
 from reports.editorial import permissions
-from reports.editorial.actions import editing, pdfs, workflow
+from reports.editorial.actions import editing, pdfs, translating, workflow
 from reports.editorial.actions import tags as tag_actions
 from reports.editorial.audit import changed_fields_display
 from reports.importexport import exporting
@@ -61,7 +61,7 @@ class ReportAdminForm(ReportHistoryFormMixin, AuthoringFormMixin, forms.ModelFor
 
     class Meta:
         model = Report
-        fields = ["series", "title", "slug", "period_start", "period_end", "summary", "body", "tags"]
+        fields = ["series", "title", "slug", "period_start", "period_end", "summary", "body", "tags", "translator"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -182,7 +182,7 @@ class ReportEventInline(admin.TabularInline):
 @admin.register(Report)
 class ReportAdmin(
     RefusesMalformedSelections, ReportListMixin, ReviewQueueMixin, ReportHistoryAdminMixin, ReportDeskAdminMixin,
-    admin.ModelAdmin,
+    TranslationDeskMixin, admin.ModelAdmin,
 ):
     form = ReportAdminForm
     change_form_template = "admin/reports/report/change_form.html"
@@ -193,10 +193,12 @@ class ReportAdmin(
     date_hierarchy = "period_start"
     prepopulated_fields = {"slug": ("title",)}
     inlines = [ReportAuthorInline, ReportEventInline]
-    actions = ["export_csv"]
+    actions = ["export_csv", "translate"]
+    autocomplete_fields = ("translator",)
     fieldsets = [
         (None, {"fields": ["series", "title", "slug", ("period_start", "period_end"), "summary", "body", "tags"]}),
         ("PDF", {"fields": ["current_pdf", "pdf", "remove_pdf"]}),
+        ("Translation", {"fields": ["language_display", "translator"], "classes": ["collapse"]}),
         (
             "Publication",
             {
@@ -212,6 +214,7 @@ class ReportAdmin(
     ]
     readonly_fields = (
         "current_pdf",
+        "language_display",
         "status_column",
         "published_at_display",
         "first_published_at_display",
@@ -273,6 +276,38 @@ class ReportAdmin(
         return format_html(
             '<a href="{}">{}</a>{}', pdf_links.pdf_url(report.slug), pdf.label.removeprefix("Download "), thumbnail
         )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "translator" and formfield is not None:
+            # Choosing the translator, not deleting or editing an author from the report's form.
+            formfield.widget.can_delete_related = formfield.widget.can_change_related = False
+        return formfield
+
+    @admin.action(description="Translate", permissions=["add"])
+    def translate(self, request, queryset):
+        """A linked draft in the other language for the one report ticked (tags and period
+        copied), through the translate action; then its change page, to translate the text."""
+        reports = list(queryset.defer("pdf_text")[:2])
+        if len(reports) != 1:
+            self.message_user(request, "Tick one report to translate.", messages.WARNING)
+            return None
+        try:
+            translation = translating.translate(reports[0], by=request.user)
+        except translating.ActionRefused as refused:
+            self.message_user(request, str(refused), messages.ERROR)
+            return None
+        self.message_user(
+            request,
+            f"A draft translation into {translation.get_language_display()} was created from “{reports[0]}”: "
+            "translate its title, summary and text, then submit it.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:reports_report_change", args=[translation.pk]))
+
+    @admin.display(description="language")
+    def language_display(self, report):
+        return report.get_language_display()
 
     @admin.display(description="published at")
     def published_at_display(self, report):

@@ -6,10 +6,10 @@ Both lists are read from the workflow's own record (ReportEvent), never from ext
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Subquery
 from django.utils import timezone
 
-from reports.models import Report, ReportEvent
+from reports.models import Correction, Report, ReportEvent
 
 Action = ReportEvent.Action
 
@@ -59,6 +59,33 @@ def scheduled_within(days=7):
     soon = timezone.now() + datetime.timedelta(days=days)
     soonest = Report.objects.scheduled().filter(published_at__lte=soon).order_by("published_at", "pk")
     return soonest.select_related("series")
+
+
+def translations_to_update():
+    """Translations whose original was corrected after they were made, the longest outdated
+    first, each with its original (`original_pk`, `original_title`), the first such correction
+    (`corrected_at`, `correction_note`) and how many there are (`corrections_since`)."""
+    originals = Report.objects.filter(translation_key=OuterRef("translation_key"), source_version_at__isnull=True)
+    later = Correction.objects.filter(
+        report__translation_key=OuterRef("translation_key"),
+        report__source_version_at__isnull=True,
+        created_at__gt=OuterRef("source_version_at"),
+    ).order_by("created_at", "pk")
+    count = later.order_by().values("report__translation_key").annotate(n=Count("pk")).values("n")
+    return (
+        Report.objects.filter(source_version_at__isnull=False)
+        .defer("pdf_text")
+        .select_related("series")
+        .annotate(
+            original_pk=Subquery(originals.values("pk")[:1]),
+            original_title=Subquery(originals.values("title")[:1]),
+            corrected_at=Subquery(later.values("created_at")[:1]),
+            correction_note=Subquery(later.values("note")[:1]),
+            corrections_since=Subquery(count),
+        )
+        .filter(corrected_at__isnull=False)
+        .order_by("corrected_at", "pk")
+    )
 
 
 def with_people(reports, **attributes):

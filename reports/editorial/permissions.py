@@ -49,6 +49,11 @@ def may_add(user):
     return user.is_active and user.has_perm(ADD)
 
 
+def may_translate(user):
+    """A translation is a new report: whoever may write reports may start one."""
+    return may_add(user)
+
+
 def may_change(user, report):
     """Writers change drafts and reports in review; published and scheduled ones are the editors'."""
     if not is_writer(user):

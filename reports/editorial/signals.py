@@ -12,6 +12,7 @@ Arguments, besides `sender` and `actor`:
   report_unpublished: `report`, `event` (the ReportEvent written).
 - report_created, report_edited, report_corrected, report_restored: `report`, `event`;
   report_corrected also `correction`.
+- report_translated: `report` (the new translation), `original`, `event`.
 - report_deleted: `report_id`, `title`, `was_public`.
 - reports_imported: `created` and `updated` (lists of report ids).
 - tags_merged: `merges` (TagMerge records); tag_changed, series_changed, author_changed:
@@ -33,6 +34,7 @@ report_created = Signal()
 report_edited = Signal()
 report_corrected = Signal()
 report_restored = Signal()
+report_translated = Signal()
 report_deleted = Signal()
 reports_imported = Signal()
 tags_merged = Signal()

@@ -21,6 +21,7 @@ from reports.models.report import (
     report_url,
 )
 from reports.models.tagmerge import TagMerge
+from reports.models.translation import TranslationRef
 from reports.models.version import SNAPSHOT_FORMAT, SNAPSHOT_KEYS, ReportVersion
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "TagMerge",
     "TagRef",
     "TaggedReport",
+    "TranslationRef",
     "VersionRef",
     "new_preview_token",
     "report_url",

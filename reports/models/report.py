@@ -5,6 +5,7 @@ page, feed, sitemap and API starts from it.
 """
 
 import datetime
+import uuid
 from typing import NamedTuple
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from reports.models.correction import Correction
+from reports.models.translation import TranslationRef, translation_annotations
 from reports.text.markdown import cached_markdown
 from reports.text.periods import format_period
 
@@ -157,6 +159,11 @@ class ReportQuerySet(models.QuerySet):
 
         return self.annotate(pdf_data=current_pdf_json())
 
+    def with_translations(self):
+        """Each report's other published language versions and freshness: see
+        reports.models.translation."""
+        return self.annotate(**translation_annotations(Report, JSONGroupArray))
+
     def with_neighbours(self):
         """Each report with the published reports before and after it in its series (by period),
         as (title, slug) pairs in the same row: see Report.neighbours."""
@@ -260,6 +267,22 @@ class Report(PublicationTimes, models.Model):
         default=Language.ENGLISH,
         help_text="The language the report is written in.",
     )
+    # A report and its translations share one key, one report per language (see
+    # reports.editorial.actions.translating). The original has no source moment; a translation
+    # records the moment of the original it was made from, so that a later correction of the
+    # original shows the translation needs updating.
+    translation_key = models.UUIDField(default=uuid.uuid4, editable=False)
+    source_version_at = models.DateTimeField(
+        "translates the original as of", null=True, blank=True, editable=False
+    )
+    translator = models.ForeignKey(
+        "reports.Author",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="translations",
+        help_text="Who translated this report, for a translation.",
+    )
     # The text of the report's PDF, kept when the PDF is uploaded, so that search finds it.
     pdf_text = models.TextField(blank=True, default="", editable=False)
 
@@ -294,6 +317,11 @@ class Report(PublicationTimes, models.Model):
                 name="report_language_known",
                 violation_error_message="A report is written in English or Arabic.",
             ),
+            models.UniqueConstraint(
+                fields=["translation_key", "language"],
+                name="report_one_translation_per_language",
+                violation_error_message="This report already has a translation in that language.",
+            ),
         ]
         indexes = [
             # What readers see, newest publication first with a stable order: the feeds' order.
@@ -318,6 +346,22 @@ class Report(PublicationTimes, models.Model):
     @property
     def period_display(self):
         return format_period(self.period_start, self.period_end)
+
+    @property
+    def is_translation(self):
+        return self.source_version_at is not None
+
+    @property
+    def translation_list(self):
+        """The other published reports of its translation group, as TranslationRefs in language
+        order: from the with_translations() annotation, or one query."""
+        if hasattr(self, "translation_data"):
+            rows = self.translation_data or []
+        else:
+            others = Report.objects.published().filter(translation_key=self.translation_key).exclude(pk=self.pk)
+            columns = others.values_list("language", "slug", "title", "source_version_at")
+            rows = [(language, slug, title, source is None) for language, slug, title, source in columns]
+        return tuple(sorted(TranslationRef(lang, slug, title, bool(original)) for lang, slug, title, original in rows))
 
     @property
     def tag_list(self):

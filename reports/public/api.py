@@ -19,11 +19,12 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 from reports.caching.vocabulary import published_vocabulary
-from reports.models import TaggedReport
+from reports.models import Report, TaggedReport
 from reports.public.citation import report_authors
 from reports.public.filters import ReportFilter
 from reports.public.listing import KnownCountPaginator, PublishedReportsMixin
 from reports.public.pdf_links import pdf_url
+from reports.public.translations import report_url_in
 from reports.text.numbers import plain_number
 from reports.text.periods import FIRST_YEAR, LAST_YEAR
 
@@ -39,6 +40,7 @@ for name, schema in {
     "author": {"type": "array", "items": {"type": "string", "pattern": SLUG, "maxLength": 200, "example": "jane-doe"}},
     "series": {"type": "string", "pattern": SLUG, "maxLength": 200, "example": "iraq-situation-report"},
     "year": {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR, "example": 2020},
+    "lang": {"type": "string", "enum": ["en", "ar"], "example": "ar"},
 }.items():
     archive_filter = ReportFilter.base_filters[name]
     extend_schema_field({**schema, "description": archive_filter.extra["help_text"]})(type(archive_filter))
@@ -170,6 +172,14 @@ class PdfSerializer(serializers.Serializer):
     page_count = serializers.IntegerField(source="pdf.page_count", help_text="Its number of pages.")
 
 
+class TranslationSerializer(serializers.Serializer):
+    """One other published language version of a report (a TranslationRef)."""
+
+    language = serializers.ChoiceField(choices=Report.Language.choices, help_text="Its language: en or ar.")
+    url = AbsoluteUrlField(lambda ref: report_url_in(ref.language, ref.slug), help_text="Its page.")
+    api_url = AbsoluteUrlField(lambda ref: reverse("reports:api-report", args=[ref.slug]), help_text="It in this API.")
+
+
 class ReportSerializer(serializers.Serializer):
     """What a reader sees of a report; nothing about its workflow or who edited it."""
 
@@ -188,6 +198,12 @@ class ReportSerializer(serializers.Serializer):
     published_at = serializers.DateTimeField(source="first_published_at", help_text="First published.")
     updated_at = serializers.DateTimeField(source="last_modified", help_text="Last changed for readers.")
     pdf = serializers.SerializerMethodField(help_text="The report as a PDF; null when it has none.")
+    language = serializers.ChoiceField(choices=Report.Language.choices, help_text="Written in: en or ar.")
+    translations = TranslationSerializer(
+        many=True,
+        source="translation_list",
+        help_text="The report in its other languages: the original and its published translations.",
+    )
 
     def get_authors(self, report) -> list[str]:
         return [author.name for author in report_authors(report)]
@@ -210,7 +226,8 @@ class PublishedReportsAPIMixin(PublishedReportsMixin):
     serializer_class = ReportSerializer  # over for_listing(): series, author, tags, last correction
 
     def get_queryset(self):
-        return super().get_queryset().with_pdf()  # and the PDF, in the same query
+        # The PDF and the language versions in the same query.
+        return super().get_queryset().with_pdf().with_translations().defer("pdf_text")
 
 
 @extend_schema(

@@ -1,3 +1,5 @@
+from urllib.parse import urljoin
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponse, HttpResponseBadRequest
@@ -13,6 +15,7 @@ from reports.models import Report
 from reports.public.citation import report_authors
 from reports.public.filters import ReportFilter
 from reports.public.pdf_links import pdf_url
+from reports.public.translations import alternates
 
 FEED_LENGTH = 50
 DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
@@ -36,6 +39,11 @@ class ReportAtomGenerator(Atom1Feed):
         return {**super().root_attributes(), "xmlns:dc": DUBLIN_CORE}
 
     def add_item_elements(self, handler, item):
+        # The entry's page in each language it is published in (reports.public.translations),
+        # before the entry's own link: feed readers take the last plain alternate as the entry's.
+        for language, path in item["alternates"]:
+            handler.addQuickElement("link", "", {"rel": "alternate", "href": urljoin(self.feed["link"], path),
+                                                 "hreflang": language})  # fmt: skip
         super().add_item_elements(handler, item)
         handler.addQuickElement("dc:coverage", item["coverage"])
 
@@ -82,7 +90,8 @@ class ReportFeed(Feed):
     def items(self, filterset):
         # Newest first even when searching: a feed reader shows what is new, not what ranks best.
         # (The correction notes are in each entry's description.)
-        reports = filterset.qs.defer("body").with_pdf().prefetch_related("corrections")  # entries carry summaries
+        reports = filterset.qs.defer("body", "pdf_text")  # entries carry summaries
+        reports = reports.with_pdf().with_translations().prefetch_related("corrections")
         reports = list(reports.order_by("-published_at", "-pk")[:FEED_LENGTH])
         for report in reports:  # an enclosure's address is absolute, and Feed does not make it so
             report.pdf_address = filterset.request.build_absolute_uri(pdf_url(report.slug)) if report.pdf else None
@@ -125,7 +134,11 @@ class ReportFeed(Feed):
         return " and ".join(author.name for author in report_authors(report))
 
     def item_extra_kwargs(self, report):
-        return {"coverage": f"{report.period_start.isoformat()}/{report.period_end.isoformat()}"}
+        versions = alternates(report) if report.translation_list else []
+        return {
+            "coverage": f"{report.period_start.isoformat()}/{report.period_end.isoformat()}",
+            "alternates": [(version.language, version.url) for version in versions],
+        }
 
 
 class AtomReportFeed(ReportFeed):

@@ -234,6 +234,18 @@ class SeriesFilter(django_filters.Filter):
         return qs.filter(series_id=series.pk) if series else qs
 
 
+class LanguageFilter(django_filters.ChoiceFilter):
+    """`lang`: the reports written in one language (en or ar)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            field_name="language",
+            choices=Report.Language.choices,
+            error_messages={"invalid_choice": "There is no language “%(value)s”; use en or ar."},
+            **kwargs,
+        )
+
+
 class ReportFilterForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
@@ -278,10 +290,11 @@ class ReportFilter(django_filters.FilterSet):
         label=_("Authors"),
         help_text="An author's slug; repeat it to get the reports that all the given authors signed.",
     )
+    lang = LanguageFilter(label="Language", help_text="The reports written in this language: en or ar.")
 
     # Each parameter as the active filters name it.
     FILTER_NAMES = {"q": _("Search"), "week": _("Week"), "from": _("From"), "to": _("To"), "tag": _("Tag"),
-                    "series": _("Series"), "year": _("Year"), "author": _("Author")}  # fmt: skip
+                    "series": _("Series"), "year": _("Year"), "author": _("Author"), "lang": _("Language")}  # fmt: skip
     # Parameters that may be repeated, each value narrowing the results.
     REPEATABLE = ("tag", "author")
 
@@ -322,6 +335,7 @@ class ReportFilter(django_filters.FilterSet):
             cleaned["series"].slug if cleaned.get("series") else "",
             cleaned.get("year") or "",
             tuple(sorted(author.slug for author in cleaned.get("author") or ())),
+            cleaned.get("lang") or "",
         )
 
     def count(self):
@@ -368,4 +382,6 @@ class ReportFilter(django_filters.FilterSet):
             labels["series", cleaned["series"].slug] = f"Series: {cleaned['series'].name}"
         if cleaned.get("year") is not None:
             labels["year", self.data["year"]] = f"Year: {cleaned['year']}"
+        if cleaned.get("lang"):
+            labels["lang", cleaned["lang"]] = f"Language: {Report.Language(cleaned['lang']).label}"
         return labels

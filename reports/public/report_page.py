@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from reports.models import ReportLink, TagRef, VersionRef, report_url
+from reports.models import AuthorRef, ReportLink, TagRef, TranslationRef, VersionRef, report_url
 from reports.models.pdf import PdfRef
 from reports.models.report import PublicationTimes
 from reports.public.citation import Author, report_authors
@@ -46,10 +46,17 @@ class ReportPage(PublicationTimes):
     authors: tuple[Author, ...]
     versions: tuple[VersionRef, ...] = ()  # its published states, oldest first (with_versions())
     pdf: PdfRef | None = None
+    language: str = "en"
+    source_version_at: datetime.datetime | None = None
+    translations: tuple[TranslationRef, ...] = ()
+    # For a translation: when its original was corrected after the translation was made.
+    original_corrected_at: datetime.datetime | None = None
+    translator: AuthorRef | None = None
 
     @classmethod
     def of(cls, report):
-        """From a report fetched with for_listing(), with_neighbours(), with_pdf() and its corrections."""
+        """From a report fetched with for_listing(), with_neighbours(), with_versions(), with_pdf(),
+        with_translations() and its corrections."""
         return cls(
             pk=report.pk,
             title=report.title,
@@ -69,6 +76,13 @@ class ReportPage(PublicationTimes):
             authors=tuple(report_authors(report)),
             versions=report.version_list,
             pdf=report.pdf,
+            language=report.language,
+            source_version_at=report.source_version_at,
+            translations=report.translation_list,
+            original_corrected_at=getattr(report, "original_corrected_at", None),
+            translator=AuthorRef(report.translator_name, report.translator_slug)
+            if getattr(report, "translator_name", None)
+            else None,
         )
 
     def get_absolute_url(self):

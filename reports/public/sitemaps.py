@@ -3,13 +3,28 @@ from django.urls import reverse
 
 from reports.caching.vocabulary import published_vocabulary
 from reports.models import Report
+from reports.public.translations import alternates
 
 
 class ReportSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Report.objects.published().only("slug", "updated_at").order_by("pk")
+        columns = ("slug", "updated_at", "title", "language", "translation_key", "source_version_at")
+        return Report.objects.published().only(*columns).with_translations().order_by("pk")
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        """Each report with its translations as `xhtml:link` alternates, itself included, as
+        Django's sitemap template writes them (`alternates`: lang_code, location)."""
+        urls = super().get_urls(page, site, protocol)
+        for url in urls:
+            report = url["item"]
+            if report.translation_list:
+                base = url["location"].removesuffix(report.get_absolute_url())
+                url["alternates"] = [
+                    {"lang_code": version.language, "location": base + version.url} for version in alternates(report)
+                ]
+        return urls
 
     def lastmod(self, report):
         return report.updated_at

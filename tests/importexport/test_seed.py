@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import override_settings
 
+from reports.management.commands.setup_demo import DEMO_TRANSLATION_KEYS
 from reports.models import Report
 from reports.text.periods import house_title, parse_period
 from tests.base import SitrepTestCase
@@ -154,7 +155,9 @@ class SetupDemoTests(SitrepTestCase):
     @override_settings(DEBUG=True)
     def test_fresh_database_gets_seed_reports_and_demo_accounts_once(self):
         output = self.run_setup()
-        self.assertEqual(Report.objects.published().count(), 9)
+        # The nine seed reports, and the demo's Arabic translations of two of them.
+        self.assertEqual(Report.objects.published().filter(language="en").count(), 9)
+        self.assertEqual(Report.objects.published().filter(language="ar").count(), 2)
         users = get_user_model().objects.order_by("username")
         self.assertEqual(
             [(u.username, u.groups.get().name) for u in users], [("editor", "Editors"), ("writer", "Writers")]
@@ -168,13 +171,27 @@ class SetupDemoTests(SitrepTestCase):
         Report.objects.filter(pk=report.pk).update(summary="Edited by an editor")
         second = self.run_setup()
         self.assertNotIn("Demo accounts", second)
-        self.assertEqual(Report.objects.count(), 9)
+        self.assertEqual(Report.objects.count(), 11)
         self.assertEqual(Report.objects.get(pk=report.pk).summary, "Edited by an editor")
         self.assertEqual(get_user_model().objects.count(), 2)
+
+    def test_the_demo_translations_link_both_ways_and_say_they_are_demo_translations(self):
+        self.run_setup()
+        for original in Report.objects.filter(slug__in=DEMO_TRANSLATION_KEYS):
+            with self.subTest(original.slug):
+                arabic = Report.objects.get(translation_key=original.translation_key, language="ar")
+                self.assertEqual(arabic.slug, f"{original.slug}-ar")
+                self.assertEqual(arabic.translator.slug, "demo-translator")
+                self.assertIn("ترجمة تجريبية", arabic.body)
+                self.assertEqual(set(arabic.tags.names()), set(original.tags.names()))
+                page = self.client.get(f"/reports/{original.slug}/")
+                self.assertContains(page, f'hreflang="ar" href="http://testserver/reports/{arabic.slug}/"')
+                back = f'hreflang="en" href="http://testserver/reports/{original.slug}/"'
+                self.assertContains(self.client.get(f"/reports/{arabic.slug}/"), back)
 
     @override_settings(DEBUG=False)
     def test_no_demo_accounts_when_debug_is_off(self):
         output = self.run_setup()
         self.assertEqual(get_user_model().objects.count(), 0)
         self.assertIn("createsuperuser", output)
-        self.assertEqual(Report.objects.count(), 9)
+        self.assertEqual(Report.objects.count(), 11)

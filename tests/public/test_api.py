@@ -96,6 +96,8 @@ class ReportApiTests(SitrepTestCase):
                 "published_at": "2020-07-09T14:00:00Z",
                 "updated_at": item["updated_at"],
                 "pdf": None,
+                "language": "en",
+                "translations": [],
             },
         )
 
@@ -160,7 +162,7 @@ class SchemaTests(SitrepTestCase):
         self.assertTrue(schema["openapi"].startswith("3."))
         self.assertEqual(set(schema["paths"]), {"/api/reports/", "/api/reports/{slug}/", "/api/tags/"})
         listing = schema["paths"]["/api/reports/"]["get"]
-        parameters = {"q", "tag", "week", "from", "to", "series", "year", "author", "page"}
+        parameters = {"q", "tag", "week", "from", "to", "series", "year", "author", "lang", "page"}
         self.assertEqual({p["name"] for p in listing["parameters"]}, parameters)
         self.assertIn("400", listing["responses"])
         self.assertEqual(self.client.get("/api/schema/?format=json").json()["info"]["title"], "sitrep read API")

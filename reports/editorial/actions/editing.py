@@ -13,7 +13,7 @@ from reports.editorial.corrections import correction_required, record_correction
 from reports.models import CORRECTION_NOTE_MESSAGE, Report, ReportAuthor, ReportEvent, Series
 
 Action = ReportEvent.Action
-CONTENT_COLUMNS = ["series", "title", "slug", "period_start", "period_end", "summary", "body"]
+CONTENT_COLUMNS = ["series", "title", "slug", "period_start", "period_end", "summary", "body", "translator"]
 
 
 class RestoreRefused(ActionRefused):

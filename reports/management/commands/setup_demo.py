@@ -11,6 +11,13 @@ from reports.editorial.actions.importing import load_fixtures
 from reports.models import Report, Series
 
 SEED_FIXTURE = "seed_reports.json"
+# Arabic translations of two seed reports, written for the demo (their translator is "Demo
+# translator" and each says it is a demo translation); the originals get the key they share.
+TRANSLATIONS_FIXTURE = "seed_translations.json"
+DEMO_TRANSLATION_KEYS = {
+    "iraq-situation-report-june-10-16-2020": "a1b2c3d4-0001-4a00-8000-000000000001",
+    "iraq-situation-report-june-17-23-2020": "a1b2c3d4-0002-4a00-8000-000000000002",
+}
 DEMO_USERS = [("writer", "Writers"), ("editor", "Editors")]
 
 
@@ -27,6 +34,9 @@ class Command(BaseCommand):
             self.stdout.write("Reports already present; seed data not loaded.")
         else:
             load_fixtures(SEED_FIXTURE)
+            for slug, key in DEMO_TRANSLATION_KEYS.items():
+                Report.objects.filter(slug=slug).update(translation_key=key)
+            load_fixtures(TRANSLATIONS_FIXTURE)
             self.stdout.write(f"Loaded {Report.objects.count()} seed reports.")
 
         User = get_user_model()

@@ -56,7 +56,8 @@ class PreviewLinkView(ReportDetailView):
 
     def get_object(self, queryset=None):
         # Whatever its status: the link is the permission.
-        reports = Report.objects.for_listing().with_neighbours().with_pdf().prefetch_related("corrections")
+        reports = Report.objects.for_listing().with_neighbours().with_pdf().with_translations()
+        reports = reports.prefetch_related("corrections")
         return ReportPage.of(reports.get(pk=self.link.report_id))
 
     def get_context_data(self, **kwargs):

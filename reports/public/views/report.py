@@ -18,6 +18,7 @@ from reports.public.citation import Citation, CitedVersion
 from reports.public.pdf_links import pdf_block
 from reports.public.report_page import ReportPage
 from reports.public.summaries import byline_html, tag_links
+from reports.public.translations import alternates, report_url_in, x_default
 from reports.public.versions import version_url
 from reports.text.periods import format_day
 
@@ -34,7 +35,8 @@ class ReportDetailView(DetailView):
         # Staff may preview drafts, reports in review and scheduled reports; readers may not.
         reports = Report.objects.all() if self.can_preview() else Report.objects.published()
         # One query for the report, its tags and its neighbours in the series; one for its corrections.
-        return reports.for_listing().with_neighbours().with_versions().with_pdf().prefetch_related("corrections")
+        reports = reports.for_listing().with_neighbours().with_versions().with_pdf().with_translations()
+        return reports.prefetch_related("corrections")
 
     def get_object(self, queryset=None):
         if queryset is not None:
@@ -83,6 +85,7 @@ class ReportDetailView(DetailView):
                 highwire_tags=citation.highwire_tags(),
             )
         context["cite_files"] = self.cite_files(report)
+        context.update(translation_context(report, self.request.build_absolute_uri))
         context["byline_html"] = byline_html(AuthorRef(a.name, a.slug) for a in report.authors if a.is_person)
         context["previous_report"], context["next_report"] = report.neighbours
         context["pdf"] = self.pdf_block(report)
@@ -115,11 +118,36 @@ def cited_version(request, report, version):
     return CitedVersion(version.number, timezone.localdate(version.published_at), url)
 
 
+CITE_KINDS = ("ris", "csl-json")
+
+
 def cite_files(name_pattern, *arguments):
     """{"ris": …, "csl_json": …}: the addresses of a citation's downloads, by URL name: one
     address in every language (citation files are not translated)."""
     with translation.override("en"):
-        return {kind.replace("-", "_"): reverse(name_pattern.format(kind), args=arguments) for kind in ("ris", "csl-json")}
+        return {kind.replace("-", "_"): reverse(name_pattern.format(kind), args=arguments) for kind in CITE_KINDS}
+
+
+def translation_context(report, absolute):
+    """The report's language versions: the `hreflang` alternates (absolute, itself included, and
+    x-default) when it has translations, "Also in" links to the others, and for a translation
+    whose original was corrected after it was made, the original to read."""
+    versions = alternates(report, absolute)
+    if len(versions) < 2:
+        return {"alternates": [], "also_in": []}
+    context = {
+        "alternates": versions,
+        "x_default": x_default(report, absolute),
+        "also_in": [version for version in versions if version.language != report.language],
+    }
+    original = next((t for t in report.translations if t.is_original), None)
+    if report.original_corrected_at and original is not None:
+        context["original_corrected"] = {
+            "at": localtime(report.original_corrected_at),
+            "url": report_url_in(original.language, original.slug),
+            "language": original.language,
+        }
+    return context
 
 
 def author_page(slug):
@@ -137,7 +165,8 @@ class CitationFileView(DetailView):
     }
 
     def get_object(self, queryset=None):
-        reports = Report.objects.published().for_listing().with_neighbours().with_versions().with_pdf()
+        reports = Report.objects.published().for_listing().with_neighbours()
+        reports = reports.with_versions().with_pdf().with_translations()
         report = reports.prefetch_related("corrections").filter(slug=self.kwargs["slug"]).first()
         if report is None:
             raise Http404("No published report has this address.")
