@@ -11,5 +11,6 @@ class ReportsConfig(AppConfig):
             notifications,  # noqa: F401  (connects the editors' e-mail)
             revisions,
         )
+        from reports.renditions import receivers as renditions  # noqa: F401  (renditions, unused files)
 
         revisions.register_models()

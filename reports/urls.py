@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from reports.public import api, feeds
+from reports.public import api, feeds, files
 from reports.public.views import archive, authors, previews, report, tags, weeks
 
 app_name = "reports"
@@ -23,5 +23,6 @@ urlpatterns = [
     path("api/reports/", api.ReportListAPIView.as_view(), name="api-reports"),
     path("api/reports/<slug:slug>/", api.ReportDetailAPIView.as_view(), name="api-report"),
     path("api/tags/", api.TagListAPIView.as_view(), name="api-tags"),
+    path("media/<path:name>", files.FileView.as_view(), name="file"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]

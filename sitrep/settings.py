@@ -195,7 +195,7 @@ CACHES = {
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 PAGE_CACHE_CHECK_SECONDS = 1.0  # the most a reader's page may lag an editor's change
-PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/healthz", "/preview/")
+PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/healthz", "/preview/", "/media/")
 CDN_MAX_AGE = env_int("CDN_MAX_AGE", 0)
 PAGE_PURGE_HOOK = env_str("PAGE_PURGE_HOOK", "")  # dotted path of a function called after each change
 # Counts, facets, search rankings and the tag vocabulary, per publication generation
@@ -232,8 +232,32 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (figures): under MEDIA_ROOT by default; FILE_STORAGE=s3 keeps them in any
+# S3-compatible service (django-storages). Either way readers get them through
+# reports.public.files at /media/<name>, which checks that the report is published.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_URL = "/media/"
+FILE_STORAGE = env_str("FILE_STORAGE", "local")
+if FILE_STORAGE == "local":
+    _DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif FILE_STORAGE == "s3":
+    _DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("S3_BUCKET"),
+            "endpoint_url": env_str("S3_ENDPOINT_URL", "") or None,  # empty: AWS itself
+            "region_name": env_str("S3_REGION", "") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID", "") or None,  # empty: boto3's own lookup
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY", "") or None,
+            "default_acl": None,  # the bucket stays private: files reach readers through the app
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"FILE_STORAGE must be local or s3; got {FILE_STORAGE!r}.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         # Hashed, compressed files in production; plain files while developing and testing,
         # so neither needs collectstatic first.

@@ -13,6 +13,7 @@ from reports.admin.audit import ReportEventAdmin
 from reports.admin.authors import ReportAuthorInline, bylines_from, posted_author_ids
 from reports.admin.coverage import coverage_view
 from reports.admin.desk import AuthoringFormMixin, ReportDeskAdminMixin
+from reports.admin.figures import FigureInline, figure_rows, posted_figure_changes
 from reports.admin.history import ReportHistoryAdminMixin, ReportHistoryFormMixin
 from reports.admin.listing import ReportListMixin
 from reports.admin.mixins import RefusesMalformedSelections, SavesThroughActions, quoting
@@ -24,7 +25,7 @@ from reports.editorial.actions import editing, workflow
 from reports.editorial.actions import tags as tag_actions
 from reports.editorial.audit import changed_fields_display
 from reports.importexport import exporting
-from reports.models import Report, ReportAuthor, ReportEvent, Series
+from reports.models import Figure, Report, ReportAuthor, ReportEvent, Series
 
 # The name of the submit buttons that ask for a transition; their value is the transition's name.
 TRANSITION_FIELD = "_transition"
@@ -71,12 +72,16 @@ class ReportAdminForm(ReportHistoryFormMixin, AuthoringFormMixin, forms.ModelFor
         self.setup_history_fields()  # edit token, revision message, correction note
 
     def other_changes(self):
-        posted = posted_author_ids(self.data)
-        if posted is None or self.instance.pk is None:
+        if self.instance.pk is None:
             return []
-        bylines = self.instance.bylines.order_by("position", "pk")
-        stored = [str(pk) for pk in bylines.values_list("author_id", flat=True)]
-        return ["authors"] if list(dict.fromkeys(posted)) != stored else []
+        posted, changes = posted_author_ids(self.data), []
+        if posted is not None:
+            bylines = self.instance.bylines.order_by("position", "pk")
+            stored = [str(pk) for pk in bylines.values_list("author_id", flat=True)]
+            changes = ["authors"] if list(dict.fromkeys(posted)) != stored else []
+        if posted_figure_changes(self.data, self.files, self.instance):
+            changes.append("figures")
+        return changes
 
     def clean_slug(self):
         return self.cleaned_data["slug"] or slugify(self.cleaned_data.get("title", ""))[:255]
@@ -160,7 +165,7 @@ class ReportAdmin(
     search_fields = ("title", "summary", "body")
     date_hierarchy = "period_start"
     prepopulated_fields = {"slug": ("title",)}
-    inlines = [ReportAuthorInline, ReportEventInline]
+    inlines = [ReportAuthorInline, FigureInline, ReportEventInline]
     actions = ["export_csv"]
     fieldsets = [
         (None, {"fields": ["series", "title", "slug", ("period_start", "period_end"), "summary", "body", "tags"]}),
@@ -287,6 +292,7 @@ class ReportAdmin(
         # live report): one editorial action. form.save_m2m() and the bylines formset's save()
         # are not called; the workflow inline is read-only.
         bylines = next((fs for fs in formsets if fs.model is ReportAuthor), None)
+        figures = next((fs for fs in formsets if fs.model is Figure), None)
         if getattr(request, "bylines_absent", False):
             bylines = None
         editing.save_report(
@@ -294,11 +300,12 @@ class ReportAdmin(
             by=request.user,
             tags=form.cleaned_data.get("tags", []),
             authors=bylines_from(bylines) if bylines is not None else None,
+            figures=figure_rows(figures) if figures is not None else None,
             message=form.cleaned_data.get("revision_message", ""),
             correction_note=form.cleaned_data.get("correction_note", ""),
         )
         for formset in formsets:
-            if formset.model is ReportAuthor:
+            if formset.model in (ReportAuthor, Figure):
                 formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             else:
                 self.save_formset(request, form, formset, change=change)

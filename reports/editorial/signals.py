@@ -17,6 +17,8 @@ Arguments, besides `sender` and `actor`:
 - tags_merged: `merges` (TagMerge records); tag_changed, series_changed, author_changed:
   `instance`, `deleted`.
 - preview_link_created, preview_link_revoked: `link`.
+- figures_saved: `report`, `figure_ids` (figures with a new file, to render);
+  figure_files_unused: `names` (storage names no figure uses any more, to delete).
 - public_site_changed: `action` (the name of the action that changed it).
 """
 
@@ -39,4 +41,6 @@ series_changed = Signal()
 author_changed = Signal()
 preview_link_created = Signal()
 preview_link_revoked = Signal()
+figures_saved = Signal()
+figure_files_unused = Signal()
 public_site_changed = Signal()

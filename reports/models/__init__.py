@@ -3,6 +3,7 @@
 from reports.models.author import AUTHOR_NAME_MESSAGE, Author, ReportAuthor
 from reports.models.correction import CORRECTION_NOTE_MESSAGE, Correction
 from reports.models.events import ReportEvent
+from reports.models.figure import ALT_TEXT_MESSAGE, FIGURES_PREFIX, Figure, new_figure_key
 from reports.models.preview import PREVIEW_EXPIRY_MESSAGE, PREVIEW_REVOKED_MESSAGE, PreviewLink, new_preview_token
 from reports.models.publication import PublicationState
 from reports.models.report import (
@@ -21,15 +22,18 @@ from reports.models.report import (
 from reports.models.tagmerge import TagMerge
 
 __all__ = [
+    "ALT_TEXT_MESSAGE",
     "AUDIT_USER",
     "AUTHOR_NAME_MESSAGE",
     "CORRECTION_NOTE_MESSAGE",
+    "FIGURES_PREFIX",
     "PERIOD_ORDER_MESSAGE",
     "PREVIEW_EXPIRY_MESSAGE",
     "PREVIEW_REVOKED_MESSAGE",
     "Author",
     "AuthorRef",
     "Correction",
+    "Figure",
     "JSONGroupArray",
     "PreviewLink",
     "PublicationState",
@@ -42,6 +46,7 @@ __all__ = [
     "TagMerge",
     "TagRef",
     "TaggedReport",
+    "new_figure_key",
     "new_preview_token",
     "report_url",
 ]
