@@ -9,6 +9,7 @@ unused (signals.figure_files_unused) once the action has committed, and a receiv
 
 from typing import NamedTuple
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
@@ -68,11 +69,14 @@ def apply(report, rows, *, live, outcome):
             changed = True
         elif row.upload is not None:
             changed = True
-            if live:
-                _keep_retired_copy(figure, now)
-            else:
-                unused += stored_names(figure)
+            stored = Figure.objects.get(pk=figure.pk)
             figure.key, figure.renditions = new_figure_key(), []
+            if live:  # the file readers saw stays at its address, on a retired copy of the row
+                Figure.objects.filter(pk=figure.pk).update(key=figure.key)
+                stored.pk, stored.retired_at = None, now
+                stored.save()
+            else:
+                unused += stored_names(stored)
         texts = {name: (getattr(row, name) or "").strip() for name in TEXT_FIELDS}
         if figure.pk and (position != figure.position or any(getattr(figure, n) != v for n, v in texts.items())):
             changed = True
@@ -82,7 +86,11 @@ def apply(report, rows, *, live, outcome):
         if row.upload is not None:
             store_upload(figure, row.upload)
             to_render.append(figure)
-        figure.full_clean(exclude=["report", "image", "key"])
+        try:
+            figure.full_clean(exclude=["report", "image", "key"])
+        except ValidationError as invalid:
+            field = next(iter(invalid.message_dict), None) if hasattr(invalid, "error_dict") else None
+            raise ActionRefused(" ".join(invalid.messages), field=field) from None
         figure.save()
     if to_render:
         outcome.announce(signals.figures_saved, Figure, report=report, figure_ids=[f.pk for f in to_render])
@@ -99,12 +107,6 @@ def store_upload(figure, upload):
         raise ActionRefused(str(refused), field="image") from None
     figure.width, figure.height = checked.width, checked.height
     figure.image.save(f"original.{checked.extension}", ContentFile(data), save=False)
-
-
-def _keep_retired_copy(figure, now):
-    copy = Figure.objects.get(pk=figure.pk)
-    copy.pk, copy.retired_at = None, now
-    copy.save()
 
 
 def _retire_or_drop(figure, *, live, now, unused):
