@@ -6,7 +6,9 @@ edited. A figure replaced or removed while readers could see it is kept, retired
 file they saw stays at its own address.
 """
 
+import json
 import secrets
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -85,3 +87,35 @@ class Figure(models.Model):
     def clean(self):
         if not (self.alt_text or "").strip():
             raise ValidationError({"alt_text": ALT_TEXT_MESSAGE})
+
+
+class FigureData(NamedTuple):
+    """A figure as pages show it, in plain values (what listings and report pages keep)."""
+
+    position: int
+    image: str  # the storage name of the original
+    width: int
+    height: int
+    alt_text: str
+    caption: str
+    credit: str
+    long_description: str
+    renditions: tuple  # of dicts, as Figure.renditions
+
+    @classmethod
+    def from_row(cls, row):
+        """From one entry of the with_figures() JSON annotation."""
+        position, image, width, height, alt, caption, credit, description, renditions = row
+        if isinstance(renditions, str):  # SQLite hands a nested JSON column back as text
+            renditions = json.loads(renditions or "[]")
+        return cls(position, image, width, height, alt, caption, credit, description, tuple(renditions or ()))
+
+    @classmethod
+    def of(cls, figure):
+        return cls(figure.position, figure.image.name, figure.width, figure.height, figure.alt_text,
+                   figure.caption, figure.credit, figure.long_description, tuple(figure.renditions))  # fmt: skip
+
+
+FIGURE_DATA_COLUMNS = (
+    "position", "image", "width", "height", "alt_text", "caption", "credit", "long_description", "renditions",
+)  # fmt: skip

@@ -96,6 +96,7 @@ class ReportQuerySet(models.QuerySet):
             .annotate(last_corrected_at=Subquery(last_correction.values("created_at")[:1]))
             .with_tags()
             .with_authors()
+            .with_figures()
         )
 
     def with_tags(self):
@@ -121,6 +122,19 @@ class ReportQuerySet(models.QuerySet):
             .values("rows")
         )
         return self.annotate(author_data=Subquery(bylines, output_field=models.JSONField()))
+
+    def with_figures(self):
+        """The reports' current figures in the same query, as JSON rows: see Report.figure_list."""
+        from reports.models.figure import FIGURE_DATA_COLUMNS, Figure
+
+        figures = (
+            Figure.objects.filter(report=OuterRef("pk"), retired_at__isnull=True)
+            .order_by()
+            .values("report")
+            .annotate(rows=JSONGroupArray(JSONArray(*FIGURE_DATA_COLUMNS)))
+            .values("rows")
+        )
+        return self.annotate(figure_data=Subquery(figures, output_field=models.JSONField()))
 
     def with_neighbours(self):
         """Each report with the published reports before and after it in its series (by period),
@@ -281,6 +295,18 @@ class Report(PublicationTimes, models.Model):
             return ()
         rows = self.bylines.order_by("position", "pk").values_list("author__name", "author__slug")
         return tuple(AuthorRef(name, slug) for name, slug in rows)
+
+    @property
+    def figure_list(self):
+        """The current figures in order, as FigureData: from the listing's JSON annotation when
+        the query has it."""
+        from reports.models.figure import FigureData
+
+        if hasattr(self, "figure_data"):
+            return tuple(sorted((FigureData.from_row(row) for row in self.figure_data or []), key=lambda f: f.position))
+        if self.pk is None:
+            return ()
+        return tuple(FigureData.of(figure) for figure in self.figures.current())
 
     @property
     def neighbours(self):

@@ -11,6 +11,7 @@ from typing import NamedTuple
 from reports.models import ReportLink, TagRef, report_url
 from reports.models.report import PublicationTimes
 from reports.public.citation import Author, report_authors
+from reports.public.figures import Picture, pictures, placed_figures
 from reports.text.markdown import cached_markdown
 from reports.text.periods import format_period
 
@@ -43,10 +44,12 @@ class ReportPage(PublicationTimes):
     corrections: tuple[CorrectionNote, ...]
     neighbours: tuple[ReportLink | None, ReportLink | None]
     authors: tuple[Author, ...]
+    figures: tuple[Picture, ...] = ()
 
     @classmethod
-    def of(cls, report):
-        """From a report fetched with for_listing(), with_neighbours() and its corrections."""
+    def of(cls, report, *, preview=None):
+        """From a report fetched with for_listing(), with_neighbours() and its corrections;
+        `preview`: the token of the preview link it is shown through (its files need it)."""
         return cls(
             pk=report.pk,
             title=report.title,
@@ -64,6 +67,7 @@ class ReportPage(PublicationTimes):
             corrections=tuple(CorrectionNote(c.created_at, c.note) for c in report.corrections.all()),
             neighbours=report.neighbours,
             authors=tuple(report_authors(report)),
+            figures=pictures(report.figure_list, preview=preview),
         )
 
     def get_absolute_url(self):
@@ -74,5 +78,9 @@ class ReportPage(PublicationTimes):
         return format_period(self.period_start, self.period_end)
 
     @property
+    def lead_figure(self):
+        return self.figures[0] if self.figures else None
+
+    @property
     def body_html(self):
-        return cached_markdown(self.body)
+        return cached_markdown(self.body, placed_figures(self.figures) if "figure:" in self.body else None)
