@@ -1,3 +1,5 @@
+from urllib.parse import urljoin
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponse, HttpResponseBadRequest
@@ -10,10 +12,22 @@ from django.utils.timezone import localtime
 
 from reports.models import Report
 from reports.public.citation import report_authors
+from reports.public.figures import picture
 from reports.public.filters import ReportFilter
 
 FEED_LENGTH = 50
 DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
+MEDIA_RSS = "http://search.yahoo.com/mrss/"  # the lead figure's card (the enclosure is left to files)
+
+
+def add_lead_image(handler, item):
+    """Media RSS: the 1200×630 card of the report's lead figure, with its alt text."""
+    if item.get("image"):
+        path, alt = item["image"]
+        url = urljoin(item["link"], path)
+        handler.addQuickElement("media:content", attrs={"url": url, "medium": "image", "type": "image/jpeg",
+                                                       "width": "1200", "height": "630"})  # fmt: skip
+        handler.addQuickElement("media:description", alt, attrs={"type": "plain"})
 
 
 class ReportRssGenerator(Rss201rev2Feed):
@@ -21,21 +35,23 @@ class ReportRssGenerator(Rss201rev2Feed):
     Dublin Core's coverage and Atom's updated say them, as feed readers understand."""
 
     def rss_attributes(self):
-        return {**super().rss_attributes(), "xmlns:dc": DUBLIN_CORE}
+        return {**super().rss_attributes(), "xmlns:dc": DUBLIN_CORE, "xmlns:media": MEDIA_RSS}
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
         handler.addQuickElement("atom:updated", rfc3339_date(item["updateddate"]))
         handler.addQuickElement("dc:coverage", item["coverage"])
+        add_lead_image(handler, item)
 
 
 class ReportAtomGenerator(Atom1Feed):
     def root_attributes(self):
-        return {**super().root_attributes(), "xmlns:dc": DUBLIN_CORE}
+        return {**super().root_attributes(), "xmlns:dc": DUBLIN_CORE, "xmlns:media": MEDIA_RSS}
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
         handler.addQuickElement("dc:coverage", item["coverage"])
+        add_lead_image(handler, item)
 
 
 class ReportFeed(Feed):
@@ -111,7 +127,12 @@ class ReportFeed(Feed):
         return " and ".join(author.name for author in report_authors(report))
 
     def item_extra_kwargs(self, report):
-        return {"coverage": f"{report.period_start.isoformat()}/{report.period_end.isoformat()}"}
+        figures = report.figure_list
+        lead = picture(1, figures[0]) if figures else None
+        return {
+            "coverage": f"{report.period_start.isoformat()}/{report.period_end.isoformat()}",
+            "image": (lead.card_url, lead.alt_text) if lead and lead.card_url else None,
+        }
 
 
 class AtomReportFeed(ReportFeed):

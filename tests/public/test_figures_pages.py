@@ -31,7 +31,7 @@ class ReportPageFigureTests(TemporaryMedia, SitrepTestCase):
             add_figures(
                 self.report, self.editor,
                 ((1800, 1200), {"alt_text": "Map of clashes near Mosul", "caption": "Clashes, 24-30 June",
-                                "credit": "Map: sitrep", "long_description": "Eleven clashes, most east of the river."}),
+                                "credit": "Map: sitrep", "long_description": "Eleven clashes, east of the river."}),
                 ((900, 600), {"alt_text": "Chart of weekly incidents"}),
             )  # fmt: skip
 
@@ -85,3 +85,43 @@ class ReportPageFigureTests(TemporaryMedia, SitrepTestCase):
         forget_cached_results()
         with self.assertNumQueries(2):
             self.client.get(self.report.get_absolute_url())
+
+
+@override_settings(PAGE_CACHE_SECONDS=0)
+class ListingFigureTests(TemporaryMedia, SitrepTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user("editor")
+
+    def setUp(self):
+        super().setUp()
+        self.with_map = make_report(title="With a map", start=(2020, 6, 24))
+        self.without = make_report(title="Without a map", start=(2020, 6, 17), end=(2020, 6, 23))
+        with self.captureOnCommitCallbacks(execute=True):
+            add_figures(self.with_map, self.editor, ((1000, 700), {"alt_text": "Map of the week"}))
+
+    def test_the_archive_shows_a_small_rendition_beside_each_result_that_has_one(self):
+        forget_cached_results()
+        with self.assertNumQueries(1):  # the page of summaries, figures included (the count is kept)
+            html = self.client.get("/").content.decode()
+        articles = re.findall(r'<article class="report-summary[^"]*">.*?</article>', html, re.S)
+        with_map = next(a for a in articles if "With a map" in a)
+        without = next(a for a in articles if "Without a map" in a)
+        self.assertIn('alt="Map of the week"', with_map)
+        self.assertRegex(with_map, r'srcset="/media/figures/[\w-]+/w320\.jpg 320w')
+        self.assertIn('sizes="8rem"', with_map)
+        self.assertNotIn("<img", without)
+
+    def test_rss_and_atom_entries_carry_the_card(self):
+        import feedparser
+
+        for url in ("/feeds/rss/", "/feeds/atom/"):
+            with self.subTest(url):
+                forget_cached_results()
+                feed = feedparser.parse(self.client.get(url).content)
+                entries = {entry.title: entry for entry in feed.entries}
+                media = entries["With a map"].media_content
+                self.assertEqual(len(media), 1)
+                self.assertRegex(media[0]["url"], r"^http://testserver/media/figures/[\w-]+/card\.jpg$")
+                self.assertEqual((media[0]["width"], media[0]["height"]), ("1200", "630"))
+                self.assertNotIn("media_content", entries["Without a map"])
