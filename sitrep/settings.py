@@ -324,7 +324,7 @@ CONTENT_SECURITY_POLICY = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
     "style-src": ["'self'"],
-    "img-src": ["'self'", "data:"],
+    "img-src": ["'self'"],  # figures come from this site's /media/ (reports.public.files), on any storage
     "object-src": ["'none'"],
     "base-uri": ["'none'"],
     "form-action": ["'self'"],

@@ -125,3 +125,11 @@ class ListingFigureTests(TemporaryMedia, SitrepTestCase):
                 self.assertRegex(media[0]["url"], r"^http://testserver/media/figures/[\w-]+/card\.jpg$")
                 self.assertEqual((media[0]["width"], media[0]["height"]), ("1200", "630"))
                 self.assertNotIn("media_content", entries["Without a map"])
+
+
+class ContentSecurityPolicyTests(SitrepTestCase):
+    def test_images_may_come_from_this_sites_media_and_nowhere_else(self):
+        policy = self.client.get("/")["Content-Security-Policy"]
+        directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+        self.assertEqual(directives["img-src"], "'self'")
+        self.assertEqual(directives["default-src"], "'self'")

@@ -18,6 +18,8 @@ from tests.figure_helpers import TemporaryMedia, image_bytes, upload
 from tests.helpers import make_report, make_user
 
 S3_ENDPOINT = os.environ.get("SITREP_TEST_S3_ENDPOINT", "")
+if os.environ.get("S3_TESTS_REQUIRED") and not S3_ENDPOINT:
+    raise RuntimeError("S3_TESTS_REQUIRED is set but SITREP_TEST_S3_ENDPOINT is not: the S3 tests must run here.")
 UNSEEN = {
     "draft": {"status": Report.Status.DRAFT},
     "in review": {"status": Report.Status.REVIEW},
