@@ -72,10 +72,29 @@ def _decode(data):
     return image, CheckedImage(kind, image.width, image.height)
 
 
+# What Pillow reports of a file that says nothing about where, when or with what it was made.
+HARMLESS_INFO = {"jfif", "jfif_version", "jfif_unit", "jfif_density", "dpi", "progressive", "progression",
+                 "adobe", "adobe_transform", "interlace", "gamma", "aspect", "transparency", "loop", "background",
+                 "duration", "timestamp", "srgb"}  # fmt: skip
+HARMLESS_JPEG_SEGMENTS = {b"JFIF", b"Adobe"}
+
+
+def carries_metadata(image):
+    """Whether a decoded image holds anything beyond its pixels (EXIF, XMP, ICC, text, comments)."""
+    if set(image.info) - HARMLESS_INFO or len(image.getexif()):
+        return True
+    segments = getattr(image, "applist", [])
+    return any(not any(body.startswith(s) for s in HARMLESS_JPEG_SEGMENTS) for _, body in segments)
+
+
 def clean_image(file):
     """(bytes to store, CheckedImage): the picture turned upright by its EXIF orientation and
-    re-encoded in its own format with no metadata at all (no EXIF, GPS, XMP, IPTC, comments)."""
-    image, checked = _decode(_read(file))
+    re-encoded in its own format with no metadata at all (no EXIF, GPS, XMP, IPTC, comments).
+    A file that carries none is kept as it is (so an export imported again is the same file)."""
+    data = _read(file)
+    image, checked = _decode(data)
+    if not carries_metadata(image):
+        return data, checked
     image = ImageOps.exif_transpose(image)
     if image.mode == "P":
         image = image.convert("RGBA")

@@ -96,3 +96,13 @@ class RenditionsTests(unittest.TestCase):
     def test_a_small_image_keeps_its_own_width(self):
         renditions = make_renditions(image_bytes("PNG", (200, 100)))
         self.assertEqual({r.width for r in renditions if r.kind == "w"}, {200})
+
+
+class CleanFilesKeptTests(unittest.TestCase):
+    def test_a_file_without_metadata_is_kept_byte_for_byte_and_a_cleaned_one_stays_clean(self):
+        for fmt in ("JPEG", "PNG", "WEBP", "AVIF"):
+            with self.subTest(fmt=fmt):
+                plain = image_bytes(fmt, (120, 80))
+                self.assertEqual(clean_image(io.BytesIO(plain))[0], plain)
+        cleaned, _ = clean_image(io.BytesIO(jpeg_with_gps()))
+        self.assertEqual(clean_image(io.BytesIO(cleaned))[0], cleaned)

@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from reports.editorial import signals
-from reports.editorial.actions.base import ActionRefused, editorial_action
+from reports.editorial.actions.base import ActionRefused, editorial_action, lock
 from reports.imaging.checks import ImageRefused, clean_image
 from reports.models import Figure, Report, new_figure_key
 
@@ -134,3 +134,16 @@ def record_renditions(figure_id, key, renditions):
         if Report.objects.published().filter(pk=figure.report_id).exists():
             outcome.public_changed()
     return figure
+
+
+def import_figures(report, rows, *, by=None):
+    """Give a report that has no figures yet these (an import's files: see
+    reports.importexport.files). Whether it did: a report with figures keeps them."""
+    with editorial_action("import figures", actor=by) as outcome:
+        report = lock(report)
+        if report.figures.current().exists():
+            return False
+        apply(report, rows, live=False, outcome=outcome)
+        if report.status == Report.Status.PUBLISHED:
+            outcome.public_changed()
+    return True
