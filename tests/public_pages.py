@@ -1,6 +1,10 @@
 """Every kind of public page, with data that exercises it: the validators and fuzzers share it."""
 
+from reports.editorial.actions.base import editorial_action
+from reports.editorial.actions.figures import FigureRow, apply
 from reports.models import Author, ReportAuthor
+from reports.renditions.tasks import render_figure
+from tests.figure_helpers import image_bytes, upload
 from tests.helpers import make_report, make_series
 
 
@@ -26,6 +30,11 @@ def build_public_pages():
         [ReportAuthor(report=first, author=jane, position=0), ReportAuthor(report=first, author=omar, position=1)]
     )
     make_report("A draft", status="draft", tags=["Secret"])
+    with_map = make_report(
+        "Iraq Situation Report: July 8-14, 2020", series=iraq, start=(2020, 7, 8), end=(2020, 7, 14),
+        body="## The week\n\nClashes near Mosul.\n\n![](figure:2)\n\nAn outside image: ![x](https://example.org/x.png)",
+    )  # fmt: skip
+    add_demo_figures(with_map)
     return {
         "archive": "/",
         "archive filtered": "/?tag=kataib-hezbollah&week=2020-W27",
@@ -33,6 +42,7 @@ def build_public_pages():
         "archive with nothing found": "/?week=2019-W01",
         "archive with invalid filters": "/?week=2020-W60&from=yesterday",
         "report": first.get_absolute_url(),
+        "report with figures": with_map.get_absolute_url(),
         "search": "/?q=rockets&tag=kataib-hezbollah",
         "tags": "/tags/",
         "tag thread": "/tags/kataib-hezbollah/",
@@ -42,3 +52,18 @@ def build_public_pages():
         "weeks": "/weeks/",
         "404 page": "/reports/no-such-report/",
     }
+
+
+def add_demo_figures(report):
+    """A map with caption, credit and long description, and a chart placed in the body, with
+    their renditions made (the task called here, as a worker would)."""
+    rows = [
+        FigureRow(None, upload(image_bytes("PNG", (1200, 800))), alt_text="Map of clashes near Mosul, 8-14 July",
+                  caption="Clashes, 8-14 July 2020", credit="Map: sitrep / OpenStreetMap contributors",
+                  long_description="Eleven clashes, eight of them east of the Tigris."),
+        FigureRow(None, upload(image_bytes("PNG", (700, 400), color=(200, 80, 40))), alt_text="Incidents per week"),
+    ]  # fmt: skip
+    with editorial_action("edit", actor=None) as outcome:
+        apply(report, rows, live=False, outcome=outcome)
+    for figure in report.figures.current():
+        render_figure.call(figure.pk, figure.key)
