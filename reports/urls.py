@@ -1,7 +1,8 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from reports.public import api, feeds, files
+from reports.public import api, feeds
+from reports.public.media import files
 from reports.public.views import archive, authors, previews, report, tags, weeks
 
 app_name = "reports"

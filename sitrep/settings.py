@@ -234,7 +234,7 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded files (figures): under MEDIA_ROOT by default; FILE_STORAGE=s3 keeps them in any
 # S3-compatible service (django-storages). Either way readers get them through
-# reports.public.files at /media/<name>, which checks that the report is published.
+# reports.public.media.files at /media/<name>, which checks that the report is published.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
 FILE_STORAGE = env_str("FILE_STORAGE", "local")
@@ -324,7 +324,7 @@ CONTENT_SECURITY_POLICY = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
     "style-src": ["'self'"],
-    "img-src": ["'self'"],  # figures come from this site's /media/ (reports.public.files), on any storage
+    "img-src": ["'self'"],  # figures come from this site's /media/ (reports.public.media.files), on any storage
     "object-src": ["'none'"],
     "base-uri": ["'none'"],
     "form-action": ["'self'"],

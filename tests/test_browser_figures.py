@@ -14,7 +14,7 @@ from tests.helpers import make_report, make_series, make_user
 
 
 # Django's live server serves MEDIA_ROOT itself at MEDIA_URL, before any view: moved out of
-# the way, so that /media/ is answered by reports.public.files as in production.
+# the way, so that /media/ is answered by reports.public.media.files as in production.
 @override_settings(MEDIA_URL="/live-server-media-unused/")
 class FigureJourneyTests(TemporaryMedia, BrowserTestCase):
     def setUp(self):

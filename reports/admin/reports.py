@@ -13,8 +13,8 @@ from reports.admin.audit import ReportEventAdmin
 from reports.admin.authors import ReportAuthorInline, bylines_from, posted_author_ids
 from reports.admin.coverage import coverage_view
 from reports.admin.desk import AuthoringFormMixin, ReportDeskAdminMixin
-from reports.admin.figures import FigureInline, figure_rows, posted_figure_changes
 from reports.admin.history import ReportHistoryAdminMixin, ReportHistoryFormMixin
+from reports.admin.inlines.figures import FigureInline, figure_rows, posted_figure_changes
 from reports.admin.listing import ReportListMixin
 from reports.admin.mixins import RefusesMalformedSelections, SavesThroughActions, quoting
 from reports.admin.queue import ReviewQueueMixin

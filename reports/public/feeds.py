@@ -12,8 +12,8 @@ from django.utils.timezone import localtime
 
 from reports.models import Report
 from reports.public.citation import report_authors
-from reports.public.figures import picture
 from reports.public.filters import ReportFilter
+from reports.public.media.pictures import picture
 
 FEED_LENGTH = 50
 DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"

@@ -11,7 +11,7 @@ from typing import NamedTuple
 from reports.models import ReportLink, TagRef, report_url
 from reports.models.report import PublicationTimes
 from reports.public.citation import Author, report_authors
-from reports.public.figures import Picture, pictures, placed_figures
+from reports.public.media.pictures import Picture, pictures, placed_figures
 from reports.text.markdown import cached_markdown
 from reports.text.periods import format_period
 

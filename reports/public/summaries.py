@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
-from reports.public.figures import picture
+from reports.public.media.pictures import picture
 from reports.public.search import highlighted_summary
 
 

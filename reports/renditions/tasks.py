@@ -1,6 +1,6 @@
 """The renditions task: made by a worker (manage.py db_worker), never while a reader waits.
 
-Until a figure's renditions are recorded its pages use the original (reports.public.figures).
+Until a figure's renditions are recorded its pages use the original (reports.public.media.pictures).
 """
 
 from django.core.files.base import ContentFile

@@ -12,7 +12,7 @@ from django.utils import timezone
 from reports.editorial.actions import editing, previews
 from reports.editorial.actions.figures import FigureRow
 from reports.models import Report
-from reports.public.files import file_url
+from reports.public.media.files import file_url
 from tests.base import SitrepTestCase
 from tests.figure_helpers import TemporaryMedia, image_bytes, upload
 from tests.helpers import make_report, make_user

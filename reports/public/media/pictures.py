@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from reports.imaging.renditions import MIME
-from reports.public.files import file_url
+from reports.public.media.files import file_url
 
 PAGE_SIZES = "(min-width: 50rem) 46rem, 100vw"  # the report column, .report in static/sitrep.css
 THUMBNAIL_SIZES = "8rem"
