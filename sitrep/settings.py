@@ -161,6 +161,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The server and `make run`'s db_worker write to one file: each transaction takes the
+    # write lock when it starts and waits for it, instead of failing ("database is locked")
+    # when a read turns into a write while the other process writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
 # Local memory by default; Redis (shared by every worker and host) when CACHE_URL or REDIS_URL
 # is set, e.g. redis://127.0.0.1:6379/0.
 _cache_url = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL")
