@@ -8,10 +8,12 @@ import datetime
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.utils.safestring import mark_safe
+
 from reports.models import ReportLink, TagRef, report_url
 from reports.models.report import PublicationTimes
 from reports.public.citation import Author, report_authors
-from reports.public.media.pictures import Picture, pictures, placed_figures
+from reports.public.media.pictures import Picture, pictures
 from reports.text.markdown import cached_markdown
 from reports.text.periods import format_period
 
@@ -45,6 +47,7 @@ class ReportPage(PublicationTimes):
     neighbours: tuple[ReportLink | None, ReportLink | None]
     authors: tuple[Author, ...]
     figures: tuple[Picture, ...] = ()
+    figures_html: tuple[str, ...] = ()  # each figure's <figure>, rendered once and kept with the page
 
     @classmethod
     def of(cls, report, *, preview=None):
@@ -67,7 +70,8 @@ class ReportPage(PublicationTimes):
             corrections=tuple(CorrectionNote(c.created_at, c.note) for c in report.corrections.all()),
             neighbours=report.neighbours,
             authors=tuple(report_authors(report)),
-            figures=pictures(report.figure_list, preview=preview),
+            figures=(shown := pictures(report.figure_list, preview=preview)),
+            figures_html=tuple(str(picture.html()) for picture in shown),
         )
 
     def get_absolute_url(self):
@@ -82,5 +86,10 @@ class ReportPage(PublicationTimes):
         return self.figures[0] if self.figures else None
 
     @property
+    def lead_figure_html(self):
+        return mark_safe(self.figures_html[0]) if self.figures_html else ""  # rendered by pictures.Picture.html
+
+    @property
     def body_html(self):
-        return cached_markdown(self.body, placed_figures(self.figures) if "figure:" in self.body else None)
+        placed = dict(enumerate(self.figures_html, start=1)) if "figure:" in self.body else None
+        return cached_markdown(self.body, placed)

@@ -67,7 +67,3 @@ def picture(number, figure, *, preview=None):
 def pictures(figure_list, *, preview=None):
     return tuple(picture(number, figure, preview=preview) for number, figure in enumerate(figure_list, start=1))
 
-
-def placed_figures(pictures_):
-    """{N: safe HTML} for the body's ![](figure:N) (reports.text.markdown stays without the ORM)."""
-    return {p.number: str(p.html()) for p in pictures_}
