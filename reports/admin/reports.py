@@ -274,14 +274,15 @@ class ReportAdmin(
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         posted = kwargs.get("data")
-        if isinstance(inline, ReportAuthorInline) and posted is not None and f"{prefix}-TOTAL_FORMS" not in posted:
-            # A form posted without the bylines (a script, or a page from before them): they
-            # are left as they are, not read as "no authors".
+        parts = {ReportAuthorInline: ReportAuthor, FigureInline: Figure}
+        if type(inline) in parts and posted is not None and f"{prefix}-TOTAL_FORMS" not in posted:
+            # A form posted without the bylines or the figures (a script, or a page from before
+            # them): they are left as they are, not read as "none".
             data = posted.copy()
             data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
             kwargs["data"] = data
-            kwargs["queryset"] = ReportAuthor.objects.none()
-            request.bylines_absent = True
+            kwargs["queryset"] = parts[type(inline)].objects.none()
+            request.absent_parts = {*getattr(request, "absent_parts", ()), parts[type(inline)]}
         return kwargs
 
     def save_model(self, request, obj, form, change):
@@ -291,10 +292,9 @@ class ReportAdmin(
         # The fields, tags and bylines, a revision, an audit event (and the correction, for a
         # live report): one editorial action. form.save_m2m() and the bylines formset's save()
         # are not called; the workflow inline is read-only.
-        bylines = next((fs for fs in formsets if fs.model is ReportAuthor), None)
-        figures = next((fs for fs in formsets if fs.model is Figure), None)
-        if getattr(request, "bylines_absent", False):
-            bylines = None
+        absent = getattr(request, "absent_parts", set())
+        bylines = next((fs for fs in formsets if fs.model is ReportAuthor and ReportAuthor not in absent), None)
+        figures = next((fs for fs in formsets if fs.model is Figure and Figure not in absent), None)
         editing.save_report(
             form.instance,
             by=request.user,
