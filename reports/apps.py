@@ -12,5 +12,6 @@ class ReportsConfig(AppConfig):
             revisions,
         )
         from reports.renditions import pdf_thumbnails  # noqa: F401  (connects the PDF thumbnails' task)
+        from reports.renditions import receivers as renditions  # noqa: F401  (renditions, unused files)
 
         revisions.register_models()

@@ -2,6 +2,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from reports.public import api, feeds
+from reports.public.media import files
 from reports.public.versions import NUMBER_PATTERN
 from reports.public.views import archive, authors, pdfs, previews, report, tags, versions, weeks
 
@@ -54,5 +55,6 @@ urlpatterns = [
     path("api/reports/", api.ReportListAPIView.as_view(), name="api-reports"),
     path("api/reports/<slug:slug>/", api.ReportDetailAPIView.as_view(), name="api-report"),
     path("api/tags/", api.TagListAPIView.as_view(), name="api-tags"),
+    path("media/<path:name>", files.FileView.as_view(), name="file"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]

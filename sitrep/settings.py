@@ -162,6 +162,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The server and `make run`'s db_worker write to one file: each transaction takes the
+    # write lock when it starts and waits for it, instead of failing ("database is locked")
+    # when a read turns into a write while the other process writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
 # Local memory by default; Redis (shared by every worker and host) when CACHE_URL or REDIS_URL
 # is set, e.g. redis://127.0.0.1:6379/0.
 _cache_url = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL")
@@ -196,7 +201,7 @@ CACHES = {
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 PAGE_CACHE_CHECK_SECONDS = 1.0  # the most a reader's page may lag an editor's change
-PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/healthz", "/preview/")
+PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/healthz", "/preview/", "/media/")
 CDN_MAX_AGE = env_int("CDN_MAX_AGE", 0)
 PAGE_PURGE_HOOK = env_str("PAGE_PURGE_HOOK", "")  # dotted path of a function called after each change
 # Counts, facets, search rankings and the tag vocabulary, per publication generation
@@ -237,11 +242,33 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Uploaded files (reports' PDFs): never served from here directly, only through views that check
-# who may see them (reports.public.views.pdfs).
+# Uploaded files (figures, PDFs): under MEDIA_ROOT by default; FILE_STORAGE=s3 keeps them in any
+# S3-compatible service (django-storages). Either way readers get them through
+# reports.public.media.files at /media/<name> (figures) and reports.public.views.pdfs (PDFs),
+# which check that the report is published.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_URL = "/media/"
+FILE_STORAGE = env_str("FILE_STORAGE", "local")
+if FILE_STORAGE == "local":
+    _DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif FILE_STORAGE == "s3":
+    _DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("S3_BUCKET"),
+            "endpoint_url": env_str("S3_ENDPOINT_URL", "") or None,  # empty: AWS itself
+            "region_name": env_str("S3_REGION", "") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID", "") or None,  # empty: boto3's own lookup
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY", "") or None,
+            "default_acl": None,  # the bucket stays private: files reach readers through the app
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"FILE_STORAGE must be local or s3; got {FILE_STORAGE!r}.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         # Hashed, compressed files in production; plain files while developing and testing,
         # so neither needs collectstatic first.
@@ -308,7 +335,7 @@ CONTENT_SECURITY_POLICY = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
     "style-src": ["'self'"],
-    "img-src": ["'self'", "data:"],
+    "img-src": ["'self'"],  # figures come from this site's /media/ (reports.public.media.files), on any storage
     "object-src": ["'none'"],
     "base-uri": ["'none'"],
     "form-action": ["'self'"],

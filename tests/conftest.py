@@ -18,15 +18,6 @@ def fresh_page_cache(request):
     reset_caches()
 
 
-@pytest.fixture(autouse=True, scope="session")
-def temporary_media_root(tmp_path_factory):
-    """Files the tests store (reports' PDFs) go to a temporary folder, never the checkout's media/."""
-    from django.test import override_settings
-
-    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
-        yield
-
-
 _browser_skip_reasons = set()
 
 
@@ -58,3 +49,13 @@ def pytest_runtest_teardown(item):
 def pytest_terminal_summary(terminalreporter):
     for reason in sorted(_browser_skip_reasons):
         terminalreporter.write_line(reason)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def temporary_media_root(tmp_path_factory):
+    """Uploaded files never land in the checkout's media/ folder: the whole run stores them
+    in a folder of its own (figures and PDFs; tests.figure_helpers.TemporaryMedia gives a class its own too)."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield

@@ -1,7 +1,11 @@
 """Every kind of public page, with data that exercises it: the validators and fuzzers share it."""
 
 from reports.editorial import versions
+from reports.editorial.actions.base import editorial_action
+from reports.editorial.actions.figures import FigureRow, apply
 from reports.models import Author, Correction, ReportAuthor
+from reports.renditions.tasks import render_figure
+from tests.figure_helpers import image_bytes, upload
 from tests.helpers import make_report, make_series
 from tests.pdfs import pdf_bytes, store_pdf
 
@@ -33,6 +37,11 @@ def build_public_pages():
     versions.record(first, went_out=first.published_at)
     Correction.objects.create(report=first, note="Corrected the airport’s name.")
     versions.record(first)
+    with_map = make_report(
+        "Iraq Situation Report: July 8-14, 2020", series=iraq, start=(2020, 7, 8), end=(2020, 7, 14),
+        body="## The week\n\nClashes near Mosul.\n\n![](figure:2)\n\nAn outside image: ![x](https://example.org/x.png)",
+    )  # fmt: skip
+    add_demo_figures(with_map)
     return {
         "archive": "/",
         "archive filtered": "/?tag=kataib-hezbollah&week=2020-W27",
@@ -43,6 +52,7 @@ def build_public_pages():
         "report version, superseded": f"{first.get_absolute_url()}v/1/",
         "report version, current": f"{first.get_absolute_url()}v/2/",
         "report with a PDF": with_pdf.get_absolute_url(),
+        "report with figures": with_map.get_absolute_url(),
         "search": "/?q=rockets&tag=kataib-hezbollah",
         "tags": "/tags/",
         "tag thread": "/tags/kataib-hezbollah/",
@@ -52,3 +62,18 @@ def build_public_pages():
         "weeks": "/weeks/",
         "404 page": "/reports/no-such-report/",
     }
+
+
+def add_demo_figures(report):
+    """A map with caption, credit and long description, and a chart placed in the body, with
+    their renditions made (the task called here, as a worker would)."""
+    rows = [
+        FigureRow(None, upload(image_bytes("PNG", (1200, 800))), alt_text="Map of clashes near Mosul, 8-14 July",
+                  caption="Clashes, 8-14 July 2020", credit="Map: sitrep / OpenStreetMap contributors",
+                  long_description="Eleven clashes, eight of them east of the Tigris."),
+        FigureRow(None, upload(image_bytes("PNG", (700, 400), color=(200, 80, 40))), alt_text="Incidents per week"),
+    ]  # fmt: skip
+    with editorial_action("edit", actor=None) as outcome:
+        apply(report, rows, live=False, outcome=outcome)
+    for figure in report.figures.current():
+        render_figure.call(figure.pk, figure.key)

@@ -196,3 +196,22 @@ class ManagePyCheckTests(SimpleTestCase):
         result = self.run_manage("check", DEBUG="1")
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         self.assertIn("System check identified no issues", result.stdout)
+
+    def test_file_storage_is_chosen_by_the_environment_and_refuses_what_it_cannot_use(self):
+        shell = "from django.core.files.storage import storages; print(type(storages['default']).__name__)"
+        for label, env, expected in (
+            ("default", {}, "FileSystemStorage"),
+            ("s3", {"FILE_STORAGE": "s3", "S3_BUCKET": "sitrep-files"}, "S3Storage"),
+        ):
+            with self.subTest(label):
+                result = self.run_manage("shell", "-c", shell, DEBUG="1", **env)
+                self.assertEqual(result.returncode, 0, result.stderr)
+                self.assertEqual(result.stdout.strip().splitlines()[-1], expected)
+        for env, message in (
+            ({"FILE_STORAGE": "ftp"}, "FILE_STORAGE must be local or s3; got 'ftp'"),
+            ({"FILE_STORAGE": "s3"}, "S3_BUCKET"),
+        ):
+            with self.subTest(**env):
+                result = self.run_manage("check", DEBUG="1", **env)
+                self.assertNotEqual(result.returncode, 0)
+                self.assertIn(message, result.stderr)

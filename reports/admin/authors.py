@@ -3,8 +3,7 @@ bylines inline on a report's change form."""
 
 from django.contrib import admin
 
-from reports.admin.mixins import RefusesMalformedSelections, SavesThroughActions
-from reports.editorial import permissions
+from reports.admin.mixins import PartOfTheReport, RefusesMalformedSelections, SavesThroughActions
 from reports.editorial.actions import tags as vocabulary_actions
 from reports.models import Author, ReportAuthor
 
@@ -18,7 +17,7 @@ class AuthorAdmin(RefusesMalformedSelections, SavesThroughActions, admin.ModelAd
     delete_action = staticmethod(vocabulary_actions.delete_authors)
 
 
-class ReportAuthorInline(admin.TabularInline):
+class ReportAuthorInline(PartOfTheReport, admin.TabularInline):
     """The bylines, in order: choose an author (or add one with +) and their place."""
 
     model = ReportAuthor
@@ -28,18 +27,6 @@ class ReportAuthorInline(admin.TabularInline):
     verbose_name = "author"
     verbose_name_plural = "authors (bylines, in order)"
 
-    # Bylines are part of the report: whoever may write it may sign it.
-    def has_add_permission(self, request, obj=None):
-        return permissions.may_add(request.user) if obj is None else permissions.may_change(request.user, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self.has_add_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self.has_add_permission(request, obj)
-
-    def has_view_permission(self, request, obj=None):
-        return permissions.may_view(request.user)
 
     class Media:
         js = ["reports/admin-bylines.js"]

@@ -5,6 +5,8 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 
+from reports.editorial import permissions
+
 
 def quoting(text):
     """A form error for a message that quotes what someone typed or is called: the whole text is a
@@ -40,3 +42,20 @@ class SavesThroughActions:
 
     def delete_queryset(self, request, queryset):
         self.delete_action(queryset, by=request.user)
+
+
+class PartOfTheReport:
+    """An inline of what belongs to a report (bylines, figures): whoever may write the report
+    may change it; whoever may view reports may see it."""
+
+    def has_add_permission(self, request, obj=None):
+        return permissions.may_add(request.user) if obj is None else permissions.may_change(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_add_permission(request, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.may_view(request.user)

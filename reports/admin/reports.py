@@ -15,6 +15,7 @@ from reports.admin.authors import ReportAuthorInline, bylines_from, posted_autho
 from reports.admin.coverage import coverage_view
 from reports.admin.desk import AuthoringFormMixin, ReportDeskAdminMixin
 from reports.admin.history import ReportHistoryAdminMixin, ReportHistoryFormMixin
+from reports.admin.inlines.figures import FigureInline, figure_rows, posted_figure_changes
 from reports.admin.listing import ReportListMixin
 from reports.admin.mixins import RefusesMalformedSelections, SavesThroughActions, quoting
 from reports.admin.queue import ReviewQueueMixin, TranslationDeskMixin
@@ -25,7 +26,7 @@ from reports.editorial.actions import editing, pdfs, translating, workflow
 from reports.editorial.actions import tags as tag_actions
 from reports.editorial.audit import changed_fields_display
 from reports.importexport import exporting
-from reports.models import Report, ReportAuthor, ReportEvent, Series
+from reports.models import Figure, Report, ReportAuthor, ReportEvent, Series
 from reports.public import pdf_links
 from reports.text.pdfs import PdfRefused, read_pdf
 
@@ -84,12 +85,17 @@ class ReportAdminForm(ReportHistoryFormMixin, AuthoringFormMixin, forms.ModelFor
 
     def other_changes(self):
         changes = ["pdf"] if self.pdf_change() is not None else []
-        posted = posted_author_ids(self.data)
-        if posted is None or self.instance.pk is None:
+        if self.instance.pk is None:
             return changes
-        bylines = self.instance.bylines.order_by("position", "pk")
-        stored = [str(pk) for pk in bylines.values_list("author_id", flat=True)]
-        return (["authors"] if list(dict.fromkeys(posted)) != stored else []) + changes
+        posted = posted_author_ids(self.data)
+        if posted is not None:
+            bylines = self.instance.bylines.order_by("position", "pk")
+            stored = [str(pk) for pk in bylines.values_list("author_id", flat=True)]
+            if list(dict.fromkeys(posted)) != stored:
+                changes.append("authors")
+        if posted_figure_changes(self.data, self.files, self.instance):
+            changes.append("figures")
+        return changes
 
     def clean_pdf(self):
         upload = self.cleaned_data.get("pdf")
@@ -192,7 +198,7 @@ class ReportAdmin(
     search_fields = ("title", "summary", "body")
     date_hierarchy = "period_start"
     prepopulated_fields = {"slug": ("title",)}
-    inlines = [ReportAuthorInline, ReportEventInline]
+    inlines = [ReportAuthorInline, FigureInline, ReportEventInline]
     actions = ["export_csv", "translate"]
     autocomplete_fields = ("translator",)
     fieldsets = [
@@ -350,14 +356,15 @@ class ReportAdmin(
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         posted = kwargs.get("data")
-        if isinstance(inline, ReportAuthorInline) and posted is not None and f"{prefix}-TOTAL_FORMS" not in posted:
-            # A form posted without the bylines (a script, or a page from before them): they
-            # are left as they are, not read as "no authors".
+        parts = {ReportAuthorInline: ReportAuthor, FigureInline: Figure}
+        if type(inline) in parts and posted is not None and f"{prefix}-TOTAL_FORMS" not in posted:
+            # A form posted without the bylines or the figures (a script, or a page from before
+            # them): they are left as they are, not read as "none".
             data = posted.copy()
             data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
             kwargs["data"] = data
-            kwargs["queryset"] = ReportAuthor.objects.none()
-            request.bylines_absent = True
+            kwargs["queryset"] = parts[type(inline)].objects.none()
+            request.absent_parts = {*getattr(request, "absent_parts", ()), parts[type(inline)]}
         return kwargs
 
     def save_model(self, request, obj, form, change):
@@ -367,20 +374,21 @@ class ReportAdmin(
         # The fields, tags and bylines, a revision, an audit event (and the correction, for a
         # live report): one editorial action. form.save_m2m() and the bylines formset's save()
         # are not called; the workflow inline is read-only.
-        bylines = next((fs for fs in formsets if fs.model is ReportAuthor), None)
-        if getattr(request, "bylines_absent", False):
-            bylines = None
+        absent = getattr(request, "absent_parts", set())
+        bylines = next((fs for fs in formsets if fs.model is ReportAuthor and ReportAuthor not in absent), None)
+        figures = next((fs for fs in formsets if fs.model is Figure and Figure not in absent), None)
         editing.save_report(
             form.instance,
             by=request.user,
             tags=form.cleaned_data.get("tags", []),
             authors=bylines_from(bylines) if bylines is not None else None,
+            figures=figure_rows(figures) if figures is not None else None,
             message=form.cleaned_data.get("revision_message", ""),
             correction_note=form.cleaned_data.get("correction_note", ""),
             pdf=form.pdf_change(),
         )
         for formset in formsets:
-            if formset.model is ReportAuthor:
+            if formset.model in (ReportAuthor, Figure):
                 formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             else:
                 self.save_formset(request, form, formset, change=change)

@@ -20,6 +20,8 @@ Arguments, besides `sender` and `actor`:
 - report_pdf_changed: `report`, `pdf` (the new ReportPDF, or None when it was removed); sent
   with the edit's own signal (save_report). The thumbnail task is its receiver.
 - preview_link_created, preview_link_revoked: `link`.
+- figures_saved: `report`, `figure_ids` (figures with a new file, to render);
+  figure_files_unused: `names` (storage names no figure uses any more, to delete).
 - public_site_changed: `action` (the name of the action that changed it).
 """
 
@@ -44,4 +46,6 @@ author_changed = Signal()
 report_pdf_changed = Signal()
 preview_link_created = Signal()
 preview_link_revoked = Signal()
+figures_saved = Signal()
+figure_files_unused = Signal()
 public_site_changed = Signal()

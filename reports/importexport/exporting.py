@@ -81,10 +81,13 @@ def author_records(names):
     ]
 
 
-def write_json(rows, out):
+def write_json(rows, out, files=None):
+    """The JSON export; `files`, when given, the files written beside it (importexport.files)."""
     rows = list(rows)
     document = {"format": JSON_FORMAT, "version": JSON_VERSION, "reports": rows}
     document["authors"] = author_records(name for row in rows for name in row.get("authors", ()))
+    if files is not None:
+        document["files"] = files
     json.dump(document, out, ensure_ascii=False, indent=1)
     out.write("\n")
 

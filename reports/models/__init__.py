@@ -3,6 +3,7 @@
 from reports.models.author import AUTHOR_NAME_MESSAGE, Author, ReportAuthor
 from reports.models.correction import CORRECTION_NOTE_MESSAGE, Correction
 from reports.models.events import ReportEvent
+from reports.models.figure import ALT_TEXT_MESSAGE, FIGURES_PREFIX, Figure, FigureData, new_figure_key
 from reports.models.pdf import ReportPDF
 from reports.models.preview import PREVIEW_EXPIRY_MESSAGE, PREVIEW_REVOKED_MESSAGE, PreviewLink, new_preview_token
 from reports.models.publication import PublicationState
@@ -25,9 +26,11 @@ from reports.models.translation import TranslationRef
 from reports.models.version import SNAPSHOT_FORMAT, SNAPSHOT_KEYS, ReportVersion
 
 __all__ = [
+    "ALT_TEXT_MESSAGE",
     "AUDIT_USER",
     "AUTHOR_NAME_MESSAGE",
     "CORRECTION_NOTE_MESSAGE",
+    "FIGURES_PREFIX",
     "PERIOD_ORDER_MESSAGE",
     "PREVIEW_EXPIRY_MESSAGE",
     "PREVIEW_REVOKED_MESSAGE",
@@ -36,6 +39,8 @@ __all__ = [
     "Author",
     "AuthorRef",
     "Correction",
+    "Figure",
+    "FigureData",
     "JSONGroupArray",
     "PreviewLink",
     "PublicationState",
@@ -52,6 +57,7 @@ __all__ = [
     "TaggedReport",
     "TranslationRef",
     "VersionRef",
+    "new_figure_key",
     "new_preview_token",
     "report_url",
 ]

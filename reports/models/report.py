@@ -114,6 +114,7 @@ class ReportQuerySet(models.QuerySet):
             .annotate(last_corrected_at=Subquery(last_correction.values("created_at")[:1]))
             .with_tags()
             .with_authors()
+            .with_figures()
         )
 
     def with_tags(self):
@@ -163,6 +164,18 @@ class ReportQuerySet(models.QuerySet):
         """Each report's other published language versions and freshness: see
         reports.models.translation."""
         return self.annotate(**translation_annotations(Report, JSONGroupArray))
+    def with_figures(self):
+        """The reports' current figures in the same query, as JSON rows: see Report.figure_list."""
+        from reports.models.figure import FIGURE_DATA_COLUMNS, Figure
+
+        figures = (
+            Figure.objects.filter(report=OuterRef("pk"), retired_at__isnull=True)
+            .order_by()
+            .values("report")
+            .annotate(rows=JSONGroupArray(JSONArray(*FIGURE_DATA_COLUMNS)))
+            .values("rows")
+        )
+        return self.annotate(figure_data=Subquery(figures, output_field=models.JSONField()))
 
     def with_neighbours(self):
         """Each report with the published reports before and after it in its series (by period),
@@ -396,6 +409,18 @@ class Report(PublicationTimes, models.Model):
             reports = Report.objects.filter(pk=self.pk).annotate(data=current_pdf_json())
             self.pdf_data = reports.values_list("data", flat=True).first()
         return pdf_ref(self.pdf_data)
+
+    @property
+    def figure_list(self):
+        """The current figures in order, as FigureData: from the listing's JSON annotation when
+        the query has it."""
+        from reports.models.figure import FigureData
+
+        if hasattr(self, "figure_data"):
+            return tuple(sorted((FigureData.from_row(row) for row in self.figure_data or []), key=lambda f: f.position))
+        if self.pk is None:
+            return ()
+        return tuple(FigureData.of(figure) for figure in self.figures.current())
 
     @property
     def neighbours(self):

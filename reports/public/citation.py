@@ -231,9 +231,10 @@ class Citation:
             tags.append(("citation_pdf_url", pdf_url))
         return tags
 
-    def json_ld(self, series_url, author_url=None):
+    def json_ld(self, series_url, author_url=None, image=None):
         """schema.org Report, as a string safe to place in <script type="application/ld+json">.
-        `author_url(author)` gives a person's absolute address."""
+        `author_url(author)` gives a person's absolute address; `image`, the absolute address
+        of the lead figure's 1200×630 rendition, when it has one."""
         report = self.report
         data = {
             "@context": "https://schema.org",
@@ -254,6 +255,8 @@ class Citation:
         }
         if self.version:
             data["version"] = str(self.version.number)
+        if image:
+            data["image"] = {"@type": "ImageObject", "url": image, "width": 1200, "height": 630}
         # Safe in a script element: every character that could end it or open markup is escaped.
         return mark_safe(json.dumps(data, ensure_ascii=False, indent=2).translate(SCRIPT_SAFE))
 

@@ -14,11 +14,23 @@ from django.utils.translation import gettext, pgettext
 from reports.models import Report
 from reports.public.citation import report_authors
 from reports.public.filters import ReportFilter
+from reports.public.media.pictures import picture
 from reports.public.pdf_links import pdf_url
 from reports.public.translations import alternates
 
 FEED_LENGTH = 50
 DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
+MEDIA_RSS = "http://search.yahoo.com/mrss/"  # the lead figure's card (the enclosure is left to files)
+
+
+def add_lead_image(handler, item):
+    """Media RSS: the 1200×630 card of the report's lead figure, with its alt text."""
+    if item.get("image"):
+        path, alt = item["image"]
+        url = urljoin(item["link"], path)
+        handler.addQuickElement("media:content", attrs={"url": url, "medium": "image", "type": "image/jpeg",
+                                                       "width": "1200", "height": "630"})  # fmt: skip
+        handler.addQuickElement("media:description", alt, attrs={"type": "plain"})
 
 
 class ReportRssGenerator(Rss201rev2Feed):
@@ -26,17 +38,18 @@ class ReportRssGenerator(Rss201rev2Feed):
     Dublin Core's coverage and Atom's updated say them, as feed readers understand."""
 
     def rss_attributes(self):
-        return {**super().rss_attributes(), "xmlns:dc": DUBLIN_CORE}
+        return {**super().rss_attributes(), "xmlns:dc": DUBLIN_CORE, "xmlns:media": MEDIA_RSS}
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
         handler.addQuickElement("atom:updated", rfc3339_date(item["updateddate"]))
         handler.addQuickElement("dc:coverage", item["coverage"])
+        add_lead_image(handler, item)
 
 
 class ReportAtomGenerator(Atom1Feed):
     def root_attributes(self):
-        return {**super().root_attributes(), "xmlns:dc": DUBLIN_CORE}
+        return {**super().root_attributes(), "xmlns:dc": DUBLIN_CORE, "xmlns:media": MEDIA_RSS}
 
     def add_item_elements(self, handler, item):
         # The entry's page in each language it is published in (reports.public.translations),
@@ -46,6 +59,7 @@ class ReportAtomGenerator(Atom1Feed):
                                                  "hreflang": language})  # fmt: skip
         super().add_item_elements(handler, item)
         handler.addQuickElement("dc:coverage", item["coverage"])
+        add_lead_image(handler, item)
 
 
 class ReportFeed(Feed):
@@ -135,9 +149,12 @@ class ReportFeed(Feed):
 
     def item_extra_kwargs(self, report):
         versions = alternates(report) if report.translation_list else []
+        figures = report.figure_list
+        lead = picture(1, figures[0]) if figures else None
         return {
             "coverage": f"{report.period_start.isoformat()}/{report.period_end.isoformat()}",
             "alternates": [(version.language, version.url) for version in versions],
+            "image": (lead.card_url, lead.alt_text) if lead and lead.card_url else None,
         }
 
 

@@ -47,7 +47,8 @@ class KeptPagesMixin(PublishedReportsMixin):
 
         def summaries():
             query = self.search_query()
-            return [report_summary(report, archive_url, query) for report in reports.with_tags().with_authors()]
+            listed = reports.with_tags().with_authors().with_figures()
+            return [report_summary(report, archive_url, query) for report in listed]
 
         page.object_list = kept_for_readers(self.request, "page", (key, page.number), summaries) if key else summaries()
         return paginator, page, page.object_list, is_paginated

@@ -8,10 +8,13 @@ import datetime
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.utils.safestring import mark_safe
+
 from reports.models import AuthorRef, ReportLink, TagRef, TranslationRef, VersionRef, report_url
 from reports.models.pdf import PdfRef
 from reports.models.report import PublicationTimes
 from reports.public.citation import Author, report_authors
+from reports.public.media.pictures import Picture, pictures
 from reports.text.markdown import cached_markdown
 from reports.text.periods import format_period
 
@@ -52,11 +55,14 @@ class ReportPage(PublicationTimes):
     # For a translation: when its original was corrected after the translation was made.
     original_corrected_at: datetime.datetime | None = None
     translator: AuthorRef | None = None
+    figures: tuple[Picture, ...] = ()
+    figures_html: tuple[str, ...] = ()  # each figure's <figure>, rendered once and kept with the page
 
     @classmethod
-    def of(cls, report):
+    def of(cls, report, *, preview=None):
         """From a report fetched with for_listing(), with_neighbours(), with_versions(), with_pdf(),
-        with_translations() and its corrections."""
+        with_translations() and its corrections; `preview`: the token of the preview link it is
+        shown through (its files need it)."""
         return cls(
             pk=report.pk,
             title=report.title,
@@ -83,6 +89,8 @@ class ReportPage(PublicationTimes):
             translator=AuthorRef(report.translator_name, report.translator_slug)
             if getattr(report, "translator_name", None)
             else None,
+            figures=(shown := pictures(report.figure_list, preview=preview)),
+            figures_html=tuple(str(picture.html()) for picture in shown),
         )
 
     def get_absolute_url(self):
@@ -97,5 +105,14 @@ class ReportPage(PublicationTimes):
         return format_period(self.period_start, self.period_end)
 
     @property
+    def lead_figure(self):
+        return self.figures[0] if self.figures else None
+
+    @property
+    def lead_figure_html(self):
+        return mark_safe(self.figures_html[0]) if self.figures_html else ""  # rendered by pictures.Picture.html
+
+    @property
     def body_html(self):
-        return cached_markdown(self.body)
+        placed = dict(enumerate(self.figures_html, start=1)) if "figure:" in self.body else None
+        return cached_markdown(self.body, placed)

@@ -8,6 +8,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext
 
+from reports.public.media.pictures import picture
 from reports.public.search import highlighted_summary
 
 
@@ -35,6 +36,7 @@ class ReportSummary(TypedDict):
     summary_html: str  # safe HTML: the summary escaped, with a search's matches marked
     tags: tuple[TagLink, ...]
     byline_html: str  # safe HTML: "By <a>Jane Doe</a> and <a>Omar Ali</a>", or "" when unsigned
+    thumbnail_html: str  # safe HTML: the lead figure's smallest rendition, or "" without figures
 
 
 def report_summary(report, archive_url, search_query=None):
@@ -48,7 +50,12 @@ def report_summary(report, archive_url, search_query=None):
         summary_html=highlighted_summary(report, search_query) if search_query else conditional_escape(report.summary),
         tags=tag_links(report.tag_list, archive_url),
         byline_html=byline_html(report.author_list),
+        thumbnail_html=thumbnail_html(report.figure_list),
     )
+
+
+def thumbnail_html(figure_list):
+    return str(picture(1, figure_list[0]).thumbnail_html()) if figure_list else ""
 
 
 def byline_html(authors):

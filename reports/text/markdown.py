@@ -2,10 +2,16 @@
 
 Raw HTML in the source is escaped by Markdown itself (its HTML passes are removed), and the
 result is sanitised by nh3 as a second line: no tags outside the allow-list, no event
-attributes, and links only with http, https or mailto.
+attributes, and links only with http, https or mailto. No image from anywhere loads: <img> is
+not allowed. The one way to place an image is `![](figure:N)` on a line of its own, which puts
+the report's figure N there: the caller passes `figures`, {N: its safe HTML}, as plain values
+(this module never reads the database). A reference to a figure the report lacks vanishes.
 """
 
 import hashlib
+import json
+import re
+import secrets
 
 import markdown
 import nh3
@@ -56,31 +62,42 @@ def _markdown_without_raw_html():
     return md
 
 
-def render_markdown(source):
-    html = _markdown_without_raw_html().convert(source or "")
-    return mark_safe(
-        nh3.clean(
-            html,
-            tags=ALLOWED_TAGS,
-            attributes=ALLOWED_ATTRIBUTES,
-            url_schemes=ALLOWED_URL_SCHEMES,
-            link_rel="noopener noreferrer nofollow",
-        )
+FIGURE_REFERENCE = re.compile(r"!\[[^\]\n]*\]\(\s*figure:(\d{1,3})\s*\)")
+
+
+def render_markdown(source, figures=None):
+    # A figure reference becomes letters and digits that Markdown leaves alone, with a nonce
+    # so that no text the writer typed can pass for one.
+    nonce = secrets.token_hex(8)
+    source = FIGURE_REFERENCE.sub(lambda match: f"SITREPFIGURE{nonce}N{int(match[1])}X", source or "")
+    html = nh3.clean(
+        _markdown_without_raw_html().convert(source),
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
     )
+
+    def place(match):
+        block = match[1] and match[3]  # a paragraph of its own: a <figure> may stand there
+        return (figures or {}).get(int(match[2]), "") if block else (match[1] or "") + (match[3] or "")
+
+    return mark_safe(re.sub(rf"(<p>)?SITREPFIGURE{nonce}N(\d+)X(</p>)?", place, html))
 
 
 # A day: bodies read often stay rendered; an edited body's old HTML expires on its own.
 MARKDOWN_CACHE_SECONDS = 24 * 60 * 60
 
 
-def cached_markdown(source):
-    """render_markdown(source), kept in the cache under a hash of the source: the same text
+def cached_markdown(source, figures=None):
+    """render_markdown(source, figures), kept in the cache under a hash of the source: the same text
     always gives the same HTML, so nothing needs invalidating, and a report page or API
     response does not re-parse a body that has not changed."""
-    key = f"sitrep:markdown:{hashlib.sha256((source or '').encode()).hexdigest()}"
+    placed = json.dumps(figures, sort_keys=True) if figures else ""
+    key = f"sitrep:markdown:{hashlib.sha256(((source or '') + placed).encode()).hexdigest()}"
     cache = caches[settings.PAGE_CACHE_ALIAS]
     html = cache.get(key)
     if html is None:
-        html = str(render_markdown(source))
+        html = str(render_markdown(source, figures))
         cache.set(key, html, MARKDOWN_CACHE_SECONDS)
     return mark_safe(html)  # sanitised by render_markdown before it was kept

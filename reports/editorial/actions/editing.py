@@ -7,6 +7,7 @@ correction. Neither touches the status: that is reports.editorial.actions.workfl
 from django.core.exceptions import ValidationError
 
 from reports.editorial import audit, diffs, permissions, revisions, signals, versions
+from reports.editorial.actions import figures as figure_actions
 from reports.editorial.actions import pdfs
 from reports.editorial.actions.base import ActionRefused, editorial_action, lock
 from reports.editorial.corrections import correction_required, record_correction
@@ -20,14 +21,15 @@ class RestoreRefused(ActionRefused):
     """A restore that is not allowed; str() says why, for the person who asked."""
 
 
-def save_report(report, *, by, tags, authors=None, message="", correction_note="", pdf=None):
+def save_report(report, *, by, tags, authors=None, figures=None, message="", correction_note="", pdf=None):
     """Save `report` with the content a form has put on it (not saved yet) and these tags.
 
     A new report is created by `by`; an existing one is changed only in its content (its
     status and dates are the workflow's, as they are stored now). `authors`, when given, are
-    its bylines in order. `pdf`, when given, is a pdfs.PdfChange: a new PDF, or the removal of
-    the current one (a live report's needs `correction_note`). Returns the audit event, or
-    None when the content did not change (then there is nothing new to keep).
+    its bylines in order; `figures`, when given, its figures (figure_actions.FigureRow, in
+    the order the form lists them). `pdf`, when given, is a pdfs.PdfChange: a new PDF, or the
+    removal of the current one (a live report's needs `correction_note`). Returns the audit
+    event, or None when the content did not change (then there is nothing new to keep).
     """
     created = report.pk is None
     with editorial_action("create" if created else "edit", actor=by) as outcome:
@@ -51,16 +53,19 @@ def save_report(report, *, by, tags, authors=None, message="", correction_note="
         report.tags.set(list(tags))
         bylines_changed = authors is not None and set_bylines(report, authors)
         pdf_changed = pdf is not None and pdfs.apply_change(report, pdf, outcome=outcome)
+        live = correction_required(report)
+        figures_changed = figures is not None and figure_actions.apply(report, figures, live=live, outcome=outcome)
+        if figures_changed and live and not correction_note.strip():
+            raise ActionRefused(CORRECTION_NOTE_MESSAGE, field="correction_note")
+        also_changed = (["authors"] if bylines_changed else []) + (["figures"] if figures_changed else [])
+        also_changed = [*(also_changed if not created else []), *(["pdf"] if pdf_changed else [])]
         event = _record(
             report,
             by=by,
             created=created,
             message=message,
             correction_note=correction_note,
-            also_changed=[
-                *(["authors"] if bylines_changed and not created else []),
-                *(["pdf"] if pdf_changed else []),
-            ],
+            also_changed=also_changed,
         )
         if event is not None:
             signal = (

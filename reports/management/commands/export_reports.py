@@ -1,8 +1,10 @@
 import io
+from functools import partial
 
 from django.core.management.base import BaseCommand, CommandError
 
 from reports.importexport import exporting
+from reports.importexport.files import FilesError, export_files
 from reports.models import Report
 
 
@@ -21,13 +23,24 @@ class Command(BaseCommand):
             help="only reports in this status (published includes scheduled); may be repeated",
         )
         parser.add_argument("--output", "-o", help="write to this file instead of standard output")
+        parser.add_argument(
+            "--files", metavar="DIR", help="JSON only: also copy each report's figures into DIR (the JSON names them)"
+        )
 
-    def handle(self, *args, format, status, output, **options):
+    def handle(self, *args, format, status, output, files, **options):
         reports = Report.objects.all()
         if status:
             reports = reports.filter(status__in=status)
         rows = exporting.report_rows(reports)
         write = exporting.write_json if format == "json" else exporting.write_csv
+        if files:
+            if format != "json":
+                raise CommandError("--files needs --format json: a CSV has nowhere to name the files.")
+            try:
+                document = export_files(reports, files)
+            except FilesError as error:
+                raise CommandError(str(error)) from None
+            write = partial(exporting.write_json, files=document)
         if not output:
             text = io.StringIO()
             write(rows, text)

@@ -1,7 +1,10 @@
+import json
+
 from django.core.management.base import BaseCommand, CommandError
 
 from reports.editorial.actions.workflow import TransitionRefused
 from reports.importexport import planning, reading
+from reports.importexport.files import FilesError, import_files
 from reports.importexport.records import SourceError
 from reports.importexport.writing import apply_plan
 
@@ -53,8 +56,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--skip-invalid", action="store_true", help="import the valid reports even if some are refused"
         )
+        parser.add_argument(
+            "--files", metavar="DIR", help="the folder export_reports --files wrote: give the reports their figures"
+        )
 
-    def handle(self, *args, file, series, status, dry_run, skip_invalid, verbosity, **options):
+    def handle(self, *args, file, series, status, dry_run, skip_invalid, verbosity, files=None, **options):
         try:
             source = reading.read_source(file, series_name=series, status=status)
         except SourceError as error:
@@ -93,6 +99,19 @@ class Command(BaseCommand):
             for update in plan.updated:
                 self.stdout.write(f"updated: {update.report.title} ({', '.join(update.changes)})")
         self.stdout.write(plan.counts())
+        if files:
+            self.import_files(file, files)
+
+    def import_files(self, file, folder):
+        try:
+            with open(file, encoding="utf-8") as source:
+                document = json.load(source).get("files", {})
+            restored = import_files(document, folder)
+        except (OSError, ValueError, AttributeError):
+            raise CommandError(f"{file} names no files: --files reads a JSON export written with --files.") from None
+        except FilesError as error:
+            raise CommandError(str(error)) from None
+        self.stdout.write(f"files: {restored} report{'s' if restored != 1 else ''} given their figures")
 
     def show_plan(self, plan):
         for new in plan.created:

@@ -58,7 +58,7 @@ class PreviewLinkView(ReportDetailView):
         # Whatever its status: the link is the permission.
         reports = Report.objects.for_listing().with_neighbours().with_pdf().with_translations()
         reports = reports.prefetch_related("corrections")
-        return ReportPage.of(reports.get(pk=self.link.report_id))
+        return ReportPage.of(reports.get(pk=self.link.report_id), preview=self.link.token)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"preview_link": self.link}

@@ -78,10 +78,13 @@ class ReportDetailView(DetailView):
             citation = Citation(report, url, settings.SITE_NAME, today, self.cited_version(report))
             series_url = self.request.build_absolute_uri(context["series_url"])
             author_url = self.request.build_absolute_uri
+            lead = report.lead_figure
+            card = self.request.build_absolute_uri(lead.card_url) if lead and lead.card_url else None
             context.update(
                 canonical_url=url,
                 citation=citation,
-                json_ld=citation.json_ld(series_url, lambda author: author_url(author_page(author.slug))),
+                card_url=card,
+                json_ld=citation.json_ld(series_url, lambda author: author_url(author_page(author.slug)), card),
                 highwire_tags=citation.highwire_tags(),
             )
         context["cite_files"] = self.cite_files(report)
