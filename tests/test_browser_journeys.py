@@ -238,7 +238,7 @@ class HistoryJourneyTests(BrowserTestCase):
         editor.goto(change)
 
         # The editor saves first.
-        editor.get_by_label("Body").fill("Two rockets, one intercepted.")
+        editor.get_by_role("textbox", name="Body:").fill("Two rockets, one intercepted.")
         editor.get_by_role("button", name="Save", exact=True).click()
         self.assert_message("was changed successfully", editor)
 
@@ -255,7 +255,7 @@ class HistoryJourneyTests(BrowserTestCase):
         self.assertEqual(page.get_by_label("Summary").input_value(), "Three rockets hit the Green Zone.")
 
         # The writer merges the editor's body into their form and saves deliberately.
-        page.get_by_label("Body").fill("Two rockets, one intercepted.")
+        page.get_by_role("textbox", name="Body:").fill("Two rockets, one intercepted.")
         page.get_by_role("button", name="Save", exact=True).click()
         self.assert_message("was changed successfully", page)
         report.refresh_from_db()

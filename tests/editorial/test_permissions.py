@@ -40,6 +40,12 @@ def report_form(report=None, series=None, **changes):
     data |= {"bylines-MAX_NUM_FORMS": "1000", "bylines-0-id": "", "bylines-0-position": "0"}
     data |= {"bylines-0-report": str(report.pk) if report else "", "bylines-__prefix__-position": "0"}
     data |= {"bylines-__prefix__-id": "", "bylines-__prefix__-report": str(report.pk) if report else ""}
+    # The figures inline: no row sent (its fields are on the page, TOTAL_FORMS says none is posted).
+    data |= {"figures-TOTAL_FORMS": "0", "figures-INITIAL_FORMS": "0", "figures-MIN_NUM_FORMS": "0"}
+    data |= {"figures-MAX_NUM_FORMS": "1000"}
+    for row in ("0", "__prefix__"):
+        data |= {f"figures-{row}-{name}": "" for name in ("id", "alt_text", "caption", "credit", "long_description")}
+        data |= {f"figures-{row}-position": "", f"figures-{row}-report": str(report.pk) if report else ""}
     return data | changes
 
 

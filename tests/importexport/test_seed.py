@@ -185,7 +185,7 @@ class SetupDemoTests(SitrepTestCase):
                 self.assertIn("ترجمة تجريبية", arabic.body)
                 self.assertEqual(set(arabic.tags.names()), set(original.tags.names()))
                 page = self.client.get(f"/reports/{original.slug}/")
-                self.assertContains(page, f'hreflang="ar" href="http://testserver/reports/{arabic.slug}/"')
+                self.assertContains(page, f'hreflang="ar" href="http://testserver/ar/reports/{arabic.slug}/"')
                 back = f'hreflang="en" href="http://testserver/reports/{original.slug}/"'
                 self.assertContains(self.client.get(f"/reports/{arabic.slug}/"), back)
 

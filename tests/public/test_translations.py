@@ -75,7 +75,7 @@ class TranslationPageTests(SitrepTestCase):
         self.assertContains(self.client.get("/reports/iraq-june/"), 'lang="ar" dir="rtl">العربية</a>')
 
     def test_every_alternate_answers_200_and_links_back(self):
-        for start in ("/reports/iraq-june/", "/reports/iraq-june-ar/"):
+        for start in ("/reports/iraq-june/", "/ar/reports/iraq-june-ar/"):
             with self.subTest(start=start):
                 alternates = self.alternates_of(start).hreflang
                 self.assertEqual(set(alternates), {"en", "ar", "x-default"})
@@ -105,11 +105,11 @@ class TranslationPageTests(SitrepTestCase):
             entry.id: {(link.hreflang, link.href) for link in entry.links if link.get("hreflang")}
             for entry in feed.entries
         }
-        both = {("en", "http://testserver/reports/iraq-june/"), ("ar", "http://testserver/reports/iraq-june-ar/")}
+        both = {("en", "http://testserver/reports/iraq-june/"), ("ar", "http://testserver/ar/reports/iraq-june-ar/")}
         self.assertEqual(links["http://testserver/reports/iraq-june/"], both)
         self.assertEqual(links["http://testserver/reports/iraq-june-ar/"], both)
         self.assertEqual(links["http://testserver/reports/syria-alone/"], set())
-        # Each entry's own link is still its own page, in its own language.
+        # Each entry's own link is still its own page (its id, at the feed's own site).
         self.assertEqual({entry.id: entry.link for entry in feed.entries if "iraq" in entry.id},
                          {url: url for url in ("http://testserver/reports/iraq-june/",
                                                "http://testserver/reports/iraq-june-ar/")})  # fmt: skip
@@ -121,7 +121,7 @@ class TranslationPageTests(SitrepTestCase):
         for slug in ("iraq-june", "iraq-june-ar"):
             with self.subTest(slug):
                 entry = content.split(f"<loc>http://testserver/reports/{slug}/</loc>")[1].split("</url>")[0]
-                self.assertIn('hreflang="ar" href="http://testserver/reports/iraq-june-ar/"', entry)
+                self.assertIn('hreflang="ar" href="http://testserver/ar/reports/iraq-june-ar/"', entry)
                 self.assertIn('hreflang="en" href="http://testserver/reports/iraq-june/"', entry)
         alone = content.split("<loc>http://testserver/reports/syria-alone/</loc>")[1].split("</url>")[0]
         self.assertNotIn("xhtml:link", alone)
