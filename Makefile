@@ -20,7 +20,7 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 # from the .po files). compilemessages needs GNU gettext's msgfmt, installed from Debian if missing.
 messages: $(BIN)/.installed
 	command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
-	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+	SECRET_KEY=$${SECRET_KEY:-compilemessages-only} $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
 
 # The development server with one background worker beside it (renditions, thumbnails,
 # alerts), stopped with it.
