@@ -2,8 +2,8 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from reports.public import api, feeds
+from reports.public.editions.versions import NUMBER_PATTERN
 from reports.public.media import files
-from reports.public.versions import NUMBER_PATTERN
 from reports.public.views import archive, authors, pdfs, previews, report, tags, versions, weeks
 
 app_name = "reports"
@@ -13,7 +13,7 @@ urlpatterns = [
     path("reports/<slug:slug>/", report.ReportDetailView.as_view(), name="detail"),
     path("reports/<slug:slug>/cite.ris", report.CitationFileView.as_view(kind="ris"), name="cite-ris"),
     path("reports/<slug:slug>/cite.json", report.CitationFileView.as_view(kind="csl-json"), name="cite-csl-json"),
-    # A published state of a report, at a permanent address (reports.public.versions).
+    # A published state of a report, at a permanent address (reports.public.editions.versions).
     re_path(
         rf"^reports/(?P<slug>[-a-zA-Z0-9_]+)/v/(?P<number>{NUMBER_PATTERN})/$",
         versions.ReportVersionView.as_view(),

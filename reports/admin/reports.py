@@ -6,7 +6,6 @@ from django.contrib import admin, messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import formats, timezone
-from django.utils.html import format_html
 from django.utils.text import slugify
 
 from reports.admin import transitions, unsaved
@@ -16,26 +15,25 @@ from reports.admin.coverage import coverage_view
 from reports.admin.desk import AuthoringFormMixin, ReportDeskAdminMixin
 from reports.admin.history import ReportHistoryAdminMixin, ReportHistoryFormMixin
 from reports.admin.inlines.figures import FigureInline, figure_rows, posted_figure_changes
+from reports.admin.inlines.pdf import CurrentPdfMixin, PdfFormMixin
 from reports.admin.listing import ReportListMixin
 from reports.admin.mixins import RefusesMalformedSelections, SavesThroughActions, quoting
 from reports.admin.queue import ReviewQueueMixin, TranslationDeskMixin
 from reports.admin.tags import TagAdmin  # noqa: F401  (registers the Tag admin: counts, near-duplicates, merging)
 from reports.admin.widgets import LabelledSplitDateTime
 from reports.editorial import permissions
-from reports.editorial.actions import editing, pdfs, translating, workflow
+from reports.editorial.actions import editing, translating, workflow
 from reports.editorial.actions import tags as tag_actions
 from reports.editorial.audit import changed_fields_display
 from reports.importexport import exporting
 from reports.models import Figure, Report, ReportAuthor, ReportEvent, Series
-from reports.public import pdf_links
-from reports.text.pdfs import PdfRefused, read_pdf
 
 # The name of the submit buttons that ask for a transition; their value is the transition's name.
 TRANSITION_FIELD = "_transition"
 ZONE_HELP = f"Times are in {settings.TIME_ZONE}, the site’s time zone."
 
 
-class ReportAdminForm(ReportHistoryFormMixin, AuthoringFormMixin, forms.ModelForm):
+class ReportAdminForm(ReportHistoryFormMixin, AuthoringFormMixin, PdfFormMixin, forms.ModelForm):
     publish_at = forms.SplitDateTimeField(
         required=False,
         widget=LabelledSplitDateTime,
@@ -48,15 +46,6 @@ class ReportAdminForm(ReportHistoryFormMixin, AuthoringFormMixin, forms.ModelFor
         label="Note to the writer",
         help_text="Required when you request changes; the writer sees it on the report.",
     )
-    pdf = forms.FileField(
-        required=False,
-        label="PDF",
-        widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
-        help_text="The whole report as a PDF, as readers will download it (no encryption, no JavaScript). "
-        "Choosing a file replaces the current PDF; a published report's old PDF stays at its own address.",
-    )
-    remove_pdf = forms.BooleanField(required=False, label="Remove the PDF")
-    pdf_facts = None  # what clean_pdf read from the upload
     user = None  # set on the per-request form class by ReportAdmin.get_form
     needs_confirmation = False  # set by clean() when "Publish now" would break a schedule
 
@@ -96,25 +85,6 @@ class ReportAdminForm(ReportHistoryFormMixin, AuthoringFormMixin, forms.ModelFor
         if posted_figure_changes(self.data, self.files, self.instance):
             changes.append("figures")
         return changes
-
-    def clean_pdf(self):
-        upload = self.cleaned_data.get("pdf")
-        if upload:
-            try:
-                self.pdf_facts = read_pdf(upload.read())
-            except PdfRefused as refused:
-                raise forms.ValidationError(str(refused), code="pdf") from None
-            upload.seek(0)
-        return upload
-
-    def pdf_change(self):
-        """The PDF this form attaches or removes (a pdfs.PdfChange), or None."""
-        cleaned = getattr(self, "cleaned_data", {})
-        if cleaned.get("pdf") and self.pdf_facts is not None:
-            return pdfs.PdfChange(cleaned["pdf"], self.pdf_facts)
-        if cleaned.get("remove_pdf") and self.instance.pk and self.instance.pdf is not None:
-            return pdfs.PdfChange()
-        return None
 
     def clean_slug(self):
         return self.cleaned_data["slug"] or slugify(self.cleaned_data.get("title", ""))[:255]
@@ -188,7 +158,7 @@ class ReportEventInline(admin.TabularInline):
 @admin.register(Report)
 class ReportAdmin(
     RefusesMalformedSelections, ReportListMixin, ReviewQueueMixin, ReportHistoryAdminMixin, ReportDeskAdminMixin,
-    TranslationDeskMixin, admin.ModelAdmin,
+    TranslationDeskMixin, CurrentPdfMixin, admin.ModelAdmin,
 ):
     form = ReportAdminForm
     change_form_template = "admin/reports/report/change_form.html"
@@ -272,16 +242,6 @@ class ReportAdmin(
         response.write("\ufeff")  # the byte-order mark makes Excel read the file as UTF-8
         exporting.write_csv(exporting.report_rows(queryset), response)
         return response
-
-    @admin.display(description="current PDF")
-    def current_pdf(self, report):
-        pdf = report.pdf if report.pk else None
-        if pdf is None:
-            return "No PDF"
-        thumbnail = "" if pdf.thumbnail else " (its thumbnail is being made)"
-        return format_html(
-            '<a href="{}">{}</a>{}', pdf_links.pdf_url(report.slug), pdf.label.removeprefix("Download "), thumbnail
-        )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -1,5 +1,6 @@
 """The models of the one `reports` app, by subject; everything is importable from here."""
 
+from reports.models.aggregates import JSONGroupArray
 from reports.models.author import AUTHOR_NAME_MESSAGE, Author, ReportAuthor
 from reports.models.correction import CORRECTION_NOTE_MESSAGE, Correction
 from reports.models.events import ReportEvent
@@ -11,19 +12,17 @@ from reports.models.report import (
     AUDIT_USER,
     PERIOD_ORDER_MESSAGE,
     AuthorRef,
-    JSONGroupArray,
     Report,
     ReportLink,
     ReportQuerySet,
     Series,
     TaggedReport,
     TagRef,
-    VersionRef,
     report_url,
 )
 from reports.models.tagmerge import TagMerge
 from reports.models.translation import TranslationRef
-from reports.models.version import SNAPSHOT_FORMAT, SNAPSHOT_KEYS, ReportVersion
+from reports.models.version import SNAPSHOT_FORMAT, SNAPSHOT_KEYS, ReportVersion, VersionRef
 
 __all__ = [
     "ALT_TEXT_MESSAGE",

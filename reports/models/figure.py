@@ -17,6 +17,8 @@ from django.db.models.functions import Length, Trim
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
+from reports.models.aggregates import JSONGroupArray
+
 ALT_TEXT_MESSAGE = "Describe the image for people who cannot see it: the alt text is required."
 FIGURES_PREFIX = "figures"
 
@@ -119,3 +121,28 @@ class FigureData(NamedTuple):
 FIGURE_DATA_COLUMNS = (
     "position", "image", "width", "height", "alt_text", "caption", "credit", "long_description", "renditions",
 )  # fmt: skip
+
+
+def current_figures_json():
+    """Each report's current figures as JSON rows, for Report.objects.with_figures()."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import JSONArray
+
+    figures = (
+        Figure.objects.filter(report=OuterRef("pk"), retired_at__isnull=True)
+        .order_by()
+        .values("report")
+        .annotate(rows=JSONGroupArray(JSONArray(*FIGURE_DATA_COLUMNS)))
+        .values("rows")
+    )
+    return Subquery(figures, output_field=models.JSONField())
+
+
+def figure_refs(report):
+    """A report's current figures in order, as FigureData: from the listing's JSON annotation
+    when the query has it, else one query."""
+    if hasattr(report, "figure_data"):
+        return tuple(sorted((FigureData.from_row(row) for row in report.figure_data or []), key=lambda f: f.position))
+    if report.pk is None:
+        return ()
+    return tuple(FigureData.of(figure) for figure in report.figures.current())

@@ -4,7 +4,6 @@
 page, feed, sitemap and API starts from it.
 """
 
-import datetime
 import uuid
 from typing import NamedTuple
 
@@ -18,8 +17,10 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from reports.models.aggregates import JSONGroupArray
 from reports.models.correction import Correction
-from reports.models.translation import TranslationRef, translation_annotations
+from reports.models.translation import translation_annotations, translation_refs
+from reports.models.version import published_versions_json, version_refs
 from reports.text.markdown import cached_markdown
 from reports.text.periods import format_period
 
@@ -37,17 +38,6 @@ class Series(models.Model):
 
     def __str__(self):
         return self.name
-
-
-class JSONGroupArray(models.Aggregate):
-    """The aggregated values as one JSON array: JSONB_AGG on PostgreSQL (jsonb, which DISTINCT
-    can compare and Django reads as JSONField text), JSON_GROUP_ARRAY on SQLite."""
-
-    function = "JSON_GROUP_ARRAY"
-    output_field = models.JSONField()
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return super().as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
 
 
 def report_url(slug):
@@ -70,19 +60,6 @@ class AuthorRef(NamedTuple):
 
     def get_absolute_url(self):
         return reverse("reports:author", kwargs={"slug": self.slug})
-
-
-class VersionRef(NamedTuple):
-    """One published state of a report, as its version history lists it."""
-
-    number: int
-    published_at: datetime.datetime
-
-
-def _moment(text):
-    """A moment as JSON gives it: ISO text (from PostgreSQL with its offset; from SQLite in UTC, without)."""
-    moment = datetime.datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
 
 
 class ReportLink(NamedTuple):
@@ -144,16 +121,8 @@ class ReportQuerySet(models.QuerySet):
     def with_versions(self):
         """The reports' published versions in the same query, as JSON [number, published_at]
         pairs: see Report.version_list."""
-        from reports.models.version import ReportVersion
+        return self.annotate(version_data=published_versions_json())
 
-        versions = (
-            ReportVersion.objects.filter(report=OuterRef("pk"), published_at__lte=timezone.now())
-            .order_by()
-            .values("report")
-            .annotate(pairs=JSONGroupArray(JSONArray("number", "published_at")))
-            .values("pairs")
-        )
-        return self.annotate(version_data=Subquery(versions, output_field=models.JSONField()))
     def with_pdf(self):
         """The reports' current PDFs in the same query, as JSON: see Report.pdf."""
         from reports.models.pdf import current_pdf_json
@@ -164,18 +133,12 @@ class ReportQuerySet(models.QuerySet):
         """Each report's other published language versions and freshness: see
         reports.models.translation."""
         return self.annotate(**translation_annotations(Report, JSONGroupArray))
+
     def with_figures(self):
         """The reports' current figures in the same query, as JSON rows: see Report.figure_list."""
-        from reports.models.figure import FIGURE_DATA_COLUMNS, Figure
+        from reports.models.figure import current_figures_json
 
-        figures = (
-            Figure.objects.filter(report=OuterRef("pk"), retired_at__isnull=True)
-            .order_by()
-            .values("report")
-            .annotate(rows=JSONGroupArray(JSONArray(*FIGURE_DATA_COLUMNS)))
-            .values("rows")
-        )
-        return self.annotate(figure_data=Subquery(figures, output_field=models.JSONField()))
+        return self.annotate(figure_data=current_figures_json())
 
     def with_neighbours(self):
         """Each report with the published reports before and after it in its series (by period),
@@ -368,13 +331,7 @@ class Report(PublicationTimes, models.Model):
     def translation_list(self):
         """The other published reports of its translation group, as TranslationRefs in language
         order: from the with_translations() annotation, or one query."""
-        if hasattr(self, "translation_data"):
-            rows = self.translation_data or []
-        else:
-            others = Report.objects.published().filter(translation_key=self.translation_key).exclude(pk=self.pk)
-            columns = others.values_list("language", "slug", "title", "source_version_at")
-            rows = [(language, slug, title, source is None) for language, slug, title, source in columns]
-        return tuple(sorted(TranslationRef(lang, slug, title, bool(original)) for lang, slug, title, original in rows))
+        return translation_refs(self)
 
     @property
     def tag_list(self):
@@ -397,8 +354,7 @@ class Report(PublicationTimes, models.Model):
     @property
     def version_list(self):
         """The published versions, oldest first, as VersionRefs: from the with_versions() annotation."""
-        pairs = getattr(self, "version_data", None) or []
-        return tuple(sorted(VersionRef(number, _moment(at)) for number, at in pairs))
+        return version_refs(getattr(self, "version_data", None))
 
     @property
     def pdf(self):
@@ -406,21 +362,16 @@ class Report(PublicationTimes, models.Model):
         from reports.models.pdf import current_pdf_json, pdf_ref
 
         if not hasattr(self, "pdf_data"):
-            reports = Report.objects.filter(pk=self.pk).annotate(data=current_pdf_json())
-            self.pdf_data = reports.values_list("data", flat=True).first()
+            self.pdf_data = Report.objects.filter(pk=self.pk).values_list(current_pdf_json(), flat=True).first()
         return pdf_ref(self.pdf_data)
 
     @property
     def figure_list(self):
         """The current figures in order, as FigureData: from the listing's JSON annotation when
         the query has it."""
-        from reports.models.figure import FigureData
+        from reports.models.figure import figure_refs
 
-        if hasattr(self, "figure_data"):
-            return tuple(sorted((FigureData.from_row(row) for row in self.figure_data or []), key=lambda f: f.position))
-        if self.pk is None:
-            return ()
-        return tuple(FigureData.of(figure) for figure in self.figures.current())
+        return figure_refs(self)
 
     @property
     def neighbours(self):

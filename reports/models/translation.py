@@ -56,3 +56,15 @@ def translation_annotations(Report, group_array):
         "translator_name": F("translator__name"),
         "translator_slug": F("translator__slug"),
     }
+
+
+def translation_refs(report):
+    """The other published reports of `report`'s translation group, as TranslationRefs in
+    language order: from the with_translations() annotation, or one query."""
+    if hasattr(report, "translation_data"):
+        rows = report.translation_data or []
+    else:
+        group = type(report).objects.published().filter(translation_key=report.translation_key)
+        columns = group.exclude(pk=report.pk).values_list("language", "slug", "title", "source_version_at")
+        rows = [(language, slug, title, source is None) for language, slug, title, source in columns]
+    return tuple(sorted(TranslationRef(lang, slug, title, bool(original)) for lang, slug, title, original in rows))

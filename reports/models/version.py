@@ -12,9 +12,15 @@ is deleted its versions stay as tombstones (report and snapshot emptied, slug an
 so that a cited address answers 410 Gone rather than 404.
 """
 
+import datetime
+from typing import NamedTuple
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+
+from reports.models.aggregates import JSONGroupArray
 
 VERSION_NUMBER_MESSAGE = "Version numbers start at 1."
 # What a snapshot holds; figures and the PDF can be added as keys later (format stays readable).
@@ -61,3 +67,36 @@ class ReportVersion(models.Model):
     def clean(self):
         if self.number is not None and self.number < 1:
             raise ValidationError({"number": VERSION_NUMBER_MESSAGE})
+
+
+def published_versions_json():
+    """Each report's versions published by now, as JSON [number, published_at] pairs, for
+    Report.objects.with_versions() (read back by Report.version_list)."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import JSONArray
+
+    versions = (
+        ReportVersion.objects.filter(report=OuterRef("pk"), published_at__lte=timezone.now())
+        .order_by()
+        .values("report")
+        .annotate(pairs=JSONGroupArray(JSONArray("number", "published_at")))
+        .values("pairs")
+    )
+    return Subquery(versions, output_field=models.JSONField())
+
+
+class VersionRef(NamedTuple):
+    """One published state of a report, as its version history lists it."""
+
+    number: int
+    published_at: datetime.datetime
+
+
+def version_refs(pairs):
+    """VersionRefs, oldest first, from published_versions_json()'s pairs (ISO moments: from
+    PostgreSQL with their offset, from SQLite in UTC without)."""
+    def moment(text):
+        at = datetime.datetime.fromisoformat(text)
+        return at if at.tzinfo else at.replace(tzinfo=datetime.UTC)
+
+    return tuple(sorted(VersionRef(number, moment(at)) for number, at in pairs or []))

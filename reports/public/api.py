@@ -21,10 +21,10 @@ from rest_framework.pagination import PageNumberPagination
 from reports.caching.vocabulary import published_vocabulary
 from reports.models import Report, TaggedReport
 from reports.public.citation import report_authors
+from reports.public.editions.translations import report_url_in
 from reports.public.filters import ReportFilter
 from reports.public.listing import KnownCountPaginator, PublishedReportsMixin
-from reports.public.pdf_links import pdf_url
-from reports.public.translations import report_url_in
+from reports.public.media.pdf_links import pdf_url
 from reports.text.numbers import plain_number
 from reports.text.periods import FIRST_YEAR, LAST_YEAR
 

@@ -12,7 +12,7 @@ carries Highwire Press `citation_*` meta tags and schema.org `Report` JSON-LD, w
 reference managers read from the page itself.
 
 Every published state of a report has its own address (/reports/<slug>/v/<n>/, see
-reports.public.versions). A citation names the version it cites (the current one on the
+reports.public.editions.versions). A citation names the version it cites (the current one on the
 report's page, that one on a version's page) and gives that version's address as its URL, the
 address that will always show what the reader read, with the report's own address beside it
 for the current text: in the plain citation ("Version 2, September 1, 2020. <version URL>.

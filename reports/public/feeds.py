@@ -13,10 +13,10 @@ from django.utils.translation import gettext, pgettext
 
 from reports.models import Report
 from reports.public.citation import report_authors
+from reports.public.editions.translations import alternates
 from reports.public.filters import ReportFilter
+from reports.public.media.pdf_links import pdf_url
 from reports.public.media.pictures import picture
-from reports.public.pdf_links import pdf_url
-from reports.public.translations import alternates
 
 FEED_LENGTH = 50
 DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
@@ -52,7 +52,7 @@ class ReportAtomGenerator(Atom1Feed):
         return {**super().root_attributes(), "xmlns:dc": DUBLIN_CORE, "xmlns:media": MEDIA_RSS}
 
     def add_item_elements(self, handler, item):
-        # The entry's page in each language it is published in (reports.public.translations),
+        # The entry's page in each language it is published in (reports.public.editions.translations),
         # before the entry's own link: feed readers take the last plain alternate as the entry's.
         for language, path in item["alternates"]:
             handler.addQuickElement("link", "", {"rel": "alternate", "href": urljoin(self.feed["link"], path),

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from reports.caching.vocabulary import published_vocabulary
 from reports.models import Report
-from reports.public.translations import alternates
+from reports.public.editions.translations import alternates
 
 
 class ReportSitemap(Sitemap):

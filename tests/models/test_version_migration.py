@@ -6,7 +6,7 @@ import importlib
 from django.apps import apps
 
 from reports.models import Author, Correction, Report, ReportAuthor, ReportVersion
-from reports.public.versions import version_page
+from reports.public.editions.versions import version_page
 from tests.base import SitrepTestCase
 from tests.helpers import make_report
 

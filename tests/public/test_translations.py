@@ -13,7 +13,7 @@ from django.urls import reverse
 from reports.editorial.actions import editing
 from reports.editorial.desk import translations_to_update
 from reports.models import Author, Report
-from reports.public.translations import report_url_in
+from reports.public.editions.translations import report_url_in
 from tests.base import SitrepTestCase
 from tests.helpers import PAST, ROLES, forget_cached_results, make_report, make_user
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from reports.models import PreviewLink, Report
-from reports.public.pdf_links import pdf_block
+from reports.public.media.pdf_links import pdf_block
 from reports.public.report_page import ReportPage
 from reports.public.views.report import ReportDetailView
 

@@ -15,11 +15,11 @@ from reports.caching.memo import kept_for_readers
 from reports.editorial import permissions
 from reports.models import AuthorRef, Report
 from reports.public.citation import Citation, CitedVersion
-from reports.public.pdf_links import pdf_block
+from reports.public.editions.translations import alternates, report_url_in, x_default
+from reports.public.editions.versions import version_url
+from reports.public.media.pdf_links import pdf_block
 from reports.public.report_page import ReportPage
 from reports.public.summaries import byline_html, tag_links
-from reports.public.translations import alternates, report_url_in, x_default
-from reports.public.versions import version_url
 from reports.text.periods import format_day
 
 

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from reports.caching.memo import kept_for_readers
 from reports.public.citation import CitedVersion
-from reports.public.versions import is_gone, moved_to, version_page
+from reports.public.editions.versions import is_gone, moved_to, version_page
 from reports.public.views.report import CitationFileView, ReportDetailView, cite_files
 
 ROBOTS_SUPERSEDED = "noindex, follow"

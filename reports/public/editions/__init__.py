@@ -1,0 +1,1 @@
+"""Other editions of a report: its published versions (`versions`) and its translations (`translations`)."""
