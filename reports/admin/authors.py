@@ -27,7 +27,6 @@ class ReportAuthorInline(PartOfTheReport, admin.TabularInline):
     verbose_name = "author"
     verbose_name_plural = "authors (bylines, in order)"
 
-
     class Media:
         js = ["reports/admin-bylines.js"]
 

@@ -109,7 +109,6 @@ class ReviewQueueMixin:
         return redirect(reverse("admin:reports_report_review_queue"))
 
 
-
 class TranslationDeskMixin:
     """Mixed into ReportAdmin: /admin/reports/report/translations-to-update/."""
 

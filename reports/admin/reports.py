@@ -157,8 +157,14 @@ class ReportEventInline(admin.TabularInline):
 
 @admin.register(Report)
 class ReportAdmin(
-    RefusesMalformedSelections, ReportListMixin, ReviewQueueMixin, ReportHistoryAdminMixin, ReportDeskAdminMixin,
-    TranslationDeskMixin, CurrentPdfMixin, admin.ModelAdmin,
+    RefusesMalformedSelections,
+    ReportListMixin,
+    ReviewQueueMixin,
+    ReportHistoryAdminMixin,
+    ReportDeskAdminMixin,
+    TranslationDeskMixin,
+    CurrentPdfMixin,
+    admin.ModelAdmin,
 ):
     form = ReportAdminForm
     change_form_template = "admin/reports/report/change_form.html"

@@ -83,7 +83,6 @@ class TagAdmin(RefusesMalformedSelections, SavesThroughActions, admin.ModelAdmin
     def has_merge_permission(self, request):
         return permissions.may_merge_tags(request.user)
 
-
     @admin.display(description="reports", ordering="report_count")
     def report_count(self, tag):
         return tag.report_count

@@ -82,7 +82,8 @@ class LabelledSplitDateTime(AdminSplitDateTime):
         parts = [
             format_html(
                 '<span class="split-part"><label for="{}">{}</label> {}</span>',
-                sub["attrs"].get("id", sub["name"]), label,
+                sub["attrs"].get("id", sub["name"]),
+                label,
                 mark_safe(renderer.render(sub["template_name"], {"widget": sub})),
             )
             for label, sub in zip(labels, subwidgets, strict=True)

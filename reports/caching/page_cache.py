@@ -113,6 +113,4 @@ class PublicPageCacheMiddleware:
         if settings.CDN_MAX_AGE:
             patch_cache_control(response, s_maxage=settings.CDN_MAX_AGE)
         patch_vary_headers(response, ["Cookie"])
-        return get_conditional_response(
-            request, etag=etag, last_modified=last_modified, response=response
-        )
+        return get_conditional_response(request, etag=etag, last_modified=last_modified, response=response)

@@ -50,11 +50,12 @@ class Vocabulary:
         """{slug: (id, name)}"""
         return {slug: (pk, name) for pk, slug, name, *_ in self.stored.get("series", ())}
 
-    def unfiltered_archive_groups(self):
-        """The archive's facet rows for no filters at all, as reports.public.facets counts them
-        ((kind, slug, name, start year, end year, reports)), from the counts the change itself
-        derived; None when the stored vocabulary predates them."""
-        if "series_years" not in self.stored:
+    def unfiltered_archive_groups(self, language):
+        """The archive's facet rows for no filters but the language, as reports.public.facets counts
+        them ((kind, slug, name, start year, end year, reports)), from the counts the change itself
+        derived; None when the stored vocabulary predates them, or when they count reports in
+        another language too (they are of every language together)."""
+        if "series_years" not in self.stored or not set(self.stored.get("languages", ["?"])) <= {language}:
             return None
         rows = [("tag", slug, name, 0, 0, n) for slug, (_, name, n) in self.tags.items()]
         rows += [("author", slug, name, 0, 0, n) for slug, (_, name, n) in self.authors.items()]

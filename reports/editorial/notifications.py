@@ -17,6 +17,7 @@ from reports.editorial import permissions, signals
 
 logger = logging.getLogger(__name__)
 
+
 def absolute(path):
     """An address people can follow from an e-mail: SITE_URL and the path, or the path alone."""
     return f"{settings.SITE_URL}{path}" if settings.SITE_URL else path

@@ -164,7 +164,6 @@ class _SlugRegistry:
         return slug
 
 
-
 # Showing a plan
 
 

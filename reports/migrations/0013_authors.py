@@ -7,59 +7,85 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0012_publicationstate_schedule'),
+        ("reports", "0012_publicationstate_schedule"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Author',
+            name="Author",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='As the byline prints it, e.g. “Jane Doe”.', max_length=200)),
-                ('slug', models.SlugField(help_text="The author's address: /authors/<slug>/.", max_length=200, unique=True)),
-                ('bio', models.TextField(blank=True, help_text="A sentence or two, shown on the author's page.")),
-                ('link', models.URLField(blank=True, help_text='A profile page or an ORCID iD (https://orcid.org/…).')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(help_text="As the byline prints it, e.g. “Jane Doe”.", max_length=200)),
+                (
+                    "slug",
+                    models.SlugField(help_text="The author's address: /authors/<slug>/.", max_length=200, unique=True),
+                ),
+                ("bio", models.TextField(blank=True, help_text="A sentence or two, shown on the author's page.")),
+                ("link", models.URLField(blank=True, help_text="A profile page or an ORCID iD (https://orcid.org/…).")),
             ],
             options={
-                'ordering': ['name', 'pk'],
-                'constraints': [models.CheckConstraint(condition=django.db.models.lookups.GreaterThan(django.db.models.functions.text.Length(django.db.models.functions.text.Trim('name')), 0), name='author_name_not_blank', violation_error_message='An author needs a name.')],
+                "ordering": ["name", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=django.db.models.lookups.GreaterThan(
+                            django.db.models.functions.text.Length(django.db.models.functions.text.Trim("name")), 0
+                        ),
+                        name="author_name_not_blank",
+                        violation_error_message="An author needs a name.",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ReportAuthor',
+            name="ReportAuthor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bylines', to='reports.author')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bylines', to='reports.report')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="bylines", to="reports.author"
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="bylines", to="reports.report"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'author',
-                'verbose_name_plural': 'authors',
-                'ordering': ['report', 'position', 'pk'],
+                "verbose_name": "author",
+                "verbose_name_plural": "authors",
+                "ordering": ["report", "position", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='report',
-            name='authors',
-            field=models.ManyToManyField(blank=True, related_name='reports', through='reports.ReportAuthor', to='reports.author'),
+            model_name="report",
+            name="authors",
+            field=models.ManyToManyField(
+                blank=True, related_name="reports", through="reports.ReportAuthor", to="reports.author"
+            ),
         ),
         migrations.AddIndex(
-            model_name='reportauthor',
-            index=models.Index(fields=['author', 'report'], name='reportauthor_author_idx'),
+            model_name="reportauthor",
+            index=models.Index(fields=["author", "report"], name="reportauthor_author_idx"),
         ),
         migrations.AddConstraint(
-            model_name='reportauthor',
-            constraint=models.UniqueConstraint(fields=('report', 'author'), name='reportauthor_author_once_per_report'),
+            model_name="reportauthor",
+            constraint=models.UniqueConstraint(fields=("report", "author"), name="reportauthor_author_once_per_report"),
         ),
         migrations.AddConstraint(
-            model_name='reportauthor',
-            constraint=models.UniqueConstraint(fields=('report', 'position'), name='reportauthor_one_author_per_position'),
+            model_name="reportauthor",
+            constraint=models.UniqueConstraint(
+                fields=("report", "position"), name="reportauthor_one_author_per_position"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reportauthor',
-            constraint=models.CheckConstraint(condition=models.Q(('position__gte', 0)), name='reportauthor_position_not_negative'),
+            model_name="reportauthor",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("position__gte", 0)), name="reportauthor_position_not_negative"
+            ),
         ),
     ]

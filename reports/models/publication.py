@@ -62,11 +62,15 @@ def derive():
     )
     for report_pk, pk, slug, name in bylines.order_by("report_id", "author_id"):
         coming_authors.setdefault(report_pk, []).append([pk, slug, name])
+    # Published, live or scheduled: the counts above are of every language together.
+    languages = Report.objects.filter(status=Report.Status.PUBLISHED).values_list("language", flat=True)
+    languages = sorted(languages.order_by().distinct())
     vocabulary = {
         "tags": [list(row) for row in tags],
         "authors": [list(row) for row in authors],
         "series": [list(row) for row in Series.objects.order_by("pk").values_list("id", "slug", "name")],
         "series_years": [list(row) for row in series_years],
+        "languages": languages,
         "scheduled": sorted(
             [moment, coming_tags.get(pk, []), coming_authors.get(pk, []), periods[pk]] for pk, moment in moments.items()
         ),

@@ -14,6 +14,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import JSONArray
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
@@ -214,8 +215,8 @@ class PublicationTimes:
 class Language(models.TextChoices):
     """The languages a report is written in (the site's interface languages too)."""
 
-    ENGLISH = "en", "English"
-    ARABIC = "ar", "Arabic"
+    ENGLISH = "en", gettext_lazy("English")
+    ARABIC = "ar", gettext_lazy("Arabic")
 
 
 class Report(PublicationTimes, models.Model):
@@ -248,9 +249,7 @@ class Report(PublicationTimes, models.Model):
     # records the moment of the original it was made from, so that a later correction of the
     # original shows the translation needs updating.
     translation_key = models.UUIDField(default=uuid.uuid4, editable=False)
-    source_version_at = models.DateTimeField(
-        "translates the original as of", null=True, blank=True, editable=False
-    )
+    source_version_at = models.DateTimeField("translates the original as of", null=True, blank=True, editable=False)
     translator = models.ForeignKey(
         "reports.Author",
         null=True,

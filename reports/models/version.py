@@ -95,6 +95,7 @@ class VersionRef(NamedTuple):
 def version_refs(pairs):
     """VersionRefs, oldest first, from published_versions_json()'s pairs (ISO moments: from
     PostgreSQL with their offset, from SQLite in UTC without)."""
+
     def moment(text):
         at = datetime.datetime.fromisoformat(text)
         return at if at.tzinfo else at.replace(tzinfo=datetime.UTC)

@@ -70,7 +70,7 @@ class Author:
 
     @property
     def inverted(self):
-        """"Doe, Jane", as bibliographies and BibTeX list a person."""
+        """ "Doe, Jane", as bibliographies and BibTeX list a person."""
         return f"{self.family}, {self.given}" if self.given else self.name
 
 

@@ -26,6 +26,7 @@ from django.utils.translation import pgettext
 from reports.caching.memo import per_generation
 from reports.caching.vocabulary import published_vocabulary
 from reports.models import ReportAuthor, TaggedReport
+from reports.public.filters import listing_language
 
 
 @dataclass(frozen=True)
@@ -66,9 +67,10 @@ class ArchiveFacets:
 
     def _count(self):
         groups = None
-        if not any(self.filterset.form.cleaned_data.values()):
+        cleaned = self.filterset.form.cleaned_data
+        if not any(value for name, value in cleaned.items() if name != "lang"):
             # No filters: the counts the last change derived (reports.caching.vocabulary).
-            groups = published_vocabulary().unfiltered_archive_groups()
+            groups = published_vocabulary().unfiltered_archive_groups(listing_language(cleaned.get("lang")))
         if groups is None:
             groups = self._groups()
         narrowing = {

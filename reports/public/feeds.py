@@ -64,6 +64,7 @@ class ReportAtomGenerator(Atom1Feed):
 
 class ReportFeed(Feed):
     """The archive as RSS, honouring the archive's filters (the same FilterSet), search included."""
+
     query_parameters = tuple(ReportFilter.base_filters)
 
     feed_type = ReportRssGenerator
@@ -84,7 +85,8 @@ class ReportFeed(Feed):
     def title(self, filterset):
         labels = [label for _, _, label in filterset.active_filters()]
         title = gettext("%(site)s: situation reports") % {"site": settings.SITE_NAME}
-        return title + (f" ({pgettext('list separator', '; ').join(labels)})" if labels else "")
+        separator = pgettext("list separator", "; ")
+        return title + (f" ({separator.join(labels)})" if labels else "")
 
     def link(self, filterset):
         query = filterset.data.copy()

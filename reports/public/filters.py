@@ -15,6 +15,7 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.db import connections
 from django.db.backends.postgresql.psycopg_any import DateRange
 from django.db.models import Exists, Func, OuterRef
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from reports.caching.memo import per_generation
@@ -234,16 +235,24 @@ class SeriesFilter(django_filters.Filter):
         return qs.filter(series_id=series.pk) if series else qs
 
 
+def listing_language(requested=None):
+    """The language whose reports a listing shows: the `lang` parameter when given, else the
+    language the page is in (English at the unprefixed addresses and the API, Arabic under /ar/)."""
+    if requested:
+        return requested
+    active = (get_language() or "").split("-")[0]
+    return active if active in Report.Language.values else Report.Language.ENGLISH
+
+
 class LanguageFilter(django_filters.ChoiceFilter):
-    """`lang`: the reports written in one language (en or ar)."""
+    """`lang`: the reports written in one language (en or ar); without it, the page's language."""
+
+    def filter(self, qs, value):
+        return qs.filter(language=listing_language(value))
 
     def __init__(self, **kwargs):
-        super().__init__(
-            field_name="language",
-            choices=Report.Language.choices,
-            error_messages={"invalid_choice": "There is no language “%(value)s”; use en or ar."},
-            **kwargs,
-        )
+        invalid = {"invalid_choice": "There is no language “%(value)s”; use en or ar."}
+        super().__init__(field_name="language", choices=Report.Language.choices, error_messages=invalid, **kwargs)
 
 
 class ReportFilterForm(forms.Form):
@@ -290,7 +299,11 @@ class ReportFilter(django_filters.FilterSet):
         label=_("Authors"),
         help_text="An author's slug; repeat it to get the reports that all the given authors signed.",
     )
-    lang = LanguageFilter(label="Language", help_text="The reports written in this language: en or ar.")
+    lang = LanguageFilter(
+        label=_("Language"),
+        help_text="The reports written in this language: en or ar. Without it, the page's language "
+        "(English on the unprefixed site, feeds and API; Arabic under /ar/).",
+    )
 
     # Each parameter as the active filters name it.
     FILTER_NAMES = {"q": _("Search"), "week": _("Week"), "from": _("From"), "to": _("To"), "tag": _("Tag"),
@@ -335,7 +348,7 @@ class ReportFilter(django_filters.FilterSet):
             cleaned["series"].slug if cleaned.get("series") else "",
             cleaned.get("year") or "",
             tuple(sorted(author.slug for author in cleaned.get("author") or ())),
-            cleaned.get("lang") or "",
+            listing_language(cleaned.get("lang")),
         )
 
     def count(self):
@@ -379,9 +392,9 @@ class ReportFilter(django_filters.FilterSet):
             if cleaned.get(name):
                 labels[name, self.data[name]] = f"{self.FILTER_NAMES[name]}: {cleaned[name].isoformat()}"
         if cleaned.get("series"):
-            labels["series", cleaned["series"].slug] = f"Series: {cleaned['series'].name}"
+            labels["series", cleaned["series"].slug] = f"{names['series']}: {cleaned['series'].name}"
         if cleaned.get("year") is not None:
-            labels["year", self.data["year"]] = f"Year: {cleaned['year']}"
+            labels["year", self.data["year"]] = f"{names['year']}: {cleaned['year']}"
         if cleaned.get("lang"):
-            labels["lang", cleaned["lang"]] = f"Language: {Report.Language(cleaned['lang']).label}"
+            labels["lang", cleaned["lang"]] = f"{names['lang']}: {Report.Language(cleaned['lang']).label}"
         return labels

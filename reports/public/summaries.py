@@ -59,7 +59,7 @@ def thumbnail_html(figure_list):
 
 
 def byline_html(authors):
-    """"By Jane Doe", "By Jane Doe and Omar Ali", "By A, B and C", each name linking to the
+    """ "By Jane Doe", "By Jane Doe and Omar Ali", "By A, B and C", each name linking to the
     author's page; "" for an unsigned report."""
     links = [format_html('<a href="{}">{}</a>', author.get_absolute_url(), author.name) for author in authors]
     if not links:

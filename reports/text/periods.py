@@ -33,7 +33,7 @@ ARABIC_MONTH_NAMES = (
 
 
 def writing_language(language=None) -> str:
-    """"ar" or "en": `language`, else Django's active language, else English."""
+    """ "ar" or "en": `language`, else Django's active language, else English."""
     if language is None:
         try:
             from django.utils.translation import get_language

@@ -9,11 +9,6 @@ from tests.base import SitrepTestCase
 from tests.helpers import make_report
 
 POSTGRESQL = connection.vendor == "postgresql"
-QUERY_SIDE_PENDING = (
-    "Needs the search engineer's query side (reports/public/search.py parsing the query in the "
-    "row's configuration): the stored document is stemmed in Arabic since migration 0017, but the "
-    "query is still parsed as English, so 'هجمة' is not stemmed to 'هجم'. Unskip at the merge."
-)
 
 
 @unittest.skipUnless(POSTGRESQL, "PostgreSQL full-text search")
@@ -28,14 +23,20 @@ class ArabicSearchTests(SitrepTestCase):
         )
         make_report("Iraq in English", slug="iraq-en", summary="Rocket attacks on US bases.")
 
-    @unittest.skip(QUERY_SIDE_PENDING)
     def test_a_stemmed_arabic_form_finds_the_report(self):
         # The text says الهجمات (the attacks); the reader types هجمة (an attack).
-        results = self.client.get("/api/reports/", {"q": "هجمة"}).json()["results"]
+        results = self.client.get("/api/reports/", {"q": "هجمة", "lang": "ar"}).json()["results"]
         self.assertEqual([report["slug"] for report in results], ["iraq-june-ar"])
 
-    @unittest.skip(QUERY_SIDE_PENDING)
     def test_the_exact_arabic_word_finds_the_report(self):
-        # Fails too for now: the document holds the stem صاروخ, the English-parsed query the whole word.
-        results = self.client.get("/api/reports/", {"q": "الصاروخية"}).json()["results"]
+        results = self.client.get("/api/reports/", {"q": "الصاروخية", "lang": "ar"}).json()["results"]
         self.assertEqual([report["slug"] for report in results], ["iraq-june-ar"])
+
+    def test_the_arabic_archive_finds_a_stemmed_form(self):
+        page = self.client.get("/ar/", {"q": "هجمة"}).content.decode()
+        self.assertIn("تقرير الوضع في العراق: 10-16 يونيو 2020", page)
+        self.assertNotIn("Iraq in English", page)
+
+    def test_an_english_form_does_not_find_the_arabic_report_by_english_stemming(self):
+        results = self.client.get("/api/reports/", {"q": "attack", "lang": "en"}).json()["results"]
+        self.assertEqual([report["slug"] for report in results], ["iraq-en"])

@@ -47,7 +47,9 @@ class BylineTests(SitrepTestCase):
     @classmethod
     def setUpTestData(cls):
         make_series()
-        cls.jane = Author.objects.create(name="Jane Doe", slug="jane-doe", bio="Iraq analyst.", link="https://orcid.org/0000-0002-1825-0097")
+        cls.jane = Author.objects.create(
+            name="Jane Doe", slug="jane-doe", bio="Iraq analyst.", link="https://orcid.org/0000-0002-1825-0097"
+        )
         cls.omar = Author.objects.create(name="Omar Ali", slug="omar-ali")
         cls.both = make_report("Iraq Situation Report: August 19-25, 2020", slug="iraq-august-19-25",
                                published_at=PUBLISHED, start=(2020, 8, 19), end=(2020, 8, 25))  # fmt: skip
@@ -64,7 +66,7 @@ class BylineTests(SitrepTestCase):
         self.assertContains(page, '<p class="byline">By <a href="/authors/jane-doe/">Jane Doe</a> and '
                                   '<a href="/authors/omar-ali/">Omar Ali</a></p>', html=True)  # fmt: skip
         archive = self.client.get("/")
-        self.assertContains(archive, "By <a href=\"/authors/jane-doe/\">Jane Doe</a> and", count=1)
+        self.assertContains(archive, 'By <a href="/authors/jane-doe/">Jane Doe</a> and', count=1)
         self.assertNotContains(self.client.get(self.unsigned.get_absolute_url()), 'class="byline"')
 
     def test_the_authors_page_lists_authors_with_their_published_report_counts(self):
@@ -141,7 +143,10 @@ class BylineTests(SitrepTestCase):
         data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
         self.assertEqual(
             [(a["@type"], a["name"], a["url"]) for a in data["author"]],
-            [("Person", "Jane Doe", "http://testserver/authors/jane-doe/"), ("Person", "Omar Ali", "http://testserver/authors/omar-ali/")],
+            [
+                ("Person", "Jane Doe", "http://testserver/authors/jane-doe/"),
+                ("Person", "Omar Ali", "http://testserver/authors/omar-ali/"),
+            ],
         )
 
     def test_citation_files_of_a_report_readers_cannot_see_are_404(self):

@@ -38,7 +38,7 @@ PAGES = {
     "/tags/": (0, 0),  # the vocabulary comes with the publication state
     "/tags/iran/": (3, 0),  # months and co-occurring tags; the page (all kept)
     "/authors/": (0, 0),  # the authors come with the publication state, as the tags do
-    "/authors/jane-doe/": (2, 0),  # the bio and link; the page (both kept)
+    "/authors/jane-doe/": (3, 0),  # the count in the page's language, the bio and link, the page (all kept)
     "/?author=jane-doe&tag=iran": (2, 0),
     "/weeks/": (2, 0),  # each series' run; the year's reports (both kept)
     "/feeds/rss/": (2, 2),  # entries with series, writers and tags; their corrections

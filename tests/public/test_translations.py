@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import feedparser
 from django.test import override_settings
 from django.urls import reverse
+from django.utils.html import escape
 
 from reports.editorial.actions import editing
 from reports.editorial.desk import translations_to_update
@@ -100,19 +101,21 @@ class TranslationPageTests(SitrepTestCase):
         self.assertEqual([t["language"] for t in listed["iraq-june"]], ["ar"])
 
     def test_atom_entries_link_their_translations_by_hreflang(self):
-        feed = feedparser.parse(self.client.get("/feeds/atom/").content)
-        links = {
-            entry.id: {(link.hreflang, link.href) for link in entry.links if link.get("hreflang")}
-            for entry in feed.entries
-        }
+        links = {}
+        for path in ("/feeds/atom/", "/ar/feeds/atom/"):
+            feed = feedparser.parse(self.client.get(path).content)
+            links |= {
+                entry.id: {(link.hreflang, link.href) for link in entry.links if link.get("hreflang")}
+                for entry in feed.entries
+            }
         both = {("en", "http://testserver/reports/iraq-june/"), ("ar", "http://testserver/ar/reports/iraq-june-ar/")}
         self.assertEqual(links["http://testserver/reports/iraq-june/"], both)
-        self.assertEqual(links["http://testserver/reports/iraq-june-ar/"], both)
+        self.assertEqual(links["http://testserver/ar/reports/iraq-june-ar/"], both)
         self.assertEqual(links["http://testserver/reports/syria-alone/"], set())
         # Each entry's own link is still its own page (its id, at the feed's own site).
-        self.assertEqual({entry.id: entry.link for entry in feed.entries if "iraq" in entry.id},
-                         {url: url for url in ("http://testserver/reports/iraq-june/",
-                                               "http://testserver/reports/iraq-june-ar/")})  # fmt: skip
+        english = feedparser.parse(self.client.get("/feeds/atom/").content)
+        self.assertEqual({entry.id: entry.link for entry in english.entries if "iraq" in entry.id},
+                         {"http://testserver/reports/iraq-june/": "http://testserver/reports/iraq-june/"})  # fmt: skip
 
     def test_the_sitemap_gives_each_version_with_its_alternates(self):
         response = self.client.get("/sitemap.xml")
@@ -149,7 +152,7 @@ class TranslationPageTests(SitrepTestCase):
         forget_cached_results()
         response = self.client.get("/reports/iraq-june-ar/")
         today = datetime.date.today()
-        self.assertContains(response, f"The original was corrected on <time datetime=\"{today:%Y-%m-%d}")
+        self.assertContains(response, f'The original was corrected on <time datetime="{today:%Y-%m-%d}')
         self.assertContains(response, 'href="/reports/iraq-june/" hreflang="en">read the corrected original</a>')
         self.assertNotContains(self.client.get("/reports/iraq-june/"), "translation-outdated")
 
@@ -175,9 +178,9 @@ class TranslationPageTests(SitrepTestCase):
 class LanguageFilterTests(SitrepTestCase):
     @classmethod
     def setUpTestData(cls):
-        original = make_report("Iraq in English", slug="iraq-en")
+        original = make_report("Iraq in English", slug="iraq-en", tags=["Iran"])
         make_report(ARABIC_TITLE, slug="iraq-ar", language="ar", translation_key=original.translation_key,
-                    source_version_at=PAST)  # fmt: skip
+                    source_version_at=PAST, tags=["Iran"])  # fmt: skip
 
     def test_lang_selects_the_reports_in_that_language_in_archive_api_and_feeds(self):
         for lang, title in (("ar", ARABIC_TITLE), ("en", "Iraq in English")):
@@ -190,6 +193,23 @@ class LanguageFilterTests(SitrepTestCase):
                 self.assertEqual([item["title"] for item in api["results"]], [title])
                 feed = feedparser.parse(self.client.get("/feeds/atom/", {"lang": lang}).content)
                 self.assertEqual([entry.title for entry in feed.entries], [title])
+
+    def test_each_listing_shows_the_reports_in_its_pages_language_unless_lang_says_otherwise(self):
+        english, arabic = {"Iraq in English"}, {ARABIC_TITLE}
+        for path, shown in (("/", english), ("/ar/", arabic), ("/tags/iran/", {"Iraq in English"}),
+                            ("/ar/tags/iran/", arabic), ("/ar/?lang=en", english)):  # fmt: skip
+            with self.subTest(path=path):
+                page = self.client.get(path).content.decode()
+                for title in english | arabic:
+                    (self.assertIn if title in shown else self.assertNotIn)(escape(title), page)
+        feeds = (("/feeds/atom/", english), ("/ar/feeds/atom/", arabic), ("/ar/feeds/atom/?lang=en", english))
+        for path, shown in feeds:
+            with self.subTest(path=path):
+                entries = feedparser.parse(self.client.get(path).content).entries
+                self.assertEqual({entry.title for entry in entries}, shown)
+        api = self.client.get("/api/reports/").json()
+        self.assertEqual({item["title"] for item in api["results"]}, english)
+        self.assertEqual(api["count"], 1)
 
     def test_an_unknown_language_is_a_400_that_says_which(self):
         response = self.client.get("/", {"lang": "fr"})

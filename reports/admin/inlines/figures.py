@@ -49,7 +49,6 @@ class FigureInline(PartOfTheReport, admin.StackedInline):
         return super().get_queryset(request).filter(retired_at__isnull=True)
 
 
-
 def figure_rows(formset):
     """What a figures formset asks for, as rows for the editorial action."""
     rows = []

@@ -62,9 +62,3 @@ def x_default(report, absolute=lambda url: url):
     if original is None:
         return None
     return absolute(report_url_in(original.language, original.slug))
-
-
-def archive_language(page_language, requested):
-    """The language whose reports the archive lists: the `lang` parameter when given, else the
-    page's own language (English on the unprefixed site, Arabic under /ar/)."""
-    return requested or (page_language if page_language in Report.Language.values else Report.Language.ENGLISH)

@@ -21,6 +21,9 @@ from reports.public.listing import (
 from reports.text.periods import iso_week_label
 
 FACET_NAMES = ("tag", "author", "series", "year")
+# Chosen by a link rather than typed into the form (the facets; the language, from the switcher or
+# a link with ?lang=), and kept as hidden inputs when the form is sent.
+LINKED_NAMES = (*FACET_NAMES, "lang")
 
 
 class ArchiveView(KeptPagesMixin, FilterView):
@@ -73,8 +76,8 @@ class ArchiveView(KeptPagesMixin, FilterView):
         query.pop("page", None)
         context["filter_query"] = query.urlencode()
         # Tags, series and years are chosen from the facets; the form keeps them as they are.
-        context["facet_names"] = FACET_NAMES
-        context["chosen_facets"] = [(name, value) for name in FACET_NAMES for value in query.getlist(name)]
+        context["facet_names"] = LINKED_NAMES
+        context["chosen_facets"] = [(name, value) for name in LINKED_NAMES for value in query.getlist(name)]
         context["active_filters"] = [
             (label, _without(query, name, value)) for name, value, label in self.filterset.active_filters()
         ]

@@ -46,12 +46,16 @@ class AuthorView(KeptPagesMixin, ListView):
     def _profile(self):
         return Author.objects.filter(pk=self.author.pk).values("bio", "link").first() or {"bio": "", "link": ""}
 
+    def published_reports(self):
+        # The author's reports in the page's language, as the archive it links to.
+        return ReportFilter.base_filters["lang"].filter(super().published_reports(), None)
+
     def get_queryset(self):
         reports = ReportFilter.base_filters["author"].filter(super().get_queryset(), [self.author])
         return reports.order_by("-period_start", "-pk")
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        count = published_vocabulary().authors[self.author.slug][2]
+        count = per_generation("author-count", self.author.slug, lambda: queryset.order_by().count())
         return KnownCountPaginator(queryset, per_page, count=count, **kwargs)
 
     def page_key(self):

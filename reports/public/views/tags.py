@@ -33,6 +33,7 @@ class TagListView(PublishedReportsMixin, ListView):
 class TagThreadView(KeptPagesMixin, ListView):
     """One tag's reports in period order, as a thread, with when and how often it appears
     and the tags most often found with it."""
+
     query_parameters = ("page",)
 
     template_name = "reports/tag_thread.html"
@@ -59,6 +60,10 @@ class TagThreadView(KeptPagesMixin, ListView):
         )
         co_tags = self.tagged_reports(self.tag).tag_counts().exclude(tag=self.tag)[: self.co_tags_shown]
         return list(months), list(co_tags)
+
+    def published_reports(self):
+        # The thread in the page's language, as the archive it links to.
+        return ReportFilter.base_filters["lang"].filter(super().published_reports(), None)
 
     def tagged_reports(self, tag):
         return ReportFilter.base_filters["tag"].filter(super().get_queryset(), [tag])
@@ -87,6 +92,9 @@ class TagThreadView(KeptPagesMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["tag"] = self.tag
+        if not self.months:  # the tag is on reports in another language only
+            return context
         first_day = min(m["first_day"] for m in self.months)
         last_day = max(m["last_day"] for m in self.months)
         context.update(

@@ -1,10 +1,10 @@
 """The coverage timeline, and robots.txt."""
 
-
 from django.db.models import Max, Min
 from django.views.generic import TemplateView
 
 from reports.caching.memo import per_generation
+from reports.public.filters import ReportFilter
 from reports.public.listing import (
     PublishedReportsMixin,
 )
@@ -16,9 +16,14 @@ class WeekTimelineView(PublishedReportsMixin, TemplateView):
     """Each series' ISO weeks in one ISO year (the latest by default), marked covered, partly
     covered, covered twice or missing, with links to the other years: a page the same size
     whether the archive holds one year or fifty."""
+
     query_parameters = ("year",)
 
     template_name = "reports/weeks.html"
+
+    def published_reports(self):
+        # The coverage of the reports in the page's language.
+        return ReportFilter.base_filters["lang"].filter(super().published_reports(), None)
 
     def runs(self):
         """{(series name, slug): (first day, last day) of its published reports}."""
