@@ -61,6 +61,23 @@ class MergeTagsForm(forms.Form):
     )
 
 
+class TagForm(forms.ModelForm):
+    """The tag's fields, and its name on Arabic pages (kept beside taggit's Tag)."""
+
+    arabic_name = forms.CharField(
+        label="Arabic name", max_length=100, required=False, help_text="Shown on the Arabic site; empty: its name."
+    )
+
+    class Meta:
+        model = Tag
+        fields = ("name", "slug")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["arabic_name"] = getattr(getattr(self.instance, "arabic_name", None), "name", "")
+
+
 @admin.register(Tag)
 class TagAdmin(RefusesMalformedSelections, SavesThroughActions, admin.ModelAdmin):
     list_display = ("name", "slug", "report_count", "near_duplicates")
@@ -68,7 +85,8 @@ class TagAdmin(RefusesMalformedSelections, SavesThroughActions, admin.ModelAdmin
     search_fields = ("name",)
     ordering = ("name",)
     prepopulated_fields = {"slug": ("name",)}
-    fields = ("name", "slug", "near_duplicates", "merge_history")
+    form = TagForm
+    fields = ("name", "arabic_name", "slug", "near_duplicates", "merge_history")
     readonly_fields = ("near_duplicates", "merge_history")
     actions = ["merge_tags"]
     save_action = staticmethod(tag_actions.save_tag)
@@ -79,6 +97,9 @@ class TagAdmin(RefusesMalformedSelections, SavesThroughActions, admin.ModelAdmin
 
     def get_changelist(self, request, **kwargs):
         return TagChangeList
+
+    def save_model(self, request, obj, form, change):
+        tag_actions.save_tag(obj, by=request.user, arabic_name=form.cleaned_data.get("arabic_name"))
 
     def has_merge_permission(self, request):
         return permissions.may_merge_tags(request.user)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.utils import timezone
+from django.utils.translation import get_language
 from taggit.models import Tag
 
 from reports.caching.state import current_state
@@ -64,6 +65,10 @@ class Vocabulary:
             periods[tuple(entry[3])] += 1
         return rows + [("series", *period, n) for period, n in periods.items()]
 
+    def arabic_names(self, kind):
+        """{slug: Arabic name} of the tags ("tag") or series ("series") that have one."""
+        return self.stored.get("arabic_names", {}).get(kind, {})
+
     def tag(self, slug):
         tag_id, name, _ = self.tags[slug]
         return Tag(id=tag_id, name=name, slug=slug)
@@ -108,3 +113,11 @@ def published_vocabulary():
     if _parsed.reading is not state or _parsed.vocabulary.passed != passed:
         _parsed.reading, _parsed.vocabulary = state, Vocabulary(state.vocabulary, passed)
     return _parsed.vocabulary
+
+
+def shown_name(kind, slug, name):
+    """What a tag ("tag") or series ("series") is called on the page being made: its Arabic name
+    on an Arabic page when it has one, else `name`. No query: the names come with the state."""
+    if (get_language() or "").split("-")[0] != "ar":
+        return name
+    return published_vocabulary().arabic_names(kind).get(slug) or name

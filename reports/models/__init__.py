@@ -5,6 +5,7 @@ from reports.models.author import AUTHOR_NAME_MESSAGE, Author, ReportAuthor
 from reports.models.correction import CORRECTION_NOTE_MESSAGE, Correction
 from reports.models.events import ReportEvent
 from reports.models.figure import ALT_TEXT_MESSAGE, FIGURES_PREFIX, Figure, FigureData, new_figure_key
+from reports.models.names import TagArabicName
 from reports.models.pdf import ReportPDF
 from reports.models.preview import PREVIEW_EXPIRY_MESSAGE, PREVIEW_REVOKED_MESSAGE, PreviewLink, new_preview_token
 from reports.models.publication import PublicationState
@@ -51,6 +52,7 @@ __all__ = [
     "ReportQuerySet",
     "ReportVersion",
     "Series",
+    "TagArabicName",
     "TagMerge",
     "TagRef",
     "TaggedReport",

@@ -29,6 +29,7 @@ def derive():
     go-live moments, in order. Seven queries, at the moment of the call.
     """
     from reports.models.author import ReportAuthor
+    from reports.models.names import TagArabicName
     from reports.models.report import Report, Series, TaggedReport
 
     live, scheduled = Report.objects.published(), Report.objects.scheduled()
@@ -71,6 +72,11 @@ def derive():
         "series": [list(row) for row in Series.objects.order_by("pk").values_list("id", "slug", "name")],
         "series_years": [list(row) for row in series_years],
         "languages": languages,
+        # What Arabic pages call them (reports.caching.vocabulary.shown_name).
+        "arabic_names": {
+            "tag": dict(TagArabicName.objects.values_list("tag__slug", "name")),
+            "series": dict(Series.objects.exclude(name_ar="").values_list("slug", "name_ar")),
+        },
         "scheduled": sorted(
             [moment, coming_tags.get(pk, []), coming_authors.get(pk, []), periods[pk]] for pk, moment in moments.items()
         ),

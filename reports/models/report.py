@@ -30,6 +30,7 @@ PERIOD_ORDER_MESSAGE = "The period end cannot be before the period start."
 
 class Series(models.Model):
     name = models.CharField(max_length=200, unique=True)
+    name_ar = models.CharField("Arabic name", max_length=200, blank=True, help_text="Shown on the Arabic site.")
     slug = models.SlugField(max_length=200, unique=True)
     description = models.TextField(blank=True)
 
@@ -142,9 +143,10 @@ class ReportQuerySet(models.QuerySet):
         return self.annotate(figure_data=current_figures_json())
 
     def with_neighbours(self):
-        """Each report with the published reports before and after it in its series (by period),
-        as (title, slug) pairs in the same row: see Report.neighbours."""
-        series_reports = Report.objects.published().filter(series=OuterRef("series")).order_by()
+        """Each report with the published reports in its language before and after it in its series
+        (by period), as (title, slug) pairs in the same row: see Report.neighbours."""
+        series_reports = Report.objects.published().filter(series=OuterRef("series"), language=OuterRef("language"))
+        series_reports = series_reports.order_by()
         before = series_reports.filter(period_start__lt=OuterRef("period_start")).order_by("-period_start", "-pk")
         after = series_reports.filter(period_start__gt=OuterRef("period_start")).order_by("period_start", "pk")
         return self.annotate(

@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils.translation import pgettext
 
 from reports.caching.memo import per_generation
-from reports.caching.vocabulary import published_vocabulary
+from reports.caching.vocabulary import published_vocabulary, shown_name
 from reports.models import ReportAuthor, TaggedReport
 from reports.public.filters import listing_language
 
@@ -111,7 +111,7 @@ class ArchiveFacets:
             years = range(start_year, end_year + 1)
             in_year = self.selected_year is None or self.selected_year in years
             in_series = self.selected_series is None or self.selected_series == slug
-            series_names[slug] = name
+            series_names[slug] = shown_name("series", slug, name)
             if in_year:
                 series_counts[slug] += reports
             if in_series:
@@ -155,6 +155,7 @@ class ArchiveFacets:
         for slug, label, _, _, reports in self._counts[name]:
             selected = slug in self.selected[name]
             query = [value for value in chosen if value != slug] if selected else [*chosen, slug]
+            label = shown_name("tag", slug, label) if name == "tag" else label
             values.append(FacetValue(slug, label, reports, selected, self._href(name, query)))
         return values
 

@@ -11,6 +11,7 @@ from django.utils.http import http_date
 from django.utils.timezone import localtime
 from django.utils.translation import gettext, pgettext
 
+from reports.caching.vocabulary import shown_name
 from reports.models import Report
 from reports.public.citation import report_authors
 from reports.public.editions.translations import alternates
@@ -144,7 +145,7 @@ class ReportFeed(Feed):
         return report.last_modified
 
     def item_categories(self, report):
-        return [tag.name for tag in report.tag_list]
+        return [shown_name("tag", tag.slug, tag.name) for tag in report.tag_list]
 
     def item_author_name(self, report):
         return " and ".join(author.name for author in report_authors(report))

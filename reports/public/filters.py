@@ -19,7 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from reports.caching.memo import per_generation
-from reports.caching.vocabulary import published_vocabulary
+from reports.caching.vocabulary import published_vocabulary, shown_name
 from reports.models import Report, ReportAuthor, TaggedReport
 from reports.public.search import query_words, search_reports
 from reports.text.periods import FIRST_YEAR, LAST_YEAR, format_period, iso_week_label
@@ -379,22 +379,18 @@ class ReportFilter(django_filters.FilterSet):
 
     def _cleaned_labels(self):
         """{(parameter, raw value): label} for every valid filter in use."""
-        cleaned, labels, names = self.form.cleaned_data, {}, self.FILTER_NAMES
-        if cleaned.get("q"):
-            labels["q", self.data["q"]] = f"{names['q']}: “{cleaned['q']}”"
-        labels.update({("tag", tag.slug): f"{names['tag']}: {tag.name}" for tag in cleaned.get("tag") or ()})
-        labels.update({("author", a.slug): f"{names['author']}: {a.name}" for a in cleaned.get("author") or ()})
+        cleaned, names, raw = self.form.cleaned_data, self.FILTER_NAMES, self.data
+        values = {("q", raw.get("q")): f"“{cleaned.get('q')}”" if cleaned.get("q") else None}
+        values |= {("tag", t.slug): shown_name("tag", t.slug, t.name) for t in cleaned.get("tag") or ()}
+        values |= {("author", a.slug): a.name for a in cleaned.get("author") or ()}
         if cleaned.get("week"):
             monday, sunday = cleaned["week"]
-            week = f"{iso_week_label(monday)} ({format_period(monday, sunday)})"
-            labels["week", self.data["week"]] = f"{names['week']}: {week}"
-        for name in ("from", "to"):
-            if cleaned.get(name):
-                labels[name, self.data[name]] = f"{self.FILTER_NAMES[name]}: {cleaned[name].isoformat()}"
-        if cleaned.get("series"):
-            labels["series", cleaned["series"].slug] = f"{names['series']}: {cleaned['series'].name}"
+            values["week", raw["week"]] = f"{iso_week_label(monday)} ({format_period(monday, sunday)})"
+        values |= {(name, raw.get(name)): cleaned[name].isoformat() for name in ("from", "to") if cleaned.get(name)}
+        if series := cleaned.get("series"):
+            values["series", series.slug] = shown_name("series", series.slug, series.name)
         if cleaned.get("year") is not None:
-            labels["year", self.data["year"]] = f"{names['year']}: {cleaned['year']}"
+            values["year", raw["year"]] = cleaned["year"]
         if cleaned.get("lang"):
-            labels["lang", cleaned["lang"]] = f"{names['lang']}: {Report.Language(cleaned['lang']).label}"
-        return labels
+            values["lang", cleaned["lang"]] = Report.Language(cleaned["lang"]).label
+        return {key: f"{names[key[0]]}: {value}" for key, value in values.items() if value is not None}

@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 from django.utils.safestring import mark_safe
 
+from reports.caching.vocabulary import shown_name
 from reports.models import AuthorRef, ReportLink, TagRef, TranslationRef, VersionRef, report_url
 from reports.models.pdf import PdfRef
 from reports.models.report import PublicationTimes
@@ -67,7 +68,7 @@ class ReportPage(PublicationTimes):
             pk=report.pk,
             title=report.title,
             slug=report.slug,
-            series=SeriesRef(report.series.name, report.series.slug),
+            series=SeriesRef(shown_name("series", report.series.slug, report.series.name), report.series.slug),
             period_start=report.period_start,
             period_end=report.period_end,
             summary=report.summary,
@@ -76,7 +77,7 @@ class ReportPage(PublicationTimes):
             published_at=report.published_at,
             first_published_at=report.first_published_at,
             last_modified=report.last_modified,
-            tag_list=tuple(TagRef(tag.name, tag.slug) for tag in report.tag_list),
+            tag_list=tuple(TagRef(shown_name("tag", tag.slug, tag.name), tag.slug) for tag in report.tag_list),
             corrections=tuple(CorrectionNote(c.created_at, c.note) for c in report.corrections.all()),
             neighbours=report.neighbours,
             authors=tuple(report_authors(report)),

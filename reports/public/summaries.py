@@ -8,6 +8,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext
 
+from reports.caching.vocabulary import shown_name
 from reports.public.media.pictures import picture
 from reports.public.search import highlighted_summary
 
@@ -46,7 +47,7 @@ def report_summary(report, archive_url, search_query=None):
         url=report.get_absolute_url(),
         period_start=report.period_start.isoformat(),
         period_display=report.period_display,
-        series_name=report.series.name,
+        series_name=shown_name("series", report.series.slug, report.series.name),
         summary_html=highlighted_summary(report, search_query) if search_query else conditional_escape(report.summary),
         tags=tag_links(report.tag_list, archive_url),
         byline_html=byline_html(report.author_list),
@@ -74,4 +75,6 @@ def byline_html(authors):
 
 def tag_links(tags, archive_url):
     """TagLinks for tags (TagRefs or Tags): each to the archive filtered by it."""
-    return tuple(TagLink(tag.name, f"{archive_url}?{urlencode({'tag': tag.slug})}") for tag in tags)
+    return tuple(
+        TagLink(shown_name("tag", tag.slug, tag.name), f"{archive_url}?{urlencode({'tag': tag.slug})}") for tag in tags
+    )

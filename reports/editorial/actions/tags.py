@@ -8,7 +8,7 @@ from taggit.models import Tag
 
 from reports.editorial import permissions, signals
 from reports.editorial.actions.base import ActionRefused, editorial_action
-from reports.models import TaggedReport, TagMerge
+from reports.models import TagArabicName, TaggedReport, TagMerge
 
 
 class MergeRefused(ActionRefused):
@@ -60,11 +60,12 @@ def merge_tags(sources, target, *, by):
         return records
 
 
-def _save(name, instance, *, by, allowed, signal):
+def _save(name, instance, *, by, allowed, signal, also=lambda: None):
     with editorial_action(name, actor=by) as outcome:
         if not allowed:
             raise PermissionDenied(f"You do not have permission to change {instance._meta.verbose_name_plural}.")
         instance.save()
+        also()
         outcome.announce(signal, type(instance), instance=instance, deleted=False)
         outcome.public_changed()
     return instance
@@ -80,10 +81,20 @@ def _delete(name, instances, *, by, allowed, signal):
         outcome.public_changed()
 
 
-def save_tag(tag, *, by):
-    """Save a tag's new name or slug (a new tag, from the admin, too)."""
+def save_tag(tag, *, by, arabic_name=None):
+    """Save a tag's new name or slug (a new tag, from the admin, too), and its name on Arabic pages
+    when `arabic_name` is given ("" removes it: Arabic pages then show its own name)."""
     allowed = permissions.may_change_tag(by, adding=tag.pk is None)
-    return _save("save_tag", tag, by=by, allowed=allowed, signal=signals.tag_changed)
+
+    def name_in_arabic():
+        if arabic_name is None:
+            return
+        if arabic_name.strip():
+            TagArabicName.objects.update_or_create(tag=tag, defaults={"name": arabic_name.strip()})
+        else:
+            TagArabicName.objects.filter(tag=tag).delete()
+
+    return _save("save_tag", tag, by=by, allowed=allowed, signal=signals.tag_changed, also=name_in_arabic)
 
 
 def delete_tags(tags, *, by):

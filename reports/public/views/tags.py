@@ -9,7 +9,7 @@ from django.utils.functional import cached_property
 from django.views.generic import ListView
 
 from reports.caching.memo import per_generation
-from reports.caching.vocabulary import published_vocabulary
+from reports.caching.vocabulary import published_vocabulary, shown_name
 from reports.models import TaggedReport
 from reports.public.charts import month_chart
 from reports.public.filters import ReportFilter
@@ -27,7 +27,7 @@ class TagListView(PublishedReportsMixin, ListView):
     context_object_name = "tags"
 
     def get_queryset(self):
-        return published_vocabulary().tag_counts()
+        return _shown(published_vocabulary().tag_counts())
 
 
 class TagThreadView(KeptPagesMixin, ListView):
@@ -59,7 +59,7 @@ class TagThreadView(KeptPagesMixin, ListView):
             last_day=Max("content_object__period_end"),
         )
         co_tags = self.tagged_reports(self.tag).tag_counts().exclude(tag=self.tag)[: self.co_tags_shown]
-        return list(months), list(co_tags)
+        return list(months), _shown(co_tags)
 
     def published_reports(self):
         # The thread in the page's language, as the archive it links to.
@@ -74,7 +74,9 @@ class TagThreadView(KeptPagesMixin, ListView):
         vocabulary = published_vocabulary()
         if self.kwargs["slug"] not in vocabulary.tags:
             raise Http404("No published report has this tag.")
-        return vocabulary.tag(self.kwargs["slug"])
+        tag = vocabulary.tag(self.kwargs["slug"])
+        tag.name = shown_name("tag", tag.slug, tag.name)  # only shown: the tag is found by its id
+        return tag
 
     @cached_property
     def months(self):
@@ -105,6 +107,11 @@ class TagThreadView(KeptPagesMixin, ListView):
             co_tags=self.thread[1],
         )
         return context
+
+
+def _shown(tag_counts):
+    """Rows of tag_counts() with each tag's name as the page's language shows it."""
+    return [row | {"tag__name": shown_name("tag", row["tag__slug"], row["tag__name"])} for row in tag_counts]
 
 
 def _week_of(day):
