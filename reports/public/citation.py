@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from reports.caching.vocabulary import shown_name
 from reports.text.periods import MONTH_NAMES
 
 BIBTEX_SPECIAL = {
@@ -77,7 +78,7 @@ class Author:
 def report_authors(report):
     """The bylines, or else the series as corporate author (see above)."""
     bylines = [Author(author.name, True, author.slug) for author in report.author_list]
-    return bylines or [Author(report.series.name, False)]
+    return bylines or [Author(shown_name("series", report.series.slug, report.series.name), False)]
 
 
 def bibliography_names(authors):

@@ -20,16 +20,19 @@ import datetime
 from dataclasses import dataclass
 from itertools import groupby
 
+from django.utils.translation import gettext, pgettext, pgettext_lazy
+
+from reports.caching.vocabulary import shown_name
 from reports.text.periods import format_period, iso_week_label
 
 DAY = datetime.timedelta(days=1)
 
 COVERED, PARTLY_COVERED, COVERED_TWICE, MISSING = "covered", "partly-covered", "covered-twice", "missing"
 STATUS_LABELS = {
-    COVERED: "covered",
-    PARTLY_COVERED: "partly covered",
-    COVERED_TWICE: "covered twice",
-    MISSING: "missing",
+    COVERED: pgettext_lazy("week", "covered"),
+    PARTLY_COVERED: pgettext_lazy("week", "partly covered"),
+    COVERED_TWICE: pgettext_lazy("week", "covered twice"),
+    MISSING: pgettext_lazy("week", "missing"),
 }
 
 
@@ -107,15 +110,18 @@ class Week:
     def description(self):
         """The week in words, e.g. '2020-W30, July 20–26, 2020: partly covered; no report
         for July 22–26, 2020.'"""
-        text = f"{self.label}, {self.period}: {self.status_label}"
+        text = gettext("%(week)s, %(period)s: %(status)s") % {
+            "week": self.label, "period": self.period, "status": self.status_label,
+        }  # fmt: skip
         if self.status != MISSING:
             gaps = day_runs(self.days, lambda count: count == 0)
             doubles = day_runs(self.days, lambda count: count > 1)
+            separator = pgettext("list separator", ", ")
             if gaps:
-                text += "; no report for " + ", ".join(map(str, gaps))
+                text += gettext("; no report for %(days)s") % {"days": separator.join(map(str, gaps))}
             if doubles:
-                text += "; more than one report for " + ", ".join(map(str, doubles))
-        return text + "."
+                text += gettext("; more than one report for %(days)s") % {"days": separator.join(map(str, doubles))}
+        return text + pgettext("end of sentence", ".")
 
 
 @dataclass(frozen=True)
@@ -202,7 +208,7 @@ def year_timelines(runs, rows, year):
     for (name, slug), (first, last) in sorted(runs.items()):
         if first <= year_end and last >= year_start:
             timeline = build_timeline(periods.get((name, slug), []), max(first, year_start), min(last, year_end))
-            timelines.append(SeriesTimeline(name, slug, timeline))
+            timelines.append(SeriesTimeline(shown_name("series", slug, name), slug, timeline))
     return timelines
 
 
