@@ -4,19 +4,35 @@ test-artifacts/)."""
 
 import json
 
+from taggit.models import Tag
+
+from reports.models import Report, Series, TagArabicName
 from tests.base import SitrepTestCase
 from tests.browser import BrowserTestCase
 from tests.conftest import ARTIFACTS as ARTIFACTS_DIR
+from tests.helpers import make_report
 from tests.public.test_accessibility import WCAG_21_AA
 from tests.public_pages import build_public_pages
 from tests.validators import AXE, axe_missing, nu_html_errors, require, vnu_missing
 
 
 def arabic_pages(pages):
+    """The Arabic pages to check, with an Arabic translation of the first report (its tags and
+    series named in Arabic) for them to show."""
+    original = Report.objects.get(slug=pages["report"].strip("/").split("/")[-1])
+    Series.objects.filter(pk=original.series_id).update(name_ar="تقرير الوضع في العراق")
+    TagArabicName.objects.create(tag=Tag.objects.get(slug="kataib-hezbollah"), name="كتائب حزب الله")
+    arabic = make_report(
+        "تقرير الوضع في العراق: 24-30 يونيو 2020", slug="iraq-ar", series=original.series, language="ar",
+        start=(2020, 6, 24), end=(2020, 6, 30), tags=["Kata’ib Hezbollah", "Baghdad"],
+        summary="استهدفت هجمات صاروخية مطار بغداد.", body="## الهجمات\n\nهجمات على مطار *بغداد*.",
+        translation_key=original.translation_key, source_version_at=original.published_at,
+    )  # fmt: skip
     return {
         "Arabic archive": "/ar/",
         "Arabic archive filtered": f"/ar{pages['archive filtered']}",
-        "Arabic report": f"/ar{pages['report']}",
+        "Arabic report": arabic.get_absolute_url(),
+        "English report in the Arabic interface": f"/ar{pages['report']}",
         "Arabic coverage page": "/ar/weeks/",
         "Arabic tag thread": f"/ar{pages['tag thread']}",
     }
