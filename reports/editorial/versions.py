@@ -35,6 +35,10 @@ def snapshot(report):
         "authors": [[author.name, author.slug] for author in report.author_list],
         "corrections": [[c.created_at.isoformat(), c.note] for c in report.corrections.all()],
         "first_published_at": report.first_published_at.isoformat(),
+        # The files as they were: a replaced figure or PDF is retired, not deleted, so the
+        # version keeps showing (and linking) what its readers saw.
+        "figures": [list(figure) for figure in report.figure_list],
+        "pdf": report.pdf._asdict() if report.pdf else None,
     }
 
 
@@ -44,6 +48,8 @@ def _fresh(report_ids):
         .select_related("series")
         .with_tags()
         .with_authors()
+        .with_figures()
+        .with_pdf()
         .prefetch_related("corrections")
     )
 

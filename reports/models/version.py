@@ -38,6 +38,8 @@ SNAPSHOT_KEYS = (
     "authors",  # [[name, slug], ...], in byline order
     "corrections",  # [[ISO datetime, note], ...], oldest first: those made up to this version
     "first_published_at",  # ISO datetime
+    "figures",  # [FigureData as a list, ...], in order (absent from versions recorded before figures)
+    "pdf",  # PdfRef as a dict, or null (absent likewise)
 )
 
 

@@ -19,8 +19,10 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from reports.models import Report, ReportVersion, TagRef, VersionRef
+from reports.models import FigureData, Report, ReportVersion, TagRef, VersionRef
+from reports.models.pdf import pdf_ref
 from reports.public.citation import Author
+from reports.public.media.pictures import pictures
 from reports.public.report_page import CorrectionNote, ReportPage, SeriesRef
 
 # What the address's number may be: 1 to 999,999,999, written without leading zeros, so that
@@ -106,6 +108,9 @@ def page_of(report, snapshot, went_out):
         ),
         neighbours=(None, None),
         authors=authors or (Author(series.name, False),),
+        pdf=pdf_ref(snapshot.get("pdf")),
+        figures=(shown := pictures([FigureData(*row[:-1], tuple(row[-1])) for row in snapshot.get("figures", ())])),
+        figures_html=tuple(str(picture.html()) for picture in shown),
     )
 
 

@@ -8,17 +8,23 @@ def pdf_url(slug):
     return reverse("reports:pdf", kwargs={"slug": slug, "name": slug})
 
 
+def pinned_pdf_url(slug, pdf_pk):
+    """This very PDF's address, kept when it is replaced: /reports/<slug>/pdf/<pk>/<slug>.pdf."""
+    return reverse("reports:pdf-version", kwargs={"slug": slug, "pk": pdf_pk, "name": slug})
+
+
 def thumbnail_url(slug, pdf_pk):
     return reverse("reports:pdf-thumbnail", kwargs={"slug": slug, "pk": pdf_pk})
 
 
-def pdf_block(pdf, slug, *, token=None):
+def pdf_block(pdf, slug, *, token=None, pinned=False):
     """The report page's "Download PDF" block for PdfRef `pdf` (None without one); through the
-    preview link `token` when the page is a preview."""
+    preview link `token` when the page is a preview; `pinned`: linking this very file (a version's
+    page), not whichever PDF is current."""
     if pdf is None:
         return None
     if token is None:
-        url = pdf_url(slug)
+        url = pinned_pdf_url(slug, pdf.pk) if pinned else pdf_url(slug)
         thumbnail = thumbnail_url(slug, pdf.pk)
     else:
         url = reverse("reports:preview-pdf", kwargs={"token": token, "name": slug})

@@ -23,6 +23,7 @@ from django.utils import timezone
 from reports.caching.memo import kept_for_readers
 from reports.public.citation import CitedVersion
 from reports.public.editions.versions import is_gone, moved_to, version_page
+from reports.public.media.pdf_links import pdf_block
 from reports.public.views.report import CitationFileView, ReportDetailView, cite_files
 
 ROBOTS_SUPERSEDED = "noindex, follow"
@@ -53,6 +54,10 @@ class ReportVersionView(ReportDetailView):
 
     def cited_version(self, report):
         return cited(self.request, self.version)
+
+    def pdf_block(self, report):
+        # The PDF this state had, at that file's own address (kept when it is replaced).
+        return pdf_block(report.pdf, report.slug, pinned=True)
 
     def cite_files(self, report):
         return cite_files("reports:version-cite-{}", report.slug, self.version.number)
