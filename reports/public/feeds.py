@@ -75,7 +75,8 @@ class ReportFeed(Feed):
         filterset = ReportFilter(request.GET, queryset=Report.objects.published().for_listing(), request=request)
         if not filterset.is_valid():
             errors = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in filterset.errors.items())
-            return HttpResponseBadRequest(f"Invalid feed filter. {errors}", content_type="text/plain; charset=utf-8")
+            message = gettext("Invalid feed filter. %(errors)s") % {"errors": errors}
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         feed = self.get_feed(filterset, request)
         # Written to a string, then to the response once: Django's Feed writes each of some
         # 2,000 XML fragments to the response separately, which cost more than the rest.

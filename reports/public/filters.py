@@ -15,6 +15,7 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.db import connections
 from django.db.backends.postgresql.psycopg_any import DateRange
 from django.db.models import Exists, Func, OuterRef
+from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,7 @@ from reports.models import Report, ReportAuthor, TaggedReport
 from reports.public.search import query_words, search_reports
 from reports.text.periods import FIRST_YEAR, LAST_YEAR, format_period, iso_week_label
 
+YEAR_RANGE_MESSAGE = format_lazy(_("Enter a year from {first} to {last}."), first=FIRST_YEAR, last=LAST_YEAR)
 ISO_WEEK = re.compile(r"^(?P<year>\d{4})-W(?P<week>\d{2})$")
 
 
@@ -35,18 +37,18 @@ def parse_iso_week(value):
     message itself would break it."""
     match = ISO_WEEK.match(value.strip())
     if not match:
-        raise invalid("“%(value)s” is not an ISO week; write it like 2020-W34.", value=value)
+        raise invalid(_("“%(value)s” is not an ISO week; write it like 2020-W34."), value=value)
     year, week = int(match["year"]), int(match["week"])
     try:
         monday = datetime.date.fromisocalendar(year, week, 1)
         return monday, monday + datetime.timedelta(days=6)
     except OverflowError:
-        raise invalid("“%(value)s” runs past the end of the calendar (year 9999).", value=value) from None
+        raise invalid(_("“%(value)s” runs past the end of the calendar (year 9999)."), value=value) from None
     except ValueError:
         if not 1 <= year <= 9999:
-            raise invalid("“%(value)s” is outside the calendar: years run from 1 to 9999.", value=value) from None
+            raise invalid(_("“%(value)s” is outside the calendar: years run from 1 to 9999."), value=value) from None
         last_week = datetime.date(year, 12, 28).isocalendar().week
-        message = "%(year)s has weeks W01 to W%(last_week)02d; “%(value)s” is not one of them."
+        message = _("%(year)s has weeks W01 to W%(last_week)02d; “%(value)s” is not one of them.")
         raise invalid(message, year=year, last_week=last_week, value=value) from None
 
 
@@ -114,9 +116,9 @@ class SearchField(forms.CharField):
         value = super().clean(value)
         if value and any(unicodedata.category(char) == "Cc" for char in value):
             # Invisible, never typed on purpose, and not allowed in the feeds' XML.
-            raise invalid("The search contains control characters; type it again.")
+            raise invalid(_("The search contains control characters; type it again."))
         if value and not query_words(value):
-            raise invalid("Search for at least one word or number.")
+            raise invalid(_("Search for at least one word or number."))
         return value
 
 
@@ -139,9 +141,9 @@ class YearFilter(django_filters.NumberFilter):
             min_value=FIRST_YEAR,
             max_value=LAST_YEAR,
             error_messages={
-                "invalid": "Enter a year as four digits, e.g. 2020.",
-                "min_value": f"Enter a year from {FIRST_YEAR} to {LAST_YEAR}.",
-                "max_value": f"Enter a year from {FIRST_YEAR} to {LAST_YEAR}.",
+                "invalid": _("Enter a year as four digits, e.g. 2020."),
+                "min_value": YEAR_RANGE_MESSAGE,
+                "max_value": YEAR_RANGE_MESSAGE,
             },
             **kwargs,
         )
@@ -187,18 +189,18 @@ class PublishedTagsField(VocabularyField):
     # Only tags a reader can see: a tag used by drafts alone is unknown to the public.
     part = "tags"
     multiple = True  # repeated tags narrow: a report must carry all of them
-    default_error_messages = {"invalid_choice": "There is no tag “%(value)s”."}
+    default_error_messages = {"invalid_choice": _("There is no tag “%(value)s”.")}
 
 
 class PublishedAuthorsField(VocabularyField):
     part = "authors"
     multiple = True  # repeated authors narrow: a report must be signed by all of them
-    default_error_messages = {"invalid_choice": "There is no author “%(value)s”."}
+    default_error_messages = {"invalid_choice": _("There is no author “%(value)s”.")}
 
 
 class SeriesField(VocabularyField):
     part = "series"
-    default_error_messages = {"invalid_choice": "There is no such series."}
+    default_error_messages = {"invalid_choice": _("There is no such series.")}
 
     def to_python(self, value):
         return super().to_python(value)[-1:]  # the last one, as a single-valued parameter is read
@@ -251,7 +253,7 @@ class LanguageFilter(django_filters.ChoiceFilter):
         return qs.filter(language=listing_language(value))
 
     def __init__(self, **kwargs):
-        invalid = {"invalid_choice": "There is no language “%(value)s”; use en or ar."}
+        invalid = {"invalid_choice": _("There is no language “%(value)s”; use en or ar.")}
         super().__init__(field_name="language", choices=Report.Language.choices, error_messages=invalid, **kwargs)
 
 
@@ -260,14 +262,14 @@ class ReportFilterForm(forms.Form):
         cleaned = super().clean()
         start, end = cleaned.get("from"), cleaned.get("to")
         if start and end and start > end:
-            message = "“From” (%(start)s) must not be after “to” (%(end)s)."
+            message = _("“From” (%(start)s) must not be after “to” (%(end)s).")
             self.add_error("from", invalid(message, start=start.isoformat(), end=end.isoformat()))
         return cleaned
 
 
 DATE_INPUT = {
     "input_formats": ["%Y-%m-%d"],
-    "error_messages": {"invalid": "Enter a date as YYYY-MM-DD, e.g. 2020-07-01."},
+    "error_messages": {"invalid": _("Enter a date as YYYY-MM-DD, e.g. 2020-07-01.")},
 }
 
 

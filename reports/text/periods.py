@@ -16,6 +16,8 @@ Latin digits, as Arabic news agencies and UN Arabic reports write dates: "19–2
 import datetime
 import re
 
+from django.utils.translation import gettext
+
 from reports.text.numbers import plain_number
 
 # Spelled out rather than taken from the calendar module, whose month names
@@ -199,7 +201,8 @@ def parse_year(text: str) -> int | None:
 
 
 def year_error(text: str) -> str:
-    return f"“{text}” is not a year from {FIRST_YEAR} to {LAST_YEAR}."
+    message = gettext("“%(text)s” is not a year from %(first)s to %(last)s.")
+    return message % {"text": text, "first": FIRST_YEAR, "last": LAST_YEAR}
 
 
 def format_day(day, language=None) -> str:

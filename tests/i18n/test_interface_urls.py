@@ -182,3 +182,14 @@ class ArabicFeedTests(SitrepTestCase):
         self.assertEqual(english.feed.title, "sitrep: situation reports (Tag: Baghdad)")
         self.assertEqual(english.feed.language, "en")
         self.assertIn("June 24–30, 2020", english.entries[0].summary)
+
+
+class ArabicFilterErrorTests(SitrepTestCase):
+    def test_a_bad_filter_is_explained_in_the_pages_language(self):
+        arabic = self.client.get("/ar/", {"week": "2020-W60"})
+        self.assertContains(arabic, "في سنة 2020 الأسابيع من W01 إلى W53؛ و«2020-W60» ليس منها.", status_code=400)
+        english = self.client.get("/", {"week": "2020-W60"})
+        self.assertContains(english, "2020 has weeks W01 to W53; “2020-W60” is not one of them.", status_code=400)
+        # The API has one address, in English.
+        api = self.client.get("/api/reports/", {"year": "1066"}).json()
+        self.assertEqual(api, {"year": ["Enter a year from 1900 to 2999."]})

@@ -29,9 +29,9 @@ class VersionFilesTests(TemporaryMedia, SitrepTestCase):
     def test_an_earlier_version_shows_the_map_and_pdf_its_readers_saw(self):
         report = make_report(slug="iraq-week")
         first_pdf, second_pdf = pdf_bytes("First edition"), pdf_bytes("Corrected edition", "Annex")
+        old_map = FigureRow(None, upload(image_bytes("PNG", (900, 600))), alt_text="Old map")
         with self.captureOnCommitCallbacks(execute=True):
-            editing.save_report(report, by=self.editor, tags=[], correction_note="Added the map.",
-                                figures=[FigureRow(None, upload(image_bytes("PNG", (900, 600))), alt_text="Old map")])  # fmt: skip
+            editing.save_report(report, by=self.editor, tags=[], correction_note="Added the map.", figures=[old_map])
         with self.captureOnCommitCallbacks(execute=True):
             attach_pdf(report, self.editor, first_pdf, note="Added the PDF.")
         old_figure = report.figures.get()
