@@ -13,7 +13,8 @@ Arguments, besides `sender` and `actor`:
 - report_created, report_edited, report_corrected, report_restored: `report`, `event`;
   report_corrected also `correction`.
 - report_translated: `report` (the new translation), `original`, `event`.
-- report_deleted: `report_id`, `title`, `was_public`.
+- report_deleted: `report_id`, `title`, `was_public`, `files` (the storage names of its figures,
+  renditions, PDFs and thumbnails, to delete: reports.renditions.receivers does).
 - reports_imported: `created` and `updated` (lists of report ids).
 - tags_merged: `merges` (TagMerge records); tag_changed, series_changed, author_changed:
   `instance`, `deleted`.
