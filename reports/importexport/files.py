@@ -204,8 +204,10 @@ def check_files(document, folder):
     checked = []
     try:
         for slug, kinds in document.items():
+            if not isinstance(kinds, dict):
+                raise FilesError(f"The files of {slug} are not as export_reports --files writes them.")
             for kind in KINDS:
-                records = kinds.get(kind.name) if isinstance(kinds, dict) else None
+                records = kinds.get(kind.name)
                 if records is not None and not isinstance(records, list):
                     raise FilesError(f"The {kind.name} of {slug} are not a list.")
                 if records:
@@ -233,8 +235,3 @@ def restore_files(checked):
     except OSError as error:
         raise FilesError(f"A file cannot be read: {error.strerror}.") from None
     return len(restored)
-
-
-def import_files(document, folder):
-    """Check, then restore, the files an export's "files" names; how many reports got them."""
-    return restore_files(check_files(document, folder))

@@ -118,6 +118,21 @@ class ExportImportFilesTests(TemporaryMedia, SitrepTestCase):
             with self.assertRaisesMessage(CommandError, "../../etc/passwd is not a file in"):
                 call_command("import_reports", str(path), "--files", str(Path(folder) / "files"), stdout=io.StringIO())
 
+    def test_a_figure_that_is_not_an_image_stops_the_import_before_anything_is_written(self):
+        with tempfile.TemporaryDirectory() as folder:
+            path, files = Path(folder) / "reports.json", Path(folder) / "files"
+            call_command("export_reports", "--output", str(path), "--files", str(files))
+            (files / "draft-chart" / "figure-1.webp").write_bytes(b"not an image at all")
+            empty_the_database()
+            with self.assertRaisesMessage(CommandError, "Nothing was written: draft-chart/figure-1.webp: "):
+                call_command("import_reports", str(path), "--files", str(files), stdout=io.StringIO())
+            self.assertFalse(Report.objects.exists())
+            document = json.loads(path.read_text())
+            document["files"]["draft-chart"] = ["figure-1.webp"]
+            path.write_text(json.dumps(document))
+            with self.assertRaisesMessage(CommandError, "The files of draft-chart are not as export_reports"):
+                call_command("import_reports", str(path), "--files", str(files), stdout=io.StringIO())
+
 
 SCRIPTED = pdf_bytes(javascript="app.alert(1)")
 
