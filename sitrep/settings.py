@@ -296,6 +296,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Published situation reports, their tags and periods. The list takes the archive's filters.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # A figure's rendition types, named for what they are rather than the generic "TypeEnum".
+    "ENUM_NAME_OVERRIDES": {"RenditionTypeEnum": "reports.public.api.RENDITION_TYPES"},
 }
 
 # E-mail (editors are told when a report is submitted for review). Printed to the console

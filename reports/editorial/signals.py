@@ -13,12 +13,14 @@ Arguments, besides `sender` and `actor`:
 - report_created, report_edited, report_corrected, report_restored: `report`, `event`;
   report_corrected also `correction`.
 - report_translated: `report` (the new translation), `original`, `event`.
-- report_deleted: `report_id`, `title`, `was_public`.
+- report_deleted: `report_id`, `title`, `was_public`, `files` (the storage names of its figures,
+  renditions, PDFs and thumbnails, to delete: reports.renditions.receivers does).
 - reports_imported: `created` and `updated` (lists of report ids).
 - tags_merged: `merges` (TagMerge records); tag_changed, series_changed, author_changed:
   `instance`, `deleted`.
 - report_pdf_changed: `report`, `pdf` (the new ReportPDF, or None when it was removed); sent
-  with the edit's own signal (save_report). The thumbnail task is its receiver.
+  with the edit's own signal (save_report), and by pdfs.import_pdfs for each imported PDF that
+  has no thumbnail. The thumbnail task is its receiver.
 - preview_link_created, preview_link_revoked: `link`.
 - figures_saved: `report`, `figure_ids` (figures with a new file, to render);
   figure_files_unused: `names` (storage names no figure uses any more, to delete).

@@ -19,11 +19,13 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 from reports.caching.vocabulary import published_vocabulary
+from reports.imaging.renditions import MIME
 from reports.models import Report, TaggedReport
 from reports.public.citation import report_authors
 from reports.public.editions.translations import report_url_in
 from reports.public.filters import ReportFilter
 from reports.public.listing import KnownCountPaginator, PublishedReportsMixin
+from reports.public.media.files import file_url
 from reports.public.media.pdf_links import pdf_url
 from reports.text.numbers import plain_number
 from reports.text.periods import FIRST_YEAR, LAST_YEAR
@@ -172,6 +174,56 @@ class PdfSerializer(serializers.Serializer):
     page_count = serializers.IntegerField(source="pdf.page_count", help_text="Its number of pages.")
 
 
+FORMAT_ORDER = tuple(MIME)  # avif, webp, jpg: the smallest files first
+RENDITION_TYPES = [MIME[extension] for extension in FORMAT_ORDER]
+
+
+class RenditionSerializer(serializers.Serializer):
+    """One of a figure's resized copies (a dict of Figure.renditions)."""
+
+    url = AbsoluteUrlField(lambda rendition: file_url(rendition["name"]))
+    width = serializers.IntegerField(help_text="In pixels; the height keeps the original's proportions.")
+    type = serializers.SerializerMethodField(help_text="Its media type: AVIF, WebP or JPEG.")
+
+    @extend_schema_field({"type": "string", "enum": RENDITION_TYPES})
+    def get_type(self, rendition):
+        return MIME[rendition["ext"]]
+
+
+class CardSerializer(serializers.Serializer):
+    """The 1200×630 JPEG that link previews show (OpenGraph, Twitter, the feeds)."""
+
+    url = AbsoluteUrlField(lambda rendition: file_url(rendition["name"]))
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+
+
+class FigureSerializer(serializers.Serializer):
+    """One of a report's figures (a FigureData, from the listing's own query): its original and
+    the renditions made of it, which are empty until a background task has made them."""
+
+    url = AbsoluteUrlField(lambda figure: file_url(figure.image), help_text="The original image.")
+    width = serializers.IntegerField(help_text="The original's width in pixels.")
+    height = serializers.IntegerField(help_text="The original's height in pixels.")
+    alt_text = serializers.CharField(help_text="What the image shows, for people who cannot see it.")
+    caption = serializers.CharField(allow_blank=True)
+    credit = serializers.CharField(allow_blank=True)
+    long_description = serializers.CharField(allow_blank=True, help_text="For a map or chart: what it shows in words.")
+    renditions = serializers.SerializerMethodField(help_text="Smaller copies, narrowest first; AVIF, WebP, then JPEG.")
+    card = serializers.SerializerMethodField(help_text="The 1200×630 card; null until it has been made.")
+
+    @extend_schema_field(RenditionSerializer(many=True))
+    def get_renditions(self, figure):
+        widths = [r for r in figure.renditions if r.get("kind") == "w" and r.get("ext") in MIME]
+        widths.sort(key=lambda r: (r["width"], FORMAT_ORDER.index(r["ext"])))
+        return RenditionSerializer(widths, many=True, context=self.context).data
+
+    @extend_schema_field(CardSerializer(allow_null=True))
+    def get_card(self, figure):
+        card = next((r for r in figure.renditions if r.get("kind") == "card"), None)
+        return CardSerializer(card, context=self.context).data if card else None
+
+
 class TranslationSerializer(serializers.Serializer):
     """One other published language version of a report (a TranslationRef)."""
 
@@ -198,6 +250,7 @@ class ReportSerializer(serializers.Serializer):
     published_at = serializers.DateTimeField(source="first_published_at", help_text="First published.")
     updated_at = serializers.DateTimeField(source="last_modified", help_text="Last changed for readers.")
     pdf = serializers.SerializerMethodField(help_text="The report as a PDF; null when it has none.")
+    figures = FigureSerializer(many=True, source="figure_list", help_text="Its images, the lead one first.")
     language = serializers.ChoiceField(choices=Report.Language.choices, help_text="Written in: en or ar.")
     translations = TranslationSerializer(
         many=True,

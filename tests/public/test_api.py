@@ -1,15 +1,19 @@
 import datetime
 import io
 
+import jsonschema
 import yaml
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
+from reports.editorial.actions import editing
+from reports.editorial.actions.figures import FigureRow
 from reports.models import Author, Report, ReportAuthor
 from tests.base import SitrepTestCase
-from tests.helpers import forget_cached_results, make_report, make_series
+from tests.figure_helpers import TemporaryMedia, image_bytes, upload
+from tests.helpers import forget_cached_results, make_report, make_series, make_user
 
 Status = Report.Status
 FUTURE = timezone.now() + datetime.timedelta(days=2)
@@ -96,6 +100,7 @@ class ReportApiTests(SitrepTestCase):
                 "published_at": "2020-07-09T14:00:00Z",
                 "updated_at": item["updated_at"],
                 "pdf": None,
+                "figures": [],
                 "language": "en",
                 "translations": [],
             },
@@ -154,6 +159,102 @@ class ReportApiTests(SitrepTestCase):
                 self.client.get(url)
 
 
+def json_schema(openapi):
+    """An OpenAPI 3.0 schema as JSON Schema: `nullable` as a null alternative, refs to $defs."""
+    if isinstance(openapi, list):
+        return [json_schema(item) for item in openapi]
+    if not isinstance(openapi, dict):
+        return openapi
+    converted = {
+        name: value.replace("#/components/schemas/", "#/$defs/") if name == "$ref" else json_schema(value)
+        for name, value in openapi.items()
+        if name not in ("nullable", "readOnly")
+    }
+    return {"anyOf": [converted, {"type": "null"}]} if openapi.get("nullable") else converted
+
+
+@override_settings(PAGE_CACHE_SECONDS=0)
+class FigureApiTests(TemporaryMedia, SitrepTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        editor = make_user("editor")
+        cls.mapped = make_report("With maps", slug="mapped")
+        make_report("Without figures", slug="plain", start=(2020, 7, 1), end=(2020, 7, 7))
+        rows = [
+            FigureRow(None, upload(image_bytes("PNG", (700, 400))), alt_text="Map of clashes", caption="Week 26",
+                      credit="Map: sitrep", long_description="Eleven clashes east of the river."),
+            FigureRow(None, upload(image_bytes("PNG", (300, 200))), alt_text="Chart of incidents"),
+        ]  # fmt: skip
+        with cls.captureOnCommitCallbacks(execute=True):  # the renditions are made after the commit
+            editing.save_report(cls.mapped, by=editor, tags=[], figures=rows, correction_note="Added the maps.")
+        cls.files = [figure.image.name for figure in cls.mapped.figures.current()]
+
+    def figures(self, url="/api/reports/mapped/"):
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200, response.content)
+        data = response.json()
+        return {item["slug"]: item["figures"] for item in data["results"]} if "results" in data else data["figures"]
+
+    def test_a_report_gives_its_figures_in_order_with_their_texts_and_absolute_urls(self):
+        lead, chart = self.figures()
+        self.assertEqual(
+            {name: value for name, value in lead.items() if name not in ("renditions", "card")},
+            {
+                "url": f"http://testserver/media/{self.files[0]}",
+                "width": 700,
+                "height": 400,
+                "alt_text": "Map of clashes",
+                "caption": "Week 26",
+                "credit": "Map: sitrep",
+                "long_description": "Eleven clashes east of the river.",
+            },
+        )
+        self.assertEqual((chart["alt_text"], chart["caption"], chart["width"], chart["height"]),
+                         ("Chart of incidents", "", 300, 200))  # fmt: skip
+
+    def test_renditions_are_listed_narrowest_first_by_type_and_the_card_beside_them(self):
+        lead, chart = self.figures()
+        folder = "http://testserver/media/" + self.files[0].rsplit("/", 1)[0]
+        self.assertEqual(
+            lead["renditions"],
+            [
+                {"url": f"{folder}/w{width}.{ext}", "width": width, "type": mime}
+                for width in (320, 640)
+                for ext, mime in (("avif", "image/avif"), ("webp", "image/webp"), ("jpg", "image/jpeg"))
+            ],
+        )
+        self.assertEqual(lead["card"], {"url": f"{folder}/card.jpg", "width": 1200, "height": 630})
+        self.assertEqual([r["width"] for r in chart["renditions"]], [300, 300, 300])
+        for rendition in lead["renditions"]:
+            with self.subTest(rendition["url"]):
+                self.assertEqual(self.client.get(rendition["url"]).status_code, 200)
+
+    def test_the_list_gives_the_same_figures_and_an_empty_list_without_any(self):
+        listing = self.figures("/api/reports/")
+        self.assertEqual(listing, {"mapped": self.figures(), "plain": []})
+
+    def test_until_renditions_exist_a_figure_has_none_and_no_card(self):
+        self.mapped.figures.update(renditions=[])
+        lead, _ = self.figures()
+        self.assertEqual((lead["renditions"], lead["card"]), ([], None))
+        self.assertEqual(lead["url"], f"http://testserver/media/{self.files[0]}")
+
+    def test_the_answer_with_figures_is_what_the_openapi_description_says(self):
+        # The seed the fuzzer runs on has no figures, so their description is checked here.
+        components = yaml.safe_load(self.client.get("/api/schema/").content)["components"]["schemas"]
+        schema = {**json_schema(components["Report"]), "$defs": {n: json_schema(c) for n, c in components.items()}}
+        jsonschema.validate(self.client.get("/api/reports/mapped/").json(), schema)
+        with self.assertRaises(jsonschema.ValidationError):
+            jsonschema.validate({**self.client.get("/api/reports/mapped/").json(), "figures": [{}]}, schema)
+
+    def test_figures_cost_no_query_of_their_own(self):
+        # As ReportApiTests.test_query_counts, with figures: they come in the page's own query.
+        for url, count in {"/api/reports/": 2, "/api/reports/mapped/": 1}.items():
+            forget_cached_results()
+            with self.subTest(url), self.assertNumQueries(count):
+                self.client.get(url)
+
+
 class SchemaTests(SitrepTestCase):
     def test_openapi_description_is_served_and_lists_every_parameter(self):
         response = self.client.get("/api/schema/")
@@ -200,3 +301,12 @@ class SchemaTests(SitrepTestCase):
         not_found = paths["/api/reports/{slug}/"]["get"]["responses"]["404"]["content"]
         self.assertEqual(set(not_found), {"application/json", "text/html"})  # not a slug at all: the site's page
         self.assertEqual(schema["components"]["schemas"]["NotFound"]["required"], ["detail"])
+
+    def test_figures_are_described(self):
+        components = yaml.safe_load(self.client.get("/api/schema/").content)["components"]["schemas"]
+        self.assertEqual(components["Report"]["properties"]["figures"]["type"], "array")
+        figure = components["Figure"]["properties"]
+        self.assertEqual(figure["url"]["format"], "uri")
+        self.assertEqual(figure["renditions"]["items"]["$ref"], "#/components/schemas/Rendition")
+        self.assertEqual(components["RenditionTypeEnum"]["enum"], ["image/avif", "image/webp", "image/jpeg"])
+        self.assertTrue(figure["card"]["nullable"])

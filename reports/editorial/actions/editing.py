@@ -178,9 +178,19 @@ def delete_report(report, *, by):
         if not permissions.may_delete(by):
             raise ActionRefused("You do not have permission to delete reports.")
         was_public = report.status == Report.Status.PUBLISHED
-        report_id, title = report.pk, report.title
+        report_id, title, files = report.pk, report.title, stored_files(report)
         versions.bury(report)  # cited addresses of its versions answer 410 Gone
         report.delete()
-        outcome.announce(signals.report_deleted, Report, report_id=report_id, title=title, was_public=was_public)
+        outcome.announce(
+            signals.report_deleted, Report, report_id=report_id, title=title, was_public=was_public, files=files
+        )
         if was_public:
             outcome.public_changed()
+
+
+def stored_files(report):
+    """The storage names of every file of the report: its figures' originals and renditions,
+    retired ones included, and its PDFs and their thumbnails, replaced ones included."""
+    names = [name for figure in report.figures.all() for name in figure_actions.stored_names(figure)]
+    names += [field.name for pdf in report.pdfs.all() for field in (pdf.file, pdf.thumbnail) if field]
+    return names

@@ -109,6 +109,16 @@ def store_upload(figure, upload):
     figure.image.save(f"original.{checked.extension}", ContentFile(data), save=False)
 
 
+def image_refusal(file):
+    """Why an image file would be refused as a figure (or a thumbnail), or None: for checking
+    an import's files before anything is written."""
+    try:
+        clean_image(file)
+    except ImageRefused as refused:
+        return str(refused)
+    return None
+
+
 def _retire_or_drop(figure, *, live, now, unused):
     if live:
         Figure.objects.filter(pk=figure.pk).update(retired_at=now)

@@ -1,11 +1,13 @@
-"""A report's PDF: attaching, replacing and removing it (within save_report's action), and
-keeping the first-page thumbnail the background task made.
+"""A report's PDF: attaching, replacing and removing it (within save_report's action),
+keeping the first-page thumbnail the background task made, and giving an imported report the
+PDFs an export holds (import_pdfs).
 
 Replacing or removing the PDF of a report readers have seen keeps the old file, marked
 replaced, at its own address (readers cite files); the change needs a correction note while
 the report is live. A PDF nobody outside the desk has seen is simply deleted.
 """
 
+import datetime
 from typing import NamedTuple
 
 from django.core.files.base import ContentFile
@@ -13,8 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from reports.editorial import signals
-from reports.editorial.actions.base import ActionRefused, editorial_action
+from reports.editorial.actions.base import ActionRefused, editorial_action, lock
 from reports.editorial.corrections import correction_required
+from reports.imaging.checks import ImageRefused, clean_image
 from reports.models import CORRECTION_NOTE_MESSAGE, Report, ReportPDF
 from reports.text.pdfs import PdfFacts, PdfRefused, read_pdf
 
@@ -108,3 +111,53 @@ def keep_thumbnail(pdf_id, image, *, width, height, extension="webp"):
         if pdf.report.status == Report.Status.PUBLISHED:
             outcome.public_changed()
     return pdf
+
+
+class ImportedPdf(NamedTuple):
+    """One PDF of an export (reports.importexport.files): the open file, its facts as read from
+    it, and what the export says of it; `thumbnail` an open image file, or None."""
+
+    upload: object
+    facts: PdfFacts
+    original_name: str
+    uploaded_at: datetime.datetime | None
+    replaced_at: datetime.datetime | None
+    thumbnail: object = None
+
+
+def import_pdfs(report, rows, *, by=None):
+    """Give a report that has no PDF yet the PDFs `rows` (ImportedPdf, oldest first; at most
+    one not replaced: the current one, whose text search reads). Whether it did: a report with
+    PDFs keeps them. Each PDF without a thumbnail is announced, so the task makes one."""
+    with editorial_action("import pdfs", actor=by) as outcome:
+        report = lock(report)
+        if report.pdfs.exists():
+            return False
+        if sum(row.replaced_at is None for row in rows) > 1:
+            raise ActionRefused("A report has one current PDF; these name more.", field="pdf")
+        for row in rows:
+            pdf, text = new_pdf(report, PdfChange(row.upload, row.facts))
+            pdf.original_name = (row.original_name or pdf.original_name)[:255]
+            pdf.replaced_at = row.replaced_at
+            if row.thumbnail is not None:
+                _store_thumbnail(pdf, row.thumbnail)
+            pdf.save()
+            if row.uploaded_at is not None:  # auto_now_add: only an update keeps the original moment
+                ReportPDF.objects.filter(pk=pdf.pk).update(uploaded_at=row.uploaded_at)
+            if row.replaced_at is None:
+                report.pdf_text = text
+            if not pdf.thumbnail:
+                outcome.announce(signals.report_pdf_changed, Report, report=report, pdf=pdf)
+        report.save(update_fields=["pdf_text"])
+        if report.status == Report.Status.PUBLISHED:
+            outcome.public_changed()
+    return True
+
+
+def _store_thumbnail(pdf, image):
+    try:
+        data, checked = clean_image(image)
+    except ImageRefused as refused:
+        raise ActionRefused(f"The thumbnail of {pdf.original_name}: {refused}", field="pdf") from None
+    pdf.thumbnail.save(f"first-page.{checked.extension}", ContentFile(data), save=False)
+    pdf.thumbnail_width, pdf.thumbnail_height = checked.width, checked.height

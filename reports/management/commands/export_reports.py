@@ -24,7 +24,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--output", "-o", help="write to this file instead of standard output")
         parser.add_argument(
-            "--files", metavar="DIR", help="JSON only: also copy each report's figures into DIR (the JSON names them)"
+            "--files",
+            metavar="DIR",
+            help="JSON only: also copy each report's figures and PDFs into DIR (the JSON names them)",
         )
 
     def handle(self, *args, format, status, output, files, **options):

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from reports.editorial.actions.workflow import TransitionRefused
 from reports.importexport import planning, reading
-from reports.importexport.files import FilesError, import_files
+from reports.importexport.files import FilesError, check_files, restore_files
 from reports.importexport.records import SourceError
 from reports.importexport.writing import apply_plan
 
@@ -57,7 +57,9 @@ class Command(BaseCommand):
             "--skip-invalid", action="store_true", help="import the valid reports even if some are refused"
         )
         parser.add_argument(
-            "--files", metavar="DIR", help="the folder export_reports --files wrote: give the reports their figures"
+            "--files",
+            metavar="DIR",
+            help="the folder export_reports --files wrote: give the reports their figures and PDFs",
         )
 
     def handle(self, *args, file, series, status, dry_run, skip_invalid, verbosity, files=None, **options):
@@ -70,6 +72,8 @@ class Command(BaseCommand):
         checking = ProgressBar(self.stderr, "Checking", total) if show_progress else None
         plan = planning.plan_import(source, progress=checking)
 
+        # The files are checked before anything is written: a missing or bad one stops it all.
+        checked_files = self.check_files(file, files) if files else None
         if dry_run:
             self.show_plan(plan)
         for refusal in plan.refused:
@@ -99,19 +103,23 @@ class Command(BaseCommand):
             for update in plan.updated:
                 self.stdout.write(f"updated: {update.report.title} ({', '.join(update.changes)})")
         self.stdout.write(plan.counts())
-        if files:
-            self.import_files(file, files)
+        if checked_files is not None:
+            try:
+                restored = restore_files(checked_files)
+            except FilesError as error:
+                raise CommandError(f"No files were given (the reports were written): {error}") from None
+            self.stdout.write(f"files: {restored} report{'s' if restored != 1 else ''} given their files")
 
-    def import_files(self, file, folder):
+    def check_files(self, file, folder):
         try:
             with open(file, encoding="utf-8") as source:
                 document = json.load(source).get("files", {})
-            restored = import_files(document, folder)
         except (OSError, ValueError, AttributeError):
             raise CommandError(f"{file} names no files: --files reads a JSON export written with --files.") from None
+        try:
+            return check_files(document, folder)
         except FilesError as error:
-            raise CommandError(str(error)) from None
-        self.stdout.write(f"files: {restored} report{'s' if restored != 1 else ''} given their figures")
+            raise CommandError(f"Nothing was written: {error}") from None
 
     def show_plan(self, plan):
         for new in plan.created:
