@@ -3,6 +3,7 @@ tags are listed with the reports (reports/admin/dashboard.py)."""
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SitrepAdminConfig(AdminConfig):
@@ -10,7 +11,7 @@ class SitrepAdminConfig(AdminConfig):
 
 
 class SitrepAdminSite(admin.AdminSite):
-    site_header = "sitrep editorial"
+    site_header = _("sitrep editorial")
     site_title = "sitrep"
 
     def get_app_list(self, request, app_label=None):

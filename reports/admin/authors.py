@@ -2,6 +2,8 @@
 bylines inline on a report's change form."""
 
 from django.contrib import admin
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from reports.admin.mixins import PartOfTheReport, RefusesMalformedSelections, SavesThroughActions
 from reports.editorial.actions import tags as vocabulary_actions
@@ -24,8 +26,8 @@ class ReportAuthorInline(PartOfTheReport, admin.TabularInline):
     fields = ("author", "position")
     autocomplete_fields = ("author",)
     extra = 1
-    verbose_name = "author"
-    verbose_name_plural = "authors (bylines, in order)"
+    verbose_name = _("author")
+    verbose_name_plural = _("authors (bylines, in order)")
 
     class Media:
         js = ["reports/admin-bylines.js"]
@@ -33,11 +35,11 @@ class ReportAuthorInline(PartOfTheReport, admin.TabularInline):
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         fields = formset.form.base_fields
-        fields["position"].help_text = "Lower numbers are named first."
+        fields["position"].help_text = gettext("Lower numbers are named first.")
         # A table's column header is not a label: each control is named for screen readers.
-        fields["position"].widget.attrs["aria-label"] = "Position in the byline"
+        fields["position"].widget.attrs["aria-label"] = gettext("Position in the byline")
         author = fields["author"].widget
-        author.widget.attrs["aria-label"] = "Author"
+        author.widget.attrs["aria-label"] = gettext("Author")
         # Choosing or adding an author, yes; deleting one from a report's form, no (and never
         # a Delete link that could not succeed on an author who signs reports).
         author.can_delete_related = author.can_change_related = False

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from reports.models import Report
 from reports.public.timeline import MISSING, SeriesTimeline, build_timeline, iso_year_bounds, periods_by_series
@@ -73,7 +74,7 @@ def coverage_view(model_admin, request):
     year = parse_year(raw_year)
     context = {
         **model_admin.admin_site.each_context(request),
-        "title": f"Coverage by week, {year}" if year else "Coverage by week",
+        "title": gettext("Coverage by week, %(year)s") % {"year": year} if year else gettext("Coverage by week"),
         "opts": model_admin.model._meta,
         "year": year,
         "coverage": editor_coverage(year, today) if year else [],

@@ -18,6 +18,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 from taggit.utils import parse_tags
 
@@ -33,7 +35,7 @@ from reports.text.numbers import plain_number
 MAX_PREVIEW_CHARACTERS = 200_000
 PUBLIC_STYLESHEET = "sitrep.css"
 AUTOCOMPLETE_RESULTS = 10
-TITLE_HELP = "Proposed in house style from the series and period when left empty; yours to change."
+TITLE_HELP = _("Proposed in house style from the series and period when left empty; yours to change.")
 
 
 class AuthoringFormMixin:
@@ -58,7 +60,7 @@ class AuthoringFormMixin:
         if "title" in self.fields and not cleaned.get("title"):
             proposal = authoring.propose(cleaned.get("series"), cleaned.get("period_start"), cleaned.get("period_end"))
             if proposal is None:
-                self.add_error("title", "Enter a title, or choose the series and period to have one proposed.")
+                self.add_error("title", gettext("Enter a title, or choose the series and period to have one proposed."))
             else:
                 cleaned["title"] = proposal.title
                 cleaned["slug"] = cleaned.get("slug") or proposal.slug
@@ -194,16 +196,18 @@ class ReportDeskAdminMixin:
 
     def returned_view(self, request):
         if not permissions.is_writer(request.user):
-            raise PermissionDenied("Only writers and editors have reports returned to them.")
+            raise PermissionDenied(gettext("Only writers and editors have reports returned to them."))
         reports = desk.with_people(desk.returned_to(request.user), returned_by="returned_by_id")
-        return self.desk_page(request, "admin/reports/report/returned.html", "Returned to you", reports=reports)
+        return self.desk_page(
+            request, "admin/reports/report/returned.html", gettext("Returned to you"), reports=reports
+        )
 
     # JSON endpoints for the change form's scripts -----------------------------------------
 
     @staticmethod
     def _require(request, allowed):
         if not allowed(request.user):
-            raise PermissionDenied("You do not have permission to write reports.")
+            raise PermissionDenied(gettext("You do not have permission to write reports."))
 
     def proposal_view(self, request):
         """GET series, period_start, period_end (and report, when editing): title, slug, warnings
@@ -214,14 +218,16 @@ class ReportDeskAdminMixin:
             series_pk = as_pk(raw_series)
             series = Series.objects.filter(pk=series_pk).first() if series_pk is not None else None
             if series is None:
-                return _json_error(f"There is no series {raw_series!r}.")
-        dates = {}
+                return _json_error(gettext("There is no series %(series)r.") % {"series": raw_series})
+        dates, labels = {}, {"period_start": gettext("Period start"), "period_end": gettext("Period end")}
         for name in ("period_start", "period_end"):
             raw = request.GET.get(name, "").strip()
             try:
                 dates[name] = forms.DateField(required=False).clean(raw)
             except ValidationError:
-                return _json_error(f"{name.replace('_', ' ').capitalize()}: “{raw}” is not a date.")
+                return _json_error(
+                    gettext("%(field)s: “%(value)s” is not a date.") % {"field": labels[name], "value": raw}
+                )
         exclude = as_pk(request.GET.get("report", ""))
         start, end = dates["period_start"], dates["period_end"]
         proposal = authoring.propose(series, start, end)
@@ -239,9 +245,10 @@ class ReportDeskAdminMixin:
         try:
             values = {name: request.POST.get(name, "") for name in names}
         except RequestDataTooBig:
-            return None, _json_error("The text is too long to preview.", 413)
+            return None, _json_error(gettext("The text is too long to preview."), 413)
         if sum(len(value) for value in values.values()) > MAX_PREVIEW_CHARACTERS:
-            return None, _json_error(f"The text is too long to preview (over {MAX_PREVIEW_CHARACTERS:,} characters).")
+            limit = {"limit": f"{MAX_PREVIEW_CHARACTERS:,}"}
+            return None, _json_error(gettext("The text is too long to preview (over %(limit)s characters).") % limit)
         return values, None
 
     def markdown_preview_view(self, request):
@@ -295,19 +302,23 @@ class ReportDeskAdminMixin:
         if missing:
             return missing
         if not permissions.may_share_preview(request.user, report):
-            raise PermissionDenied("Only editors and the report’s writer can share its preview links.")
+            raise PermissionDenied(gettext("Only editors and the report’s writer can share its preview links."))
+        not_created = gettext("No preview link was created: %(reason)s")
         try:
             expires_at = previews.parse_expiry(request.POST.get("expires_at"))
             link = preview_actions.create_link(report, by=request.user, expires_at=expires_at)
         except (ValueError, preview_actions.PreviewRefused) as refused:
-            self.message_user(request, f"No preview link was created: {refused}", messages.ERROR)
+            self.message_user(request, not_created % {"reason": refused}, messages.ERROR)
         except ValidationError as invalid:
-            self.message_user(request, f"No preview link was created: {' '.join(invalid.messages)}", messages.ERROR)
+            self.message_user(request, not_created % {"reason": " ".join(invalid.messages)}, messages.ERROR)
         else:
             self.message_user(
                 request,
-                f"Preview link created, valid until {timezone.localtime(link.expires_at):%Y-%m-%d %H:%M}: "
-                f"{request.build_absolute_uri(link.get_absolute_url())}",
+                gettext("Preview link created, valid until %(moment)s: %(address)s")
+                % {
+                    "moment": f"{timezone.localtime(link.expires_at):%Y-%m-%d %H:%M}",
+                    "address": request.build_absolute_uri(link.get_absolute_url()),
+                },
                 messages.SUCCESS,
             )
         return self._back_to(report)
@@ -317,17 +328,19 @@ class ReportDeskAdminMixin:
         if missing:
             return missing
         if not permissions.may_share_preview(request.user, report):
-            raise PermissionDenied("Only editors and the report’s writer can revoke its preview links.")
+            raise PermissionDenied(gettext("Only editors and the report’s writer can revoke its preview links."))
         link = PreviewLink.objects.filter(report=report, pk=link_id).first()
         if link is None:
-            self.message_user(request, "That preview link does not exist.", messages.ERROR)
+            self.message_user(request, gettext("That preview link does not exist."), messages.ERROR)
             return self._back_to(report)
         try:
             preview_actions.revoke_link(link, by=request.user)
         except preview_actions.PreviewRefused as refused:
             self.message_user(request, str(refused), messages.WARNING)
         else:
-            self.message_user(request, "Preview link revoked: it no longer shows the report.", messages.SUCCESS)
+            self.message_user(
+                request, gettext("Preview link revoked: it no longer shows the report."), messages.SUCCESS
+            )
         return self._back_to(report)
 
     # The change form -----------------------------------------------------------------------
@@ -371,8 +384,8 @@ class ReportDeskAdminMixin:
             if others := tagmatch.near_duplicates_of(tag.name, names):
                 self.message_user(
                     request,
-                    f"The tag “{tag.name}” nearly duplicates {', '.join(f'“{o}”' for o in others)}: "
-                    "an editor can merge them under Tags.",
+                    gettext("The tag “%(tag)s” nearly duplicates %(others)s: an editor can merge them under Tags.")
+                    % {"tag": tag.name, "others": ", ".join(f"“{o}”" for o in others)},
                     messages.WARNING,
                 )
 

@@ -13,6 +13,8 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.text import normalize_newlines
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from reports.admin.mixins import quoting
 from reports.editorial import concurrency, diffs, revisions
@@ -22,7 +24,7 @@ from reports.editorial.corrections import correction_required
 from reports.models import CORRECTION_NOTE_MESSAGE
 from reports.text.numbers import plain_number
 
-NOTHING_TO_CORRECT = (
+NOTHING_TO_CORRECT = _(
     "Nothing in the report has changed, so there is nothing to correct: make the correction, or clear the note."
 )
 
@@ -32,9 +34,11 @@ def correction_note_field():
         required=False,
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
-        label="Correction note",
-        help_text="Required for any change to this published report. Readers see it on the report's page "
-        "with today's date, e.g. “Corrected the date of the Ghaani meeting.”",
+        label=_("Correction note"),
+        help_text=_(
+            "Required for any change to this published report. Readers see it on the report's page "
+            "with today's date, e.g. “Corrected the date of the Ghaani meeting.”"
+        ),
     )
 
 
@@ -42,8 +46,8 @@ def revision_message_field():
     return forms.CharField(
         required=False,
         max_length=200,
-        label="Revision message",
-        help_text="Optional: what you changed and why, for the report's history.",
+        label=_("Revision message"),
+        help_text=_("Optional: what you changed and why, for the report's history."),
     )
 
 
@@ -180,7 +184,7 @@ class ReportHistoryAdminMixin:
     def history_report(self, request, object_id, *, change=False):
         report = self.get_object(request, object_id)
         if report is None:
-            raise Http404(f"There is no report with the id “{object_id}”.")
+            raise Http404(gettext("There is no report with the id “%(id)s”.") % {"id": object_id})
         allowed = (
             self.has_change_permission(request, report)
             if change
@@ -231,7 +235,7 @@ class ReportHistoryAdminMixin:
         context = self.history_context(
             request,
             report,
-            f"History: {report}",
+            gettext("History: %(report)s") % {"report": report},
             rows=rows,
             default_from=kept[-2].id if len(kept) > 1 else None,
             default_to=kept[-1].id if kept else None,
@@ -247,13 +251,15 @@ class ReportHistoryAdminMixin:
         report = self.history_report(request, object_id)
         kept = {revision.id: revision for revision in revisions.history(report)}
         chosen, problems = [], []
-        for name, side in (("from", "the older side"), ("to", "the newer side")):
-            raw = request.GET.get(name, "")
-            revision = kept.get(plain_number(raw))
+        sides = (("from", gettext("Choose a revision of this report for the older side of the comparison.")),)
+        sides += (("to", gettext("Choose a revision of this report for the newer side of the comparison.")),)
+        for name, problem in sides:
+            revision = kept.get(plain_number(request.GET.get(name, "")))
             if revision is None:
-                problems.append(f"Choose a revision of this report for {side} of the comparison.")
+                problems.append(problem)
             chosen.append(revision)
-        context = self.history_context(request, report, f"Compare revisions: {report}", problems=problems)
+        title = gettext("Compare revisions: %(report)s") % {"report": report}
+        context = self.history_context(request, report, title, problems=problems)
         if problems:
             return TemplateResponse(request, "admin/reports/report/compare.html", context, status=400)
         older, newer = chosen
@@ -277,7 +283,7 @@ class ReportHistoryAdminMixin:
         report = self.history_report(request, object_id, change=True)
         target = next((r for r in revisions.history(report) if r.id == revision_id), None)
         if target is None:
-            raise Http404("This report has no such revision.")
+            raise Http404(gettext("This report has no such revision."))
         if request.method == "POST":
             with transaction.atomic():
                 form = RestoreForm(request.POST, report=report, target=target)
@@ -294,7 +300,10 @@ class ReportHistoryAdminMixin:
                         form.add_error(None, str(refused))
                     else:
                         self.message_user(
-                            request, f"Restored revision {target.number} of “{report}”.", messages.SUCCESS
+                            request,
+                            gettext("Restored revision %(number)s of “%(report)s”.")
+                            % {"number": target.number, "report": report},
+                            messages.SUCCESS,
                         )
                         return HttpResponseRedirect(self.url("change", report))
         else:
@@ -304,7 +313,7 @@ class ReportHistoryAdminMixin:
         context = self.history_context(
             request,
             report,
-            f"Restore revision {target.number}: {report}",
+            gettext("Restore revision %(number)s: %(report)s") % {"number": target.number, "report": report},
             target=target,
             form=form,
             conflict=form.conflict,

@@ -4,6 +4,8 @@ only when there is more than one. Mixed into ReportAdmin."""
 from django.contrib import admin
 from django.utils import formats, timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from reports.models import Series
@@ -12,11 +14,16 @@ TAGS_SHOWN = 3
 
 
 class StatusFilter(admin.SimpleListFilter):
-    title = "status"
+    title = _("status")
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
-        return [("draft", "Draft"), ("review", "In review"), ("scheduled", "Scheduled"), ("live", "Published")]
+        return [
+            ("draft", pgettext("status", "Draft")),
+            ("review", pgettext("status", "In review")),
+            ("scheduled", pgettext("status", "Scheduled")),
+            ("live", pgettext("status", "Published")),
+        ]
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -30,7 +37,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 class TagFilter(admin.SimpleListFilter):
-    title = "tag"
+    title = _("tag")
     parameter_name = "tag"
 
     def lookups(self, request, model_admin):
@@ -48,7 +55,7 @@ def _series_of(request):
 
 
 class SeriesFilter(admin.SimpleListFilter):
-    title = "series"
+    title = _("series")
     parameter_name = "series__id__exact"  # the address Django's own series filter had
 
     def lookups(self, request, model_admin):
@@ -83,7 +90,7 @@ class ReportListMixin:
             columns.insert(2, "series")
         return columns
 
-    @admin.display(description="title", ordering="title")
+    @admin.display(description=_("title"), ordering="title")
     def title_column(self, report):
         # One line on screen; the whole title stays in the text (screen readers) and on hover.
         # The series' name, which starts most titles, is left to them: the rest tells reports apart.
@@ -95,11 +102,11 @@ class ReportListMixin:
             )  # fmt: skip
         return format_html('<span class="one-line" title="{}">{}</span>', report.title, report.title)
 
-    @admin.display(description="period", ordering="period_start")
+    @admin.display(description=_("period"), ordering="period_start")
     def period(self, report):
         return format_html('<span title="{}">{}</span>', report.period_display, _short_period(report))
 
-    @admin.display(description="updated", ordering="updated_at")
+    @admin.display(description=_("updated"), ordering="updated_at")
     def updated(self, report):
         moment = timezone.localtime(report.updated_at)
         return format_html(
@@ -107,7 +114,7 @@ class ReportListMixin:
             moment.isoformat(), formats.date_format(moment, "j F Y, H:i T"), formats.date_format(moment, "j M Y"),
         )  # fmt: skip
 
-    @admin.display(description="status", ordering="status")
+    @admin.display(description=_("status"), ordering="status")
     def status_column(self, report):
         label = report.status_label
         key = {"Scheduled": "scheduled", "Published": "live"}.get(label, report.status)
@@ -116,9 +123,10 @@ class ReportListMixin:
             when = format_html(
                 ' <time datetime="{}">{}</time>', report.published_at.isoformat(), _day(report.published_at)
             )
-        return format_html('<span class="status-badge status-{}">{}</span>{}', key, label, when)
+        # The labels are the status filter's words (translated there).
+        return format_html('<span class="status-badge status-{}">{}</span>{}', key, pgettext("status", label), when)
 
-    @admin.display(description="tags")
+    @admin.display(description=_("tags"))
     def tag_list(self, report):
         names = sorted((tag.name for tag in report.tags.all()), key=str.casefold)
         shown = ", ".join(names[:TAGS_SHOWN])
@@ -126,6 +134,6 @@ class ReportListMixin:
             return shown
         more = len(names) - TAGS_SHOWN
         return format_html(
-            '<span title="{}">{} <span class="more-tags">+{}<span class="visually-hidden"> more</span></span></span>',
-            ", ".join(names), shown, more,
+            '<span title="{}">{} <span class="more-tags">+{}<span class="visually-hidden"> {}</span></span></span>',
+            ", ".join(names), shown, more, gettext("more"),
         )  # fmt: skip

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
+from django.utils.translation import gettext
 
 from reports.editorial import permissions
 
@@ -23,7 +24,9 @@ class RefusesMalformedSelections:
             for value in request.POST.getlist(ACTION_CHECKBOX_NAME):
                 self.model._meta.pk.to_python(value)
         except ValidationError:
-            self.message_user(request, "That selection could not be read. Select the items again.", messages.ERROR)
+            self.message_user(
+                request, gettext("That selection could not be read. Select the items again."), messages.ERROR
+            )
             return HttpResponseRedirect(request.get_full_path())
         return super().response_action(request, queryset)
 

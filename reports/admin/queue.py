@@ -17,6 +17,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from reports.admin import transitions
@@ -24,7 +26,7 @@ from reports.editorial import desk, permissions
 from reports.editorial.actions import workflow
 
 QUEUE_BUTTONS = ("publish", "request_changes")
-CHANGED = "{who} changed this report after you opened the queue: look at it again, then decide."
+CHANGED = _("%(who)s changed this report after you opened the queue: look at it again, then decide.")
 
 
 class ReviewQueueMixin:
@@ -56,12 +58,12 @@ class ReviewQueueMixin:
 
     def review_queue_page(self, request, *, status=200, row_error=None):
         if not permissions.is_editor(request.user):
-            raise PermissionDenied("Only editors see the review queue.")
+            raise PermissionDenied(gettext("Only editors see the review queue."))
         reports = self.queue_rows(desk.with_people(desk.review_queue(), submitted_by="submitted_by_id"))
         if row_error:  # a report no longer in the queue has no row to show its error at
             row_error["elsewhere"] = all(report.pk != row_error["pk"] for report in reports)
         response = self.desk_page(
-            request, "admin/reports/report/review_queue.html", "Review queue",
+            request, "admin/reports/report/review_queue.html", gettext("Review queue"),
             reports=reports, now=timezone.now(), row_error=row_error or {},
         )  # fmt: skip
         response.status_code = status
@@ -74,30 +76,31 @@ class ReviewQueueMixin:
         """The report's current revision against the one readers were last given."""
         report = self.get_object(request, object_id)
         if report is None or not self.has_view_permission(request, report):
-            raise Http404("There is no such report.")
+            raise Http404(gettext("There is no such report."))
         comparison = self.published_comparison(report)
         if comparison is None:
-            self.message_user(request, f"“{report}” is the same as the version readers were last given.")
+            same = gettext("“%(report)s” is the same as the version readers were last given.")
+            self.message_user(request, same % {"report": report})
             return redirect(self.url("history", report))
         return redirect(self.compare_url(report, *comparison))
 
     def review_queue_act_view(self, request, object_id):
         if not permissions.is_editor(request.user):
-            raise PermissionDenied("Only editors act from the review queue.")
+            raise PermissionDenied(gettext("Only editors act from the review queue."))
         name = request.POST.get("_transition", "")
         note = request.POST.get("workflow_note", "")
         report = self.get_object(request, object_id)
         if report is None:
-            self.message_user(request, "That report no longer exists.", messages.ERROR)
+            self.message_user(request, gettext("That report no longer exists."), messages.ERROR)
             return self.review_queue_page(request, status=404)
         error = {"pk": report.pk, "title": report.title, "note": note, "field": None}
         if name not in QUEUE_BUTTONS:
-            error["message"] = f"“{name}” cannot be done from the review queue."
+            error["message"] = gettext("“%(name)s” cannot be done from the review queue.") % {"name": name}
             return self.review_queue_page(request, status=400, row_error=error)
         if not permissions.may_change(request.user, report):
-            raise PermissionDenied("You may not change this report.")
+            raise PermissionDenied(gettext("You may not change this report."))
         if request.POST.get("seen") != report.updated_at.isoformat():
-            error["message"] = CHANGED.format(who=report.updated_by or "Someone")
+            error["message"] = CHANGED % {"who": report.updated_by or gettext("Someone")}
             return self.review_queue_page(request, status=409, row_error=error)
         try:
             event = transitions.apply(name, report, request.user, note=note)
@@ -105,7 +108,8 @@ class ReviewQueueMixin:
             error |= {"message": str(refused), "field": refused.field}
             status = 400 if refused.field else 409  # bad input, or the report moved on
             return self.review_queue_page(request, status=status, row_error=error)
-        self.message_user(request, f"{event.get_action_display()}: “{report}”.", messages.SUCCESS)
+        done = {"action": event.get_action_display(), "report": report}
+        self.message_user(request, gettext("%(action)s: “%(report)s”.") % done, messages.SUCCESS)
         return redirect(reverse("admin:reports_report_review_queue"))
 
 
@@ -119,11 +123,11 @@ class TranslationDeskMixin:
 
     def translations_to_update_view(self, request):
         if not permissions.is_writer(request.user):
-            raise PermissionDenied("Only writers and editors update translations.")
+            raise PermissionDenied(gettext("Only writers and editors update translations."))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": "Translations to update",
+            "title": gettext("Translations to update"),
             "reports": list(desk.translations_to_update()),
         }
         return TemplateResponse(request, "admin/reports/report/translations_to_update.html", context)

@@ -6,10 +6,13 @@ from django.contrib import admin, messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import formats, timezone
-from django.utils.text import slugify
+from django.utils.functional import lazy
+from django.utils.text import format_lazy, slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from reports.admin import transitions, unsaved
-from reports.admin.audit import ReportEventAdmin
+from reports.admin.audit import ReportEventAdmin, ReportEventInline
 from reports.admin.authors import ReportAuthorInline, bylines_from, posted_author_ids
 from reports.admin.coverage import coverage_view
 from reports.admin.desk import AuthoringFormMixin, ReportDeskAdminMixin
@@ -24,27 +27,28 @@ from reports.admin.widgets import LabelledSplitDateTime
 from reports.editorial import permissions
 from reports.editorial.actions import editing, translating, workflow
 from reports.editorial.actions import tags as tag_actions
-from reports.editorial.audit import changed_fields_display
 from reports.importexport import exporting
 from reports.models import Figure, Report, ReportAuthor, ReportEvent, Series
 
 # The name of the submit buttons that ask for a transition; their value is the transition's name.
 TRANSITION_FIELD = "_transition"
-ZONE_HELP = f"Times are in {settings.TIME_ZONE}, the site’s time zone."
+ZONE_HELP = lazy(lambda: gettext("Times are in %(zone)s, the site’s time zone.") % {"zone": settings.TIME_ZONE}, str)()
 
 
 class ReportAdminForm(ReportHistoryFormMixin, AuthoringFormMixin, PdfFormMixin, forms.ModelForm):
     publish_at = forms.SplitDateTimeField(
         required=False,
         widget=LabelledSplitDateTime,
-        label="Publish at",
-        help_text=f"Leave empty to publish now. A future date and time schedules the report. {ZONE_HELP}",
+        label=_("Publish at"),
+        help_text=format_lazy(
+            "{} {}", _("Leave empty to publish now. A future date and time schedules the report."), ZONE_HELP
+        ),
     )
     workflow_note = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        label="Note to the writer",
-        help_text="Required when you request changes; the writer sees it on the report.",
+        label=_("Note to the writer"),
+        help_text=_("Required when you request changes; the writer sees it on the report."),
     )
     user = None  # set on the per-request form class by ReportAdmin.get_form
     needs_confirmation = False  # set by clean() when "Publish now" would break a schedule
@@ -59,17 +63,17 @@ class ReportAdminForm(ReportHistoryFormMixin, AuthoringFormMixin, PdfFormMixin, 
             self.fields["slug"].required = False  # proposed from the title when left empty
             self.fields["slug"].help_text = slug_help(self.instance)
         if "tags" in self.fields:
-            self.fields["tags"].help_text = (
+            self.fields["tags"].help_text = gettext(
                 "Actors, places and themes. Type a name and press Enter or a comma to add it "
                 "(without JavaScript: names separated by commas)."
             )
         if self.instance.pk and self.instance.is_scheduled:
             # The go-live time stays on screen: an empty field would mean "now".
             self.fields["publish_at"].initial = timezone.localtime(self.instance.published_at).replace(second=0)
-            self.fields["publish_at"].help_text = (
-                f"When the report goes live. Saving keeps this time; change it and press Reschedule to move it. "
-                f"{ZONE_HELP}"
-            )
+            self.fields["publish_at"].help_text = gettext(
+                "When the report goes live. Saving keeps this time; change it and press Reschedule to move it. "
+                "%(zone_help)s"
+            ) % {"zone_help": ZONE_HELP}
         self.setup_history_fields()  # edit token, revision message, correction note
 
     def other_changes(self):
@@ -115,7 +119,7 @@ class ReportAdminForm(ReportHistoryFormMixin, AuthoringFormMixin, PdfFormMixin, 
 
 def slug_help(report):
     address = report.get_absolute_url() if report.pk and report.slug else "/reports/your-slug/"
-    return f"The report’s address: {address} Proposed from the title."
+    return gettext("The report’s address: %(address)s Proposed from the title.") % {"address": address}
 
 
 def _bound_to(data):
@@ -124,35 +128,6 @@ def _bound_to(data):
         super(type(self), self).__init__(*args, **kwargs)
 
     return __init__
-
-
-class ReportEventInline(admin.TabularInline):
-    """Who moved the report through the workflow, and when: read-only for everyone."""
-
-    model = ReportEvent
-    verbose_name = "workflow event"
-    verbose_name_plural = "workflow history"
-    fields = readonly_fields = (
-        "created_at", "actor", "action", "from_status", "to_status", "fields_changed", "publish_at", "note"
-    )  # fmt: skip
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return permissions.may_view(request.user)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")  # one query however long the history
-
-    @admin.display(description="fields changed")
-    def fields_changed(self, event):
-        return changed_fields_display(event)
 
 
 @admin.register(Report)
@@ -179,10 +154,10 @@ class ReportAdmin(
     autocomplete_fields = ("translator",)
     fieldsets = [
         (None, {"fields": ["series", "title", "slug", ("period_start", "period_end"), "summary", "body", "tags"]}),
-        ("PDF", {"fields": ["current_pdf", "pdf", "remove_pdf"]}),
-        ("Translation", {"fields": ["language_display", "translator"], "classes": ["collapse"]}),
+        (_("PDF"), {"fields": ["current_pdf", "pdf", "remove_pdf"]}),
+        (_("Translation"), {"fields": ["language_display", "translator"], "classes": ["collapse"]}),
         (
-            "Publication",
+            _("Publication"),
             {
                 "fields": [
                     "status_column",
@@ -224,10 +199,8 @@ class ReportAdmin(
         if request.method == "GET":
             request.unsaved_input = unsaved.take(request)
             if request.unsaved_input is not None:
-                self.message_user(
-                    request, "This is the input you had not saved when your session expired. Review it and save.",
-                    messages.WARNING,
-                )  # fmt: skip
+                kept = gettext("This is the input you had not saved when your session expired. Review it and save.")
+                self.message_user(request, kept, messages.WARNING)
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -239,7 +212,7 @@ class ReportAdmin(
             form = type(form.__name__, (form,), {"__init__": _bound_to(kept)})
         return form
 
-    @admin.action(description="Export selected reports as CSV", permissions=["view"])
+    @admin.action(description=_("Export selected reports as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
         """The reports ticked, or all that the filters show with "Select all", as export_reports
         writes them (reports.importexport.exporting: formula-like cells are guarded for spreadsheets)."""
@@ -256,13 +229,13 @@ class ReportAdmin(
             formfield.widget.can_delete_related = formfield.widget.can_change_related = False
         return formfield
 
-    @admin.action(description="Translate", permissions=["add"])
+    @admin.action(description=_("Translate"), permissions=["add"])
     def translate(self, request, queryset):
         """A linked draft in the other language for the one report ticked (tags and period
         copied), through the translate action; then its change page, to translate the text."""
         reports = list(queryset.defer("pdf_text")[:2])
         if len(reports) != 1:
-            self.message_user(request, "Tick one report to translate.", messages.WARNING)
+            self.message_user(request, gettext("Tick one report to translate."), messages.WARNING)
             return None
         try:
             translation = translating.translate(reports[0], by=request.user)
@@ -271,35 +244,38 @@ class ReportAdmin(
             return None
         self.message_user(
             request,
-            f"A draft translation into {translation.get_language_display()} was created from “{reports[0]}”: "
-            "translate its title, summary and text, then submit it.",
+            gettext(
+                "A draft translation into %(language)s was created from “%(original)s”: "
+                "translate its title, summary and text, then submit it."
+            )
+            % {"language": translation.get_language_display(), "original": reports[0]},
             messages.SUCCESS,
         )
         return HttpResponseRedirect(reverse("admin:reports_report_change", args=[translation.pk]))
 
-    @admin.display(description="language")
+    @admin.display(description=_("language"))
     def language_display(self, report):
         return report.get_language_display()
 
-    @admin.display(description="published at")
+    @admin.display(description=_("published at"))
     def published_at_display(self, report):
         if report.published_at is None:
-            return "Not published"
+            return gettext("Not published")
         if report.is_scheduled:
-            return f"Not yet: scheduled for {transitions.zoned(report.published_at)}"
+            return gettext("Not yet: scheduled for %(moment)s") % {"moment": transitions.zoned(report.published_at)}
         return transitions.zoned(report.published_at)
 
-    @admin.display(description="first published at")
+    @admin.display(description=_("first published at"))
     def first_published_at_display(self, report):
         first = report.first_published_at
         if first is None or first > timezone.now():
-            return "Not yet"
+            return gettext("Not yet")
         return transitions.zoned(first)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None:  # a new report has no publication yet, nor a PDF to remove
-            return [fieldsets[0], ("PDF", {"fields": ["pdf"]})]
+            return [fieldsets[0], (_("PDF"), {"fields": ["pdf"]})]
         return fieldsets
 
     def get_inline_instances(self, request, obj=None):
@@ -379,11 +355,20 @@ class ReportAdmin(
                 note=form.cleaned_data.get("workflow_note", ""), publish_at=form.cleaned_data.get("publish_at"),
             )  # fmt: skip
         except workflow.TransitionRefused as refused:
-            self.message_user(request, f"Your edits were saved, but: {refused}", messages.ERROR)
+            self.message_user(
+                request, gettext("Your edits were saved, but: %(reason)s") % {"reason": refused}, messages.ERROR
+            )
             return
-        when = f" for {formats.date_format(timezone.localtime(report.published_at), 'DATETIME_FORMAT')}"
-        detail = f"{when} ({settings.TIME_ZONE})" if event.action == ReportEvent.Action.SCHEDULE else ""
-        self.message_user(request, f"{event.get_action_display()}{detail}: “{report}”.", messages.SUCCESS)
+        done = {"action": event.get_action_display(), "report": report}
+        if event.action == ReportEvent.Action.SCHEDULE:
+            done |= {"moment": formats.date_format(timezone.localtime(report.published_at), "DATETIME_FORMAT")}
+            message = gettext("%(action)s for %(moment)s (%(zone)s): “%(report)s”.") % {
+                **done,
+                "zone": settings.TIME_ZONE,
+            }
+        else:
+            message = gettext("%(action)s: “%(report)s”.") % done
+        self.message_user(request, message, messages.SUCCESS)
 
 
 @admin.register(Series)

@@ -16,14 +16,16 @@ shows the go-live time, so pressing it keeps the schedule; emptied, it asks for 
 from dataclasses import dataclass
 
 from django.utils import formats, timezone
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from reports.editorial.actions import workflow
 from reports.models import ReportEvent
 
 Action = ReportEvent.Action
 ZONED = "j F Y, H:i T"  # 9 December 2026, 09:00 UTC
-NEEDS_TIME = "Choose the date and time it should go live."
-NOT_SCHEDULED = "This report is not scheduled: there is no schedule to remove."
+NEEDS_TIME = _("Choose the date and time it should go live.")
+NOT_SCHEDULED = _("This report is not scheduled: there is no schedule to remove.")
 
 
 class NeedsConfirmation(workflow.TransitionRefused):
@@ -55,9 +57,12 @@ def resolve(name, report, publish_at):
     if name == "publish_now" or (name == "publish" and publish_at is None):
         if scheduled:
             raise NeedsConfirmation(
-                f"This report is scheduled for {zoned(report.published_at)}. Publishing it now makes it "
-                "public at once, before its embargo ends. Press “Yes, publish now” to do so, or "
-                "“Keep the schedule and save” to keep its time.",
+                gettext(
+                    "This report is scheduled for %(moment)s. Publishing it now makes it "
+                    "public at once, before its embargo ends. Press “Yes, publish now” to do so, or "
+                    "“Keep the schedule and save” to keep its time."
+                )
+                % {"moment": zoned(report.published_at)},
                 field="publish_at",
             )
         return "publish", None
@@ -85,7 +90,7 @@ def apply(name, report, user, *, note="", publish_at=None):
     if transition == "unpublish":
         return workflow.unpublish(report, by=user, note=note)
     workflow.check(transition, report, user)  # refuses an unknown name with its own sentence
-    raise workflow.TransitionRefused(f"“{name}” is not a workflow action.")
+    raise workflow.TransitionRefused(gettext("“%(name)s” is not a workflow action.") % {"name": name})
 
 
 def buttons(report, user):
@@ -94,9 +99,12 @@ def buttons(report, user):
     result = []
     if report.is_scheduled:
         if "publish" in allowed:
-            result += [Button("reschedule", "Reschedule", primary=True), Button("publish_now", "Publish now")]
+            result += [
+                Button("reschedule", gettext("Reschedule"), primary=True),
+                Button("publish_now", gettext("Publish now")),
+            ]
         if "unpublish" in allowed:
-            result.append(Button("unschedule", "Unschedule"))
+            result.append(Button("unschedule", gettext("Unschedule")))
         return result
     labels = {t.name: t.label for t in workflow.TRANSITIONS.values()}
     primary = "publish" if "publish" in allowed else "submit_for_review"
@@ -114,19 +122,33 @@ def status_summary(report):
     `moment` is the time the detail names, for the browser to show in the reader's own zone.
     """
     if report.pk is None:
-        return "draft", "Draft", "not saved yet", None
+        return "draft", pgettext("status", "Draft"), gettext("not saved yet"), None
     if report.is_scheduled:
-        return "scheduled", "Scheduled", f"for {zoned(report.published_at)}", report.published_at
+        return (
+            "scheduled",
+            pgettext("status", "Scheduled"),
+            _at(gettext("for %(moment)s"), report.published_at),
+            report.published_at,
+        )
     if report.is_public:
         corrected = report.corrections.order_by("-created_at").values_list("created_at", flat=True).first()
-        detail = f"since {zoned(report.published_at)}"
+        detail = _at(gettext("since %(moment)s"), report.published_at)
         if corrected:
-            detail += f", corrected {zoned(corrected)}"
-        return "live", "Live", detail, report.published_at
+            detail = gettext("%(since)s, corrected %(moment)s") % {"since": detail, "moment": zoned(corrected)}
+        return "live", pgettext("status", "Live"), detail, report.published_at
     if report.status == report.Status.REVIEW:
         submitted = _latest(report, Action.SUBMIT)
         if submitted is None:
-            return "review", "In review", "", None
-        by = submitted.actor.get_full_name() or submitted.actor.get_username() if submitted.actor else "someone"
-        return "review", "In review", f"since {zoned(submitted.created_at)}, submitted by {by}", submitted.created_at
-    return "draft", "Draft", f"last saved {zoned(report.updated_at)}", report.updated_at
+            return "review", pgettext("status", "In review"), "", None
+        by = submitted.actor.get_full_name() or submitted.actor.get_username() if submitted.actor else None
+        detail = gettext("since %(moment)s, submitted by %(who)s") % {
+            "moment": zoned(submitted.created_at),
+            "who": by or gettext("someone"),
+        }
+        return "review", pgettext("status", "In review"), detail, submitted.created_at
+    saved = _at(gettext("last saved %(moment)s"), report.updated_at)
+    return "draft", pgettext("status", "Draft"), saved, report.updated_at
+
+
+def _at(sentence, moment):
+    return sentence % {"moment": zoned(moment)}

@@ -11,6 +11,7 @@ import re
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import QueryDict
+from django.utils.translation import gettext
 
 SESSION_KEY = "unsaved_admin_forms"
 # The admin forms whose input is worth keeping: adding or changing a report.
@@ -34,8 +35,10 @@ class KeepUnsavedAdminInputMiddleware:
         request.session[SESSION_KEY] = kept
         messages.warning(
             request,
-            "Your session expired before your changes were saved. Log in again and the form will come "
-            "back with what you typed; nothing was saved yet.",
+            gettext(
+                "Your session expired before your changes were saved. Log in again and the form will come "
+                "back with what you typed; nothing was saved yet."
+            ),
         )
         return redirect_to_login(request.path)
 

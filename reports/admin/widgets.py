@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from taggit.forms import TagWidget
 
 from reports.text.markdown import render_markdown
@@ -32,14 +33,15 @@ class MarkdownPreviewTextarea(AdminTextareaWidget):
         return format_html(
             '<div class="markdown-editor">{}'
             '<section class="markdown-preview" id="{}_preview" aria-labelledby="{}_preview_heading">'
-            '<h3 id="{}_preview_heading">Preview <span class="markdown-preview-state">as readers will see it'
-            "</span></h3>"
+            '<h3 id="{}_preview_heading">{} <span class="markdown-preview-state">{}</span></h3>'
             '<div class="markdown-preview-body" aria-live="polite"><template shadowrootmode="open">'
             '<link rel="stylesheet" href="{}"><div class="body">{}</div></template></div></section></div>',
             textarea,
             field_id,
             field_id,
             field_id,
+            gettext("Preview"),
+            gettext("as readers will see it"),
             reverse("admin:reports_report_preview_stylesheet"),
             render_markdown(value),
         )
@@ -78,7 +80,7 @@ class LabelledSplitDateTime(AdminSplitDateTime):
     def render(self, name, value, attrs=None, renderer=None):
         renderer = renderer or get_default_renderer()
         subwidgets = self.get_context(name, value, attrs)["widget"]["subwidgets"]
-        labels = ("Date", f"Time ({timezone.get_current_timezone_name()})")
+        labels = (gettext("Date"), gettext("Time (%(zone)s)") % {"zone": timezone.get_current_timezone_name()})
         parts = [
             format_html(
                 '<span class="split-part"><label for="{}">{}</label> {}</span>',

@@ -2,17 +2,18 @@
 are written here, called explicitly from the admin's save path and from reports.editorial.actions.editing."""
 
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from reports.models import Report, ReportEvent
 
 # What an edit may change besides the report's own fields.
-OTHER_LABELS = {"pdf": "PDF"}
+OTHER_LABELS = {"pdf": _("PDF")}
 
 
 def field_label(name):
     """A report field's name as the admin labels it: "period_end" is "Period end"."""
     if name in OTHER_LABELS:
-        return OTHER_LABELS[name]
+        return str(OTHER_LABELS[name])
     return str(capfirst(Report._meta.get_field(name).verbose_name))
 
 

@@ -7,6 +7,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.utils.text import slugify
+from django.utils.translation import gettext, ngettext
 from taggit.models import Tag
 
 from reports.models import Report
@@ -42,7 +43,8 @@ def next_period(series):
 
 
 def _describe(report):
-    return f"“{report.title}” ({format_period(report.period_start, report.period_end)})"
+    period = format_period(report.period_start, report.period_end)
+    return gettext("“%(title)s” (%(period)s)") % {"title": report.title, "period": period}
 
 
 def period_warnings(series, start, end, *, exclude_pk=None):
@@ -53,18 +55,27 @@ def period_warnings(series, start, end, *, exclude_pk=None):
     warnings = []
     overlapping = others.filter(period_start__lte=end, period_end__gte=start).order_by("period_start", "pk")
     for other in overlapping:
-        warnings.append(f"The period overlaps {_describe(other)} in the same series.")
+        warnings.append(gettext("The period overlaps %(report)s in the same series.") % {"report": _describe(other)})
     previous = others.filter(period_start__lt=start).order_by("-period_end", "-pk").first()
     if previous is not None and previous.period_end < start - datetime.timedelta(days=1):
         gap = (start - previous.period_end).days - 1
         day_after = previous.period_end + datetime.timedelta(days=1)
+        gap_sentence = ngettext(
+            "The period leaves a gap of %(gap)s day after %(report)s: the next period would start on %(day)s.",
+            "The period leaves a gap of %(gap)s days after %(report)s: the next period would start on %(day)s.",
+            gap,
+        )
         warnings.append(
-            f"The period leaves a gap of {gap} day{'s' if gap != 1 else ''} after {_describe(previous)}: "
-            f"the next period would start on {format_period(day_after, day_after)}."
+            gap_sentence % {"gap": gap, "report": _describe(previous), "day": format_period(day_after, day_after)}
         )
     length = (end - start).days + 1
     if length != USUAL_LENGTH.days:
-        warnings.append(f"The period is {length} day{'s' if length != 1 else ''} long, not {USUAL_LENGTH.days}.")
+        long = ngettext(
+            "The period is %(length)s day long, not %(usual)s.",
+            "The period is %(length)s days long, not %(usual)s.",
+            length,
+        )
+        warnings.append(long % {"length": length, "usual": USUAL_LENGTH.days})
     return warnings
 
 

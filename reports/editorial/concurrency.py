@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from django.utils import formats, timezone
 from django.utils.text import get_text_list
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from reports.editorial import diffs, revisions
 from reports.editorial.audit import changed_fields_display
@@ -23,15 +25,15 @@ MAX_ID = 2**63
 
 # How an event reads in "editor published it on …".
 PHRASES = {
-    Action.SUBMIT: "submitted it for review",
-    Action.PUBLISH: "published it",
-    Action.SCHEDULE: "scheduled it",
-    Action.REQUEST_CHANGES: "requested changes",
-    Action.UNPUBLISH: "unpublished it",
-    Action.CREATE: "created it",
-    Action.EDIT: "edited",
-    Action.CORRECT: "corrected",
-    Action.RESTORE: "restored an earlier revision, changing",
+    Action.SUBMIT: _("submitted it for review"),
+    Action.PUBLISH: _("published it"),
+    Action.SCHEDULE: _("scheduled it"),
+    Action.REQUEST_CHANGES: _("requested changes"),
+    Action.UNPUBLISH: _("unpublished it"),
+    Action.CREATE: _("created it"),
+    Action.EDIT: _("edited"),
+    Action.CORRECT: _("corrected"),
+    Action.RESTORE: _("restored an earlier revision, changing"),
 }
 
 
@@ -82,29 +84,32 @@ class Conflict:
         for event in self.events:
             fields = changed_fields_display(event) if event.action in ReportEvent.EDIT_ACTIONS else ""
             phrase = f"{PHRASES[event.action]} {fields}".strip()
-            lines.append(f"{event.actor or 'Someone'} {phrase} on {when(event.created_at)}")
+            line = gettext("%(who)s %(what)s on %(moment)s")
+            lines.append(
+                line % {"who": event.actor or gettext("Someone"), "what": phrase, "moment": when(event.created_at)}
+            )
         return lines
 
     @property
     def message(self):
         if not self.token_known:
-            return (
+            return gettext(
                 "Not saved: this form did not say which version of the report it was based on, so it might "
-                f"overwrite someone else's work. The report was last changed by {self.report.updated_by or 'someone'} "
-                f"on {when(self.report.updated_at)}. Your text is still in the form below; check it against "
+                "overwrite someone else's work. The report was last changed by %(who)s "
+                "on %(moment)s. Your text is still in the form below; check it against "
                 "the report as it is now, then save again."
-            )
+            ) % {"who": self.report.updated_by or gettext("someone"), "moment": when(self.report.updated_at)}
         who = self.events[-1].actor if self.events else self.report.updated_by
         what = (
-            get_text_list(self.event_lines(), "and")
+            get_text_list(self.event_lines(), gettext("and"))
             if self.events
-            else f"it was changed on {when(self.report.updated_at)}"
+            else gettext("it was changed on %(moment)s") % {"moment": when(self.report.updated_at)}
         )
-        return (
-            f"Not saved: {who or 'someone'} changed this report while you were editing it ({what}). "
+        return gettext(
+            "Not saved: %(who)s changed this report while you were editing it (%(what)s). "
             "Your text is still in the form below and their changes are listed under this message: "
             "merge what you need, then save again."
-        )
+        ) % {"who": who or gettext("someone"), "what": what}
 
 
 def find_conflict(report, submitted_token, *, yours=None):

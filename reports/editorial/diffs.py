@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from django.utils import formats
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import normalize_newlines
+from django.utils.translation import gettext
 
 from reports.editorial.audit import field_label as label
 from reports.editorial.revisions import CONTENT_FIELDS, TEXT_FIELDS
@@ -70,7 +71,7 @@ def compare(old, new):
             changes.append(FieldChange(name, label(name), "tags", removed=removed, added=added))
         else:
             show = {
-                "series": lambda pk: series.get(pk, f"a deleted series (#{pk})"),
+                "series": lambda pk: series.get(pk, gettext("a deleted series (#%(id)s)") % {"id": pk}),
                 "period_start": lambda day: formats.date_format(day, "DATE_FORMAT"),
                 "period_end": lambda day: formats.date_format(day, "DATE_FORMAT"),
             }.get(name, str)
@@ -100,5 +101,5 @@ def _unchanged(tokens, *, first, last):
     keep_tail = 0 if last else CONTEXT
     if len(tokens) <= keep_head + keep_tail + CONTEXT:
         return escape("".join(tokens))
-    skipped = '<span class="diff-skip" title="unchanged text">…</span>'
+    skipped = format_html('<span class="diff-skip" title="{}">…</span>', gettext("unchanged text"))
     return escape("".join(tokens[:keep_head])) + skipped + escape("".join(tokens[len(tokens) - keep_tail :]))

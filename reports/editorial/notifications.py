@@ -12,6 +12,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from reports.editorial import permissions, signals
 
@@ -37,14 +38,17 @@ def mail_editors_on_submit(sender, *, event, **kwargs):
 def report_submitted(event):
     """Tell the editors that `event` (a submission) put a report in their review queue."""
     report = event.report
+    submitter = (event.actor.get_full_name() or event.actor.get_username()) if event.actor else None
     context = {
         "report": report,
         "event": event,
-        "submitter": (event.actor.get_full_name() or event.actor.get_username()) if event.actor else "Someone",
+        "submitter": submitter or gettext("Someone"),
         "review_url": absolute(reverse("admin:reports_report_change", args=[report.pk])),
         "queue_url": absolute(reverse("admin:reports_report_review_queue")),
     }
-    subject = " ".join(f"Review requested: {report.title}".split())  # one line, whatever the title holds
+    subject = " ".join(
+        (gettext("Review requested: %(title)s") % {"title": report.title}).split()
+    )  # one line, whatever the title holds
     body = render_to_string("reports/email/submitted_for_review.txt", context)
     messages = [
         EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]) for user in editors(exclude=event.actor)

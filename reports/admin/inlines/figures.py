@@ -7,6 +7,7 @@ upload is checked by decoding it, at its field, before anything is saved.
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from reports.admin.mixins import PartOfTheReport
 from reports.editorial.actions.figures import TEXT_FIELDS, FigureRow
@@ -42,8 +43,8 @@ class FigureInline(PartOfTheReport, admin.StackedInline):
     model = Figure
     form = FigureForm
     extra = 1
-    verbose_name = "figure"
-    verbose_name_plural = "figures (the first is the lead image; place figure N in the body with ![](figure:N))"
+    verbose_name = _("figure")
+    verbose_name_plural = _("figures (the first is the lead image; place figure N in the body with ![](figure:N))")
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(retired_at__isnull=True)

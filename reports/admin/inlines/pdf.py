@@ -5,6 +5,8 @@ one editorial action (editing.save_report(..., pdf=form.pdf_change()))."""
 from django import forms
 from django.contrib import admin
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from reports.editorial.actions import pdfs
 from reports.public.media import pdf_links
@@ -14,12 +16,14 @@ from reports.text.pdfs import PdfRefused, read_pdf
 class PdfFormMixin(forms.Form):
     pdf = forms.FileField(
         required=False,
-        label="PDF",
+        label=_("PDF"),
         widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
-        help_text="The whole report as a PDF, as readers will download it (no encryption, no JavaScript). "
-        "Choosing a file replaces the current PDF; a published report's old PDF stays at its own address.",
+        help_text=_(
+            "The whole report as a PDF, as readers will download it (no encryption, no JavaScript). "
+            "Choosing a file replaces the current PDF; a published report's old PDF stays at its own address."
+        ),
     )
-    remove_pdf = forms.BooleanField(required=False, label="Remove the PDF")
+    remove_pdf = forms.BooleanField(required=False, label=_("Remove the PDF"))
     pdf_facts = None  # what clean_pdf read from the upload
 
     def clean_pdf(self):
@@ -43,12 +47,12 @@ class PdfFormMixin(forms.Form):
 
 
 class CurrentPdfMixin:
-    @admin.display(description="current PDF")
+    @admin.display(description=_("current PDF"))
     def current_pdf(self, report):
         pdf = report.pdf if report.pk else None
         if pdf is None:
-            return "No PDF"
-        thumbnail = "" if pdf.thumbnail else " (its thumbnail is being made)"
+            return gettext("No PDF")
+        thumbnail = "" if pdf.thumbnail else " " + gettext("(its thumbnail is being made)")
         return format_html(
             '<a href="{}">{}</a>{}', pdf_links.pdf_url(report.slug), pdf.label.removeprefix("Download "), thumbnail
         )

@@ -17,6 +17,7 @@ has happened.
 from contextlib import contextmanager
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from reports.editorial import signals
 from reports.models import PublicationState, Report
@@ -70,4 +71,4 @@ def lock(report):
     try:
         return Report.objects.select_for_update().get(pk=report.pk)
     except Report.DoesNotExist:
-        raise ActionRefused("This report no longer exists.") from None
+        raise ActionRefused(gettext("This report no longer exists.")) from None

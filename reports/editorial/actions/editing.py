@@ -5,6 +5,7 @@ correction. Neither touches the status: that is reports.editorial.actions.workfl
 """
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 from reports.editorial import audit, diffs, permissions, revisions, signals, versions
 from reports.editorial.actions import figures as figure_actions
@@ -35,12 +36,12 @@ def save_report(report, *, by, tags, authors=None, figures=None, message="", cor
     with editorial_action("create" if created else "edit", actor=by) as outcome:
         if created:
             if not permissions.may_add(by):
-                raise ActionRefused("You do not have permission to write reports.")
+                raise ActionRefused(gettext("You do not have permission to write reports."))
             report.created_by = by
         else:
             stored = lock(report)
             if not permissions.may_change(by, stored):
-                raise ActionRefused("Only editors can change a published or scheduled report.")
+                raise ActionRefused(gettext("Only editors can change a published or scheduled report."))
             revisions.keep_stored_state(stored)  # what this save replaces stays in the history
             if pdf is not None:
                 pdfs.check_note(stored, correction_note)
@@ -119,18 +120,18 @@ def restore_refusal(report, target, user):
     """Why `user` may not restore revision `target` of `report` now, or None if they may (a
     correction note aside: restore() asks for one while the report is public)."""
     if not permissions.may_change(user, report):
-        return "Only editors can change a published or scheduled report."
-    content = target.content
+        return gettext("Only editors can change a published or scheduled report.")
+    content, number = target.content, {"number": target.number}
     if not diffs.changed_fields(revisions.content_of(report), content):
-        return f"Revision {target.number} is the same as the report now: there is nothing to restore."
+        return gettext("Revision %(number)s is the same as the report now: there is nothing to restore.") % number
     if not Series.objects.filter(pk=content["series"]).exists():
-        return f"The series of revision {target.number} has been deleted, so it cannot be restored."
+        return gettext("The series of revision %(number)s has been deleted, so it cannot be restored.") % number
     if Report.objects.filter(slug=content["slug"]).exclude(pk=report.pk).exists():
-        return (
-            f"Another report now has the address “{content['slug']}” that revision {target.number} used, "
+        return gettext(
+            "Another report now has the address “%(slug)s” that revision %(number)s used, "
             "so it cannot be restored as it is. Change that report's slug first, or copy what you need "
             "from the revision by hand."
-        )
+        ) % {"slug": content["slug"], **number}
     return None
 
 
@@ -176,7 +177,7 @@ def delete_report(report, *, by):
     with editorial_action("delete", actor=by) as outcome:
         report = lock(report)
         if not permissions.may_delete(by):
-            raise ActionRefused("You do not have permission to delete reports.")
+            raise ActionRefused(gettext("You do not have permission to delete reports."))
         was_public = report.status == Report.Status.PUBLISHED
         report_id, title, files = report.pk, report.title, stored_files(report)
         versions.bury(report)  # cited addresses of its versions answer 410 Gone

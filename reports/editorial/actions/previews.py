@@ -3,6 +3,7 @@ unpublished report until the link expires or is revoked (reports.public.views.pr
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from reports.editorial import permissions, signals
 from reports.editorial.actions.base import ActionRefused, editorial_action, lock
@@ -15,7 +16,7 @@ class PreviewRefused(ActionRefused):
 
 def _check_permission(report, user):
     if not permissions.may_share_preview(user, report):
-        raise PermissionDenied("Only editors and the report’s writer can share or revoke its preview links.")
+        raise PermissionDenied(gettext("Only editors and the report’s writer can share or revoke its preview links."))
 
 
 def default_expiry(now=None):
@@ -28,7 +29,7 @@ def create_link(report, *, by, expires_at=None):
         _check_permission(report, by)
         report = lock(report)  # its state now, not a stale form's
         if report.is_public:
-            raise PreviewRefused("This report is already published: share its public address instead.")
+            raise PreviewRefused(gettext("This report is already published: share its public address instead."))
         now = timezone.now()
         link = PreviewLink(report=report, created_by=by, created_at=now, expires_at=expires_at or default_expiry(now))
         link.full_clean(exclude=["report", "created_by"])
@@ -42,7 +43,7 @@ def revoke_link(link, *, by):
         _check_permission(link.report, by)
         link = PreviewLink.objects.select_for_update().get(pk=link.pk)
         if link.is_revoked:
-            raise PreviewRefused("This preview link was already revoked.")
+            raise PreviewRefused(gettext("This preview link was already revoked."))
         link.revoked_at = timezone.now()
         link.revoked_by = by
         link.save(update_fields=["revoked_at", "revoked_by"])

@@ -4,6 +4,7 @@ Readers see their names on every listing, so each of these changes the public si
 """
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
 from taggit.models import Tag
 
 from reports.editorial import permissions, signals
@@ -22,16 +23,16 @@ def merge_tags(sources, target, *, by):
     """
     with editorial_action("merge_tags", actor=by) as outcome:
         if not permissions.may_merge_tags(by):
-            raise PermissionDenied("Only editors can merge tags.")
+            raise PermissionDenied(gettext("Only editors can merge tags."))
         # Lock the tags involved, so that no one tags a report with a source while it moves.
         wanted = {tag.pk for tag in sources} | {target.pk}
         locked = {tag.pk: tag for tag in Tag.objects.select_for_update().filter(pk__in=wanted)}
         if target.pk not in locked:
-            raise MergeRefused(f"The tag “{target}” no longer exists.")
+            raise MergeRefused(gettext("The tag “%(tag)s” no longer exists.") % {"tag": target})
         target = locked[target.pk]
         merged = sorted((locked[pk] for pk in wanted - {target.pk} if pk in locked), key=lambda tag: tag.pk)
         if not merged:
-            raise MergeRefused("Choose at least one tag other than the target to merge.")
+            raise MergeRefused(gettext("Choose at least one tag other than the target to merge."))
         records = []
         for source in merged:
             links = TaggedReport.objects.filter(tag=source)
@@ -63,7 +64,10 @@ def merge_tags(sources, target, *, by):
 def _save(name, instance, *, by, allowed, signal, also=lambda: None):
     with editorial_action(name, actor=by) as outcome:
         if not allowed:
-            raise PermissionDenied(f"You do not have permission to change {instance._meta.verbose_name_plural}.")
+            raise PermissionDenied(
+                gettext("You do not have permission to change %(things)s.")
+                % {"things": instance._meta.verbose_name_plural}
+            )
         instance.save()
         also()
         outcome.announce(signal, type(instance), instance=instance, deleted=False)
@@ -74,7 +78,9 @@ def _save(name, instance, *, by, allowed, signal, also=lambda: None):
 def _delete(name, instances, *, by, allowed, signal):
     with editorial_action(name, actor=by) as outcome:
         if not allowed:
-            raise PermissionDenied(f"You do not have permission to delete {name.removeprefix('delete_')}.")
+            raise PermissionDenied(
+                gettext("You do not have permission to delete %(things)s.") % {"things": name.removeprefix("delete_")}
+            )
         for instance in list(instances):
             instance.delete()
             outcome.announce(signal, type(instance), instance=instance, deleted=True)

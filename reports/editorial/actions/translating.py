@@ -7,6 +7,7 @@ It gets its own workflow, revisions, corrections and preview links like any repo
 """
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from reports.editorial import audit, permissions, revisions, signals
 from reports.editorial.actions.base import ActionRefused, editorial_action, lock
@@ -37,13 +38,13 @@ def translate(report, *, by, language=None):
         original = lock(report)
         language = language or OTHER_LANGUAGE[original.language]
         if not permissions.may_translate(by):
-            raise ActionRefused("You do not have permission to write reports, so you cannot translate one.")
+            raise ActionRefused(gettext("You do not have permission to write reports, so you cannot translate one."))
         if language == original.language:
-            raise ActionRefused("A translation is in another language than its original.")
+            raise ActionRefused(gettext("A translation is in another language than its original."))
         existing = Report.objects.filter(translation_key=original.translation_key, language=language).first()
         if existing is not None:
-            language_name = existing.get_language_display()
-            raise ActionRefused(f"This report already has a translation in {language_name}: “{existing}”.")
+            already = gettext("This report already has a translation in %(language)s: “%(report)s”.")
+            raise ActionRefused(already % {"language": existing.get_language_display(), "report": existing})
         translation = Report.objects.create(
             series=original.series,
             title=original.title,

@@ -10,6 +10,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from reports.editorial import permissions, signals, versions
 from reports.editorial.actions.base import ActionRefused, editorial_action, lock
@@ -35,30 +37,33 @@ class Transition:
 TRANSITIONS = {
     t.name: t
     for t in (
-        Transition("submit_for_review", "Submit for review", (Status.DRAFT,), editors_only=False),
+        Transition("submit_for_review", _("Submit for review"), (Status.DRAFT,), editors_only=False),
         # From PUBLISHED only while scheduled: publishing again reschedules or publishes now.
-        Transition("publish", "Publish", (Status.DRAFT, Status.REVIEW, Status.PUBLISHED), editors_only=True),
-        Transition("request_changes", "Request changes", (Status.REVIEW,), editors_only=True),
-        Transition("unpublish", "Unpublish", (Status.PUBLISHED,), editors_only=True),
+        Transition("publish", _("Publish"), (Status.DRAFT, Status.REVIEW, Status.PUBLISHED), editors_only=True),
+        Transition("request_changes", _("Request changes"), (Status.REVIEW,), editors_only=True),
+        Transition("unpublish", _("Unpublish"), (Status.PUBLISHED,), editors_only=True),
     )
 }
-NOTE_REQUIRED = "Say what needs to change: the note is required."
-FUTURE_REQUIRED = "Choose a time in the future, or leave it empty to publish now."
+NOTE_REQUIRED = _("Say what needs to change: the note is required.")
+FUTURE_REQUIRED = _("Choose a time in the future, or leave it empty to publish now.")
 
 
 def refusal(name, report, user):
     """Why `user` may not apply transition `name` to `report` now, or None if they may."""
     transition = TRANSITIONS.get(name)
     if transition is None:
-        return f"“{name}” is not a workflow action."
+        return gettext("“%(name)s” is not a workflow action.") % {"name": name}
+    action = {"action": transition.label.lower()}
     if transition.editors_only and not permissions.is_editor(user):
-        return f"Only editors can {transition.label.lower()}."
+        return gettext("Only editors can %(action)s.") % action
     if not transition.editors_only and not permissions.is_writer(user):
-        return f"You do not have permission to {transition.label.lower()}."
+        return gettext("You do not have permission to %(action)s.") % action
     if report.status not in transition.allowed_from:
-        return f"A report that is {report.status_label.lower()} cannot be sent to “{transition.label}”."
+        # The status is said in the words the admin's status filter translates.
+        status = {"status": pgettext("status", report.status_label).lower(), "action": transition.label}
+        return gettext("A report that is %(status)s cannot be sent to “%(action)s”.") % status
     if name == "publish" and report.status == Status.PUBLISHED and not report.is_scheduled:
-        return "This report is already published."
+        return gettext("This report is already published.")
     return None
 
 
