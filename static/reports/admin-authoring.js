@@ -112,14 +112,14 @@
                 button.className = 'tag-chip button';
                 button.dataset.tag = name;
                 button.textContent = '+ ' + name;
-                button.setAttribute('aria-label', 'Add the tag ' + name);
+                button.setAttribute('aria-label', notes.dataset.addTagLabel.replace('{name}', name));
                 li.append(button);
             });
             replaceItems(nearList, data.near_duplicates, function (li, near) {
                 li.className = 'warning';
-                li.textContent = 'The tag “' + near.tag + '” nearly duplicates ' +
-                    near.existing.map((name) => '“' + name + '”').join(', ') +
-                    ' (they differ only in case, accents, apostrophes or spacing).';
+                // The sentence the page was served with, in the editor's language.
+                li.textContent = notes.dataset.nearDuplicate.replace('{tag}', near.tag)
+                    .replace('{others}', near.existing.join('”, “'));
             });
             updateVisibility();
         }
