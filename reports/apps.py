@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
     name = "reports"
-    verbose_name = "Situation reports"
+    verbose_name = _("Situation reports")
 
     def ready(self):
         from reports.caching import receivers  # noqa: F401  (connects the caches to the actions' signals)

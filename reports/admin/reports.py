@@ -227,6 +227,9 @@ class ReportAdmin(
         if db_field.name == "translator" and formfield is not None:
             # Choosing the translator, not deleting or editing an author from the report's form.
             formfield.widget.can_delete_related = formfield.widget.can_change_related = False
+        if db_field.name in ("title", "summary", "body"):
+            # Written in the report's language, whatever the editor's: each box follows its text.
+            formfield.widget.attrs["dir"] = "auto"
         return formfield
 
     @admin.action(description=_("Translate"), permissions=["add"])

@@ -6,17 +6,22 @@ from django.db.models import Q
 from django.db.models.functions import Length, Trim
 from django.db.models.lookups import GreaterThan
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 AUTHOR_NAME_MESSAGE = "An author needs a name."
 
 
 class Author(models.Model):
-    name = models.CharField(max_length=200, help_text="As the byline prints it, e.g. “Jane Doe”.")
-    slug = models.SlugField(max_length=200, unique=True, help_text="The author's address: /authors/<slug>/.")
-    bio = models.TextField(blank=True, help_text="A sentence or two, shown on the author's page.")
-    link = models.URLField(blank=True, help_text="A profile page or an ORCID iD (https://orcid.org/…).")
+    name = models.CharField(_("name"), max_length=200, help_text=_("As the byline prints it, e.g. “Jane Doe”."))
+    slug = models.SlugField(
+        _("slug"), max_length=200, unique=True, help_text=_("The author's address: /authors/<slug>/.")
+    )
+    bio = models.TextField(_("bio"), blank=True, help_text=_("A sentence or two, shown on the author's page."))
+    link = models.URLField(_("link"), blank=True, help_text=_("A profile page or an ORCID iD (https://orcid.org/…)."))
 
     class Meta:
+        verbose_name, verbose_name_plural = pgettext_lazy("model", "author"), pgettext_lazy("model", "authors")
         ordering = ["name", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -41,13 +46,12 @@ class ReportAuthor(models.Model):
     """One byline of one report: the author and where the byline names them (0 first)."""
 
     report = models.ForeignKey("reports.Report", on_delete=models.CASCADE, related_name="bylines")
-    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
-    position = models.PositiveSmallIntegerField(default=0)
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines", verbose_name=_("author"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
         ordering = ["report", "position", "pk"]
-        verbose_name = "author"
-        verbose_name_plural = "authors"
+        verbose_name, verbose_name_plural = pgettext_lazy("model", "author"), pgettext_lazy("model", "authors")
         constraints = [
             models.UniqueConstraint(fields=["report", "author"], name="reportauthor_author_once_per_report"),
             models.UniqueConstraint(fields=["report", "position"], name="reportauthor_one_author_per_position"),

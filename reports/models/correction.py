@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models.functions import Length, Trim
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 CORRECTION_NOTE_MESSAGE = "Say what was corrected: the correction note is required."
 
@@ -14,7 +15,9 @@ class Correction(models.Model):
     """A public note on a change made to a report while readers could see it."""
 
     report = models.ForeignKey("reports.Report", on_delete=models.CASCADE, related_name="corrections")
-    note = models.CharField(max_length=300, help_text="Public, e.g. “Corrected the date of the Ghaani meeting.”")
+    note = models.CharField(
+        _("note"), max_length=300, help_text=_("Public, e.g. “Corrected the date of the Ghaani meeting.”")
+    )
     created_at = models.DateTimeField(default=timezone.now)
     editor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 

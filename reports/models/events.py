@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from reports.models.report import Report
 
@@ -33,7 +34,7 @@ class ReportEvent(models.Model):
     to_status = models.CharField(max_length=10, choices=Report.Status.choices)
     note = models.TextField(blank=True)
     changed_fields = models.JSONField(
-        default=list, blank=True, help_text="For edits: the names of the fields that changed."
+        default=list, blank=True, help_text=_("For edits: the names of the fields that changed.")
     )
     publish_at = models.DateTimeField(null=True, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -42,8 +43,8 @@ class ReportEvent(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         get_latest_by = ["created_at", "pk"]
-        verbose_name = "audit event"
-        verbose_name_plural = "audit trail"
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit trail")
         constraints = [
             models.CheckConstraint(
                 condition=~Q(action__in=["create", "edit", "correct", "restore"]) | Q(from_status=F("to_status")),

@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.db.models.functions import Length, Trim
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from reports.models.aggregates import JSONGroupArray
 
@@ -42,22 +44,27 @@ class Figure(models.Model):
     report = models.ForeignKey("reports.Report", on_delete=models.CASCADE, related_name="figures")
     key = models.CharField(max_length=32, unique=True, default=new_figure_key, editable=False)
     position = models.PositiveSmallIntegerField(
-        default=0, help_text="Lower numbers come first; the first is the lead image."
+        _("position"), default=0, help_text=_("Lower numbers come first; the first is the lead image.")
     )
     image = models.FileField(
+        _("image"),
         upload_to=figure_upload_to,
         max_length=200,
-        help_text="JPEG, PNG, WebP or AVIF; at most 20 MB and 50 megapixels.",
+        help_text=_("JPEG, PNG, WebP or AVIF; at most 20 MB and 50 megapixels."),
     )
     width = models.PositiveIntegerField(default=0, editable=False)
     height = models.PositiveIntegerField(default=0, editable=False)
     alt_text = models.CharField(
-        max_length=400, help_text="What the image shows, for people who cannot see it (required)."
+        _("alt text"), max_length=400, help_text=_("What the image shows, for people who cannot see it (required).")
     )
-    caption = models.CharField(max_length=300, blank=True)
-    credit = models.CharField(max_length=200, blank=True, help_text="e.g. “Map: sitrep / OpenStreetMap contributors”.")
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    credit = models.CharField(
+        _("credit"), max_length=200, blank=True, help_text=_("e.g. “Map: sitrep / OpenStreetMap contributors”.")
+    )
     long_description = models.TextField(
-        blank=True, help_text="For a map or chart: what it shows in words (readers open it under the image)."
+        _("long description"),
+        blank=True,
+        help_text=_("For a map or chart: what it shows in words (readers open it under the image)."),
     )
     # [{"kind": "w"|"card", "ext": "avif"|"webp"|"jpg", "width": int, "height": int, "name": str}]
     renditions = models.JSONField(default=list, blank=True, editable=False)
@@ -68,6 +75,7 @@ class Figure(models.Model):
     FILES_PREFIX = FIGURES_PREFIX
 
     class Meta:
+        verbose_name, verbose_name_plural = pgettext_lazy("model", "figure"), pgettext_lazy("model", "figures")
         ordering = ["report", "position", "pk"]
         constraints = [
             models.CheckConstraint(

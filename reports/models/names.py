@@ -3,6 +3,7 @@ one, so it is kept beside it here) and series (a field of Series). Slugs stay th
 languages, so `?tag=` addresses do not change with the page's language."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 
@@ -13,7 +14,7 @@ class TagArabicName(models.Model):
     name = models.CharField("Arabic name", max_length=100)
 
     class Meta:
-        verbose_name = "tag's Arabic name"
+        verbose_name = _("tag's Arabic name")
         constraints = [models.CheckConstraint(condition=~models.Q(name=""), name="tag_arabic_name_not_empty")]
 
     def __str__(self):

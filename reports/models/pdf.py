@@ -13,6 +13,7 @@ from typing import NamedTuple
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import JSONObject
+from django.utils.translation import gettext_lazy as _
 
 
 def pdf_path(pdf, filename):
@@ -27,19 +28,19 @@ def thumbnail_path(pdf, filename):
 class ReportPDF(models.Model):
     report = models.ForeignKey("reports.Report", on_delete=models.CASCADE, related_name="pdfs")
     file = models.FileField(upload_to=pdf_path, max_length=300)
-    original_name = models.CharField(max_length=255, help_text="The name the file had when it was uploaded.")
-    size = models.PositiveBigIntegerField(help_text="In bytes.")
+    original_name = models.CharField(max_length=255, help_text=_("The name the file had when it was uploaded."))
+    size = models.PositiveBigIntegerField(help_text=_("In bytes."))
     page_count = models.PositiveIntegerField()
     thumbnail = models.FileField(upload_to=thumbnail_path, max_length=300, blank=True)
     thumbnail_width = models.PositiveIntegerField(null=True, blank=True)
     thumbnail_height = models.PositiveIntegerField(null=True, blank=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)
     replaced_at = models.DateTimeField(
-        null=True, blank=True, help_text="When another PDF replaced it, or it was removed."
+        null=True, blank=True, help_text=_("When another PDF replaced it, or it was removed.")
     )
 
     class Meta:
-        verbose_name = "report PDF"
+        verbose_name = _("report PDF")
         ordering = ["-uploaded_at", "-pk"]
         constraints = [
             models.UniqueConstraint(

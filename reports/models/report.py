@@ -14,7 +14,8 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import JSONArray
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
@@ -29,17 +30,20 @@ PERIOD_ORDER_MESSAGE = "The period end cannot be before the period start."
 
 
 class Series(models.Model):
-    name = models.CharField(max_length=200, unique=True)
-    name_ar = models.CharField("Arabic name", max_length=200, blank=True, help_text="Shown on the Arabic site.")
-    slug = models.SlugField(max_length=200, unique=True)
-    description = models.TextField(blank=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    name_ar = models.CharField(_("Arabic name"), max_length=200, blank=True, help_text=_("Shown on the Arabic site."))
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "series"
+        verbose_name, verbose_name_plural = pgettext_lazy("model", "series"), pgettext_lazy("models", "series")
 
     def __str__(self):
         return self.name
+
+
+REPORT_SLUG_HELP = _("The report's address: /reports/<slug>/. Proposed from the title.")
 
 
 def report_url(slug):
@@ -217,35 +221,29 @@ class PublicationTimes:
 class Language(models.TextChoices):
     """The languages a report is written in (the site's interface languages too)."""
 
-    ENGLISH = "en", gettext_lazy("English")
-    ARABIC = "ar", gettext_lazy("Arabic")
+    ENGLISH = "en", _("English")
+    ARABIC = "ar", _("Arabic")
 
 
 class Report(PublicationTimes, models.Model):
     Status = ReportStatus
     Language = Language
 
-    series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="reports")
-    title = models.CharField(max_length=255)
-    slug = models.SlugField(
-        max_length=255, unique=True, help_text="The report's address: /reports/<slug>/. Proposed from the title."
-    )
-    period_start = models.DateField("period start", help_text="First day the report covers.")
-    period_end = models.DateField("period end", help_text="Last day the report covers.")
-    summary = models.TextField(help_text="The key takeaways, in plain text.")
-    body = models.TextField(blank=True, help_text="Markdown. Raw HTML is shown as text.")
+    series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="reports", verbose_name=_("series"))
+    title = models.CharField(_("title"), max_length=255)
+    slug = models.SlugField(_("slug"), max_length=255, unique=True, help_text=REPORT_SLUG_HELP)
+    period_start = models.DateField(_("period start"), help_text=_("First day the report covers."))
+    period_end = models.DateField(_("period end"), help_text=_("Last day the report covers."))
+    summary = models.TextField(_("summary"), help_text=_("The key takeaways, in plain text."))
+    body = models.TextField(_("body"), blank=True, help_text=_("Markdown. Raw HTML is shown as text."))
     authors = models.ManyToManyField(
         "reports.Author", through="reports.ReportAuthor", related_name="reports", blank=True
     )
     tags = TaggableManager(
-        through=TaggedReport, blank=True, help_text="Actors, places and themes, separated by commas."
+        _("tags"), through=TaggedReport, blank=True, help_text=_("Actors, places and themes, separated by commas.")
     )
-    language = models.CharField(
-        max_length=2,
-        choices=Language.choices,
-        default=Language.ENGLISH,
-        help_text="The language the report is written in.",
-    )
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.ENGLISH,
+                                help_text=_("The language the report is written in."))  # fmt: skip
     # A report and its translations share one key, one report per language (see
     # reports.editorial.actions.translating). The original has no source moment; a translation
     # records the moment of the original it was made from, so that a later correction of the
@@ -258,13 +256,14 @@ class Report(PublicationTimes, models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="translations",
-        help_text="Who translated this report, for a translation.",
+        verbose_name=_("translator"),
+        help_text=_("Who translated this report, for a translation."),
     )
     # The text of the report's PDF, kept when the PDF is uploaded, so that search finds it.
     pdf_text = models.TextField(blank=True, default="", editable=False)
 
     # Only reports.editorial.actions.workflow changes these; they are never form fields.
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -276,6 +275,7 @@ class Report(PublicationTimes, models.Model):
     objects = ReportQuerySet.as_manager()
 
     class Meta:
+        verbose_name, verbose_name_plural = pgettext_lazy("model", "report"), pgettext_lazy("model", "reports")
         ordering = ["-period_start", "-pk"]
         permissions = [("publish_report", "Can publish, schedule, unpublish and request changes")]
         constraints = [

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from reports.models.aggregates import JSONGroupArray
 
@@ -48,7 +49,7 @@ class ReportVersion(models.Model):
     number = models.PositiveIntegerField()
     # The slug the report had in this state: what a tombstone answers to once the report is deleted.
     slug = models.SlugField(max_length=255)
-    published_at = models.DateTimeField(help_text="When readers first saw this state.")
+    published_at = models.DateTimeField(help_text=_("When readers first saw this state."))
     snapshot = models.JSONField(default=dict)
 
     class Meta:

@@ -7,7 +7,8 @@
         if (Number.isNaN(moment.getTime())) {
             return null;
         }
-        return new Intl.DateTimeFormat(undefined, {
+        // In the admin's language (the page's lang), in the reader's own zone.
+        return new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
             day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short',
         }).format(moment);
     }
@@ -16,13 +17,13 @@
         document.querySelectorAll('time.local-time[datetime]').forEach(function (element) {
             const text = localTime(element.getAttribute('datetime'));
             if (text) {
-                element.textContent = '(your time: ' + text + ')';
+                element.textContent = element.dataset.label.replace('{time}', text);
                 element.hidden = false;
             }
         });
         const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
         document.querySelectorAll('.browser-zone').forEach(function (element) {
-            element.textContent = 'Your browser is in ' + zone + '.';
+            element.textContent = element.dataset.label.replace('{zone}', zone);
             element.hidden = false;
         });
         document.querySelectorAll('button[data-confirm]').forEach(function (button) {
