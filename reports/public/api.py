@@ -138,14 +138,29 @@ class AbsoluteUrlField(serializers.Field):
 extend_schema_field({"type": "string", "format": "uri"})(AbsoluteUrlField)
 
 
+class ArabicNameField(serializers.CharField):
+    """The name Arabic pages show a tag or series by, or null when it has none (no query: the
+    names come with the publication state, reports.caching.vocabulary)."""
+
+    def __init__(self, kind, slug_of, **kwargs):
+        self.kind, self.slug_of = kind, slug_of
+        help_text = "Its name on the Arabic site; null when it has none (the site then shows `name`)."
+        super().__init__(source="*", read_only=True, allow_null=True, help_text=help_text, **kwargs)
+
+    def to_representation(self, value):
+        return published_vocabulary().arabic_names(self.kind).get(self.slug_of(value))
+
+
 class TagSerializer(serializers.Serializer):
     name = serializers.CharField()
+    name_ar = ArabicNameField("tag", lambda tag: tag.slug)
     slug = serializers.SlugField(allow_unicode=True)  # as taggit makes them
     url = AbsoluteUrlField(lambda tag: reverse("reports:tag", args=[tag.slug]), help_text="The tag's thread.")
 
 
 class TagCountSerializer(serializers.Serializer):
     name = serializers.CharField(source="tag__name")
+    name_ar = ArabicNameField("tag", lambda row: row["tag__slug"])
     slug = serializers.SlugField(source="tag__slug", allow_unicode=True)
     report_count = serializers.IntegerField(help_text="Published reports carrying it.")
     url = AbsoluteUrlField(lambda row: reverse("reports:tag", args=[row["tag__slug"]]), help_text="The tag's thread.")
@@ -159,6 +174,7 @@ class AuthorSerializer(serializers.Serializer):
 
 class SeriesSerializer(serializers.Serializer):
     name = serializers.CharField()
+    name_ar = ArabicNameField("series", lambda series: series.slug)
     slug = serializers.SlugField()
 
 

@@ -91,3 +91,20 @@ class ArabicNameAdminTests(SitrepTestCase):
         forget_cached_results()
         page = self.client.get("/ar/reports/iraq-ar/").content.decode()
         self.assertIn(escape("تقرير الوضع في العراق") + "</a>", page)
+
+
+class ArabicNamesInTheApiTests(SitrepTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        series = Series.objects.create(name="Iraq Situation Report", name_ar="تقرير الوضع في العراق", slug="iraq")
+        make_report("Iraq in English", slug="iraq-en", series=series, tags=["Iran", "Baghdad"])
+        TagArabicName.objects.create(tag=Tag.objects.get(slug="iran"), name="إيران")
+
+    def test_the_api_gives_each_tag_and_series_its_arabic_name_or_null(self):
+        report = self.client.get("/api/reports/iraq-en/").json()
+        self.assertEqual(report["series"]["name_ar"], "تقرير الوضع في العراق")
+        self.assertEqual({tag["slug"]: tag["name_ar"] for tag in report["tags"]}, {"iran": "إيران", "baghdad": None})
+        tags = {tag["slug"]: tag["name_ar"] for tag in self.client.get("/api/tags/").json()["results"]}
+        self.assertEqual(tags, {"iran": "إيران", "baghdad": None})
+        listed = self.client.get("/api/reports/").json()["results"][0]
+        self.assertEqual(listed["series"]["name_ar"], "تقرير الوضع في العراق")

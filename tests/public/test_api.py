@@ -82,15 +82,16 @@ class ReportApiTests(SitrepTestCase):
                 "title": "July 1-7",
                 "url": "http://testserver/reports/july/",
                 "api_url": "http://testserver/api/reports/july/",
-                "series": {"name": "Iraq Situation Report", "slug": "iraq"},
+                "series": {"name": "Iraq Situation Report", "name_ar": None, "slug": "iraq"},
                 "period": {"start": "2020-07-01", "end": "2020-07-07", "label": "July 1–7, 2020"},
                 "summary": "Kata’ib Hezbollah struck a convoy.",
                 "body": "**KH** struck.",
                 "body_html": "<p><strong>KH</strong> struck.</p>",
                 "tags": [
-                    {"name": "Iran", "slug": "iran", "url": "http://testserver/tags/iran/"},
+                    {"name": "Iran", "name_ar": None, "slug": "iran", "url": "http://testserver/tags/iran/"},
                     {
                         "name": "Kata’ib Hezbollah",
+                        "name_ar": None,
                         "slug": "kataib-hezbollah",
                         "url": "http://testserver/tags/kataib-hezbollah/",
                     },
