@@ -266,8 +266,20 @@ class TagListTests(SitrepTestCase):
         self.assertEqual(
             data["results"],
             [
-                {"name": "Iran", "slug": "iran", "report_count": 2, "url": "http://testserver/tags/iran/"},
-                {"name": "Baghdad", "slug": "baghdad", "report_count": 1, "url": "http://testserver/tags/baghdad/"},
+                {
+                    "name": "Iran",
+                    "name_ar": None,
+                    "slug": "iran",
+                    "report_count": 2,
+                    "url": "http://testserver/tags/iran/",
+                },
+                {
+                    "name": "Baghdad",
+                    "name_ar": None,
+                    "slug": "baghdad",
+                    "report_count": 1,
+                    "url": "http://testserver/tags/baghdad/",
+                },
             ],
         )
 
