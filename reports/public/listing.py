@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from reports.caching.memo import kept_for_readers, per_generation
 from reports.models import Report
+from reports.public.filters import listing_language
 from reports.public.search import with_headline
 from reports.public.summaries import report_summary
 
@@ -20,6 +21,14 @@ class PublishedReportsMixin:
 
     def get_queryset(self):
         return self.published_reports().for_listing()
+
+
+class InPageLanguageMixin:
+    """For listings besides the archive's (tag threads, author pages, coverage): the published
+    reports in the page's language, as the archive and feeds they link to list them."""
+
+    def published_reports(self):
+        return super().published_reports().filter(language=listing_language())
 
 
 class KeptPagesMixin(PublishedReportsMixin):

@@ -5,7 +5,7 @@ report's files (its figures, their renditions, its PDFs and their thumbnails).""
 import logging
 import os
 
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db.models import Q
 from django.dispatch import receiver
 
@@ -65,9 +65,8 @@ def still_used(names):
 
 def remove_empty_folder(name):
     """On the local disk, the file's folder (figures/<key>/, reports/pdf/<id>/) once it is empty."""
-    try:
-        folder = os.path.dirname(default_storage.path(name))
-    except NotImplementedError:  # S3 has no folders to leave behind
+    if not isinstance(default_storage, FileSystemStorage):  # an object store keeps no folders
         return
+    folder = os.path.dirname(default_storage.path(name))
     if os.path.isdir(folder) and not os.listdir(folder):
         os.rmdir(folder)

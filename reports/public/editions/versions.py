@@ -109,7 +109,7 @@ def page_of(report, snapshot, went_out):
         neighbours=(None, None),
         authors=authors or (Author(series.name, False),),
         pdf=pdf_ref(snapshot.get("pdf")),
-        figures=(shown := pictures([FigureData(*row[:-1], tuple(row[-1])) for row in snapshot.get("figures", ())])),
+        figures=(shown := pictures([FigureData.from_row(row) for row in snapshot.get("figures", ())])),
         figures_html=tuple(str(picture.html()) for picture in shown),
     )
 

@@ -8,7 +8,7 @@ from reports.caching.memo import per_generation
 from reports.caching.vocabulary import published_vocabulary
 from reports.models import Author
 from reports.public.filters import ReportFilter
-from reports.public.listing import KeptPagesMixin, KnownCountPaginator
+from reports.public.listing import InPageLanguageMixin, KeptPagesMixin, KnownCountPaginator
 
 
 class AuthorListView(TemplateView):
@@ -21,7 +21,7 @@ class AuthorListView(TemplateView):
         return super().get_context_data(**kwargs) | {"authors": published_vocabulary().author_counts()}
 
 
-class AuthorView(KeptPagesMixin, ListView):
+class AuthorView(InPageLanguageMixin, KeptPagesMixin, ListView):
     """One author's reports, newest period first, with their bio and their feeds."""
 
     template_name = "reports/author_detail.html"
@@ -45,10 +45,6 @@ class AuthorView(KeptPagesMixin, ListView):
 
     def _profile(self):
         return Author.objects.filter(pk=self.author.pk).values("bio", "link").first() or {"bio": "", "link": ""}
-
-    def published_reports(self):
-        # The author's reports in the page's language, as the archive it links to.
-        return ReportFilter.base_filters["lang"].filter(super().published_reports(), None)
 
     def get_queryset(self):
         reports = ReportFilter.base_filters["author"].filter(super().get_queryset(), [self.author])

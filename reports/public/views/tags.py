@@ -14,6 +14,7 @@ from reports.models import TaggedReport
 from reports.public.charts import month_chart
 from reports.public.filters import ReportFilter
 from reports.public.listing import (
+    InPageLanguageMixin,
     KeptPagesMixin,
     KnownCountPaginator,
     PublishedReportsMixin,
@@ -30,7 +31,7 @@ class TagListView(PublishedReportsMixin, ListView):
         return _shown(published_vocabulary().tag_counts())
 
 
-class TagThreadView(KeptPagesMixin, ListView):
+class TagThreadView(InPageLanguageMixin, KeptPagesMixin, ListView):
     """One tag's reports in period order, as a thread, with when and how often it appears
     and the tags most often found with it."""
 
@@ -60,10 +61,6 @@ class TagThreadView(KeptPagesMixin, ListView):
         )
         co_tags = self.tagged_reports(self.tag).tag_counts().exclude(tag=self.tag)[: self.co_tags_shown]
         return list(months), _shown(co_tags)
-
-    def published_reports(self):
-        # The thread in the page's language, as the archive it links to.
-        return ReportFilter.base_filters["lang"].filter(super().published_reports(), None)
 
     def tagged_reports(self, tag):
         return ReportFilter.base_filters["tag"].filter(super().get_queryset(), [tag])

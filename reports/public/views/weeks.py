@@ -4,15 +4,15 @@ from django.db.models import Max, Min
 from django.views.generic import TemplateView
 
 from reports.caching.memo import per_generation
-from reports.public.filters import ReportFilter
 from reports.public.listing import (
+    InPageLanguageMixin,
     PublishedReportsMixin,
 )
 from reports.public.timeline import iso_year_bounds, year_timelines
 from reports.text.periods import parse_year, year_error
 
 
-class WeekTimelineView(PublishedReportsMixin, TemplateView):
+class WeekTimelineView(InPageLanguageMixin, PublishedReportsMixin, TemplateView):
     """Each series' ISO weeks in one ISO year (the latest by default), marked covered, partly
     covered, covered twice or missing, with links to the other years: a page the same size
     whether the archive holds one year or fifty."""
@@ -20,10 +20,6 @@ class WeekTimelineView(PublishedReportsMixin, TemplateView):
     query_parameters = ("year",)
 
     template_name = "reports/weeks.html"
-
-    def published_reports(self):
-        # The coverage of the reports in the page's language.
-        return ReportFilter.base_filters["lang"].filter(super().published_reports(), None)
 
     def runs(self):
         """{(series name, slug): (first day, last day) of its published reports}."""
