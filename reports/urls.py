@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
+from reports.alerts import views as alerts
 from reports.public import api, feeds
 from reports.public.editions.versions import NUMBER_PATTERN
 from reports.public.media import files
@@ -50,6 +51,13 @@ urlpatterns = [
         pdfs.PreviewFileView.as_view(thumbnail=True),
         name="preview-pdf-thumbnail",
     ),
+    # E-mail alerts (reports.alerts): follow the archive's filters, confirm, manage, leave.
+    path("alerts/", alerts.SubscribeView.as_view(), name="alerts-subscribe"),
+    path("alerts/asked/", alerts.AskedView.as_view(), name="alerts-asked"),
+    path("alerts/confirm/<str:token>/", alerts.ConfirmView.as_view(), name="alerts-confirm"),
+    path("alerts/<str:key>/", alerts.ManageView.as_view(), name="alerts-manage"),
+    path("alerts/<str:key>/unsubscribe/", alerts.UnsubscribeView.as_view(), name="alerts-unsubscribe"),
+    path("alerts/<str:key>/forget/", alerts.ForgetView.as_view(), name="alerts-forget"),
     path("feeds/rss/", feeds.ReportFeed(), name="feed-rss"),
     path("feeds/atom/", feeds.AtomReportFeed(), name="feed-atom"),
     path("api/reports/", api.ReportListAPIView.as_view(), name="api-reports"),

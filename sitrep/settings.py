@@ -201,7 +201,7 @@ CACHES = {
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 PAGE_CACHE_CHECK_SECONDS = 1.0  # the most a reader's page may lag an editor's change
-PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/healthz", "/preview/", "/media/")
+PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/healthz", "/preview/", "/media/", "/alerts/", "/ar/alerts/")
 CDN_MAX_AGE = env_int("CDN_MAX_AGE", 0)
 PAGE_PURGE_HOOK = env_str("PAGE_PURGE_HOOK", "")  # dotted path of a function called after each change
 # Counts, facets, search rankings and the tag vocabulary, per publication generation
@@ -320,6 +320,13 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "sitrep <sitrep@localhost>")
 SITE_URL = env_str("SITE_URL", "").strip().rstrip("/")
 if SITE_URL and not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"SITE_URL must start with http:// or https://; got {SITE_URL!r}.")
+
+# E-mail alerts (reports/alerts/): weekly digests go out on Mondays at this hour (TIME_ZONE);
+# one client may ask for at most this many alerts an hour (each address: one message per 10 minutes).
+ALERT_DIGEST_HOUR = env_int("ALERT_DIGEST_HOUR", 7)
+if not 0 <= ALERT_DIGEST_HOUR <= 23:
+    raise ImproperlyConfigured(f"ALERT_DIGEST_HOUR must be an hour from 0 to 23; got {ALERT_DIGEST_HOUR}.")
+ALERT_REQUESTS_PER_HOUR = env_int("ALERT_REQUESTS_PER_HOUR", 20)
 
 # Security. These are the production defaults `manage.py check --deploy` asks for; behind a
 # TLS-terminating proxy set SECURE_PROXY_SSL_HEADER, and for plain-HTTP local runs set

@@ -132,3 +132,11 @@ def may_delete_report(user, report):
     """Deletion that can succeed: a report with an audit trail (every report the desk has
     touched) is kept, and unpublished instead; the trail is read-only for everyone."""
     return may_delete(user) and report.pk is not None and not report.events.exists()
+
+
+VIEW_SUBSCRIBERS = "reports.view_subscriber"
+
+
+def may_view_subscribers(user):
+    """May see readers' alert addresses, their subscriptions and deliveries (editors)."""
+    return user.is_active and user.is_staff and user.has_perm(VIEW_SUBSCRIBERS)

@@ -1,6 +1,7 @@
 """The models of the one `reports` app, by subject; everything is importable from here."""
 
 from reports.models.aggregates import JSONGroupArray
+from reports.models.alerts import Delivery, DigestRun, Subscriber, Subscription, new_subscription_key
 from reports.models.author import AUTHOR_NAME_MESSAGE, Author, ReportAuthor
 from reports.models.correction import CORRECTION_NOTE_MESSAGE, Correction
 from reports.models.events import ReportEvent
@@ -39,6 +40,8 @@ __all__ = [
     "Author",
     "AuthorRef",
     "Correction",
+    "Delivery",
+    "DigestRun",
     "Figure",
     "FigureData",
     "JSONGroupArray",
@@ -52,6 +55,8 @@ __all__ = [
     "ReportQuerySet",
     "ReportVersion",
     "Series",
+    "Subscriber",
+    "Subscription",
     "TagArabicName",
     "TagMerge",
     "TagRef",
@@ -60,5 +65,6 @@ __all__ = [
     "VersionRef",
     "new_figure_key",
     "new_preview_token",
+    "new_subscription_key",
     "report_url",
 ]

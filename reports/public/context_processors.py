@@ -43,7 +43,7 @@ def _site_links(script_prefix, language):
     """The addresses every page links to (its header, footer and stylesheets): resolved once
     per process (script prefix and language: /ar/ pages link to /ar/), not ten times on every request."""
     names = {"archive": "archive", "weeks": "weeks", "tags": "tags", "authors": "authors"}
-    names |= {"atom": "feed-atom", "rss": "feed-rss"}
+    names |= {"atom": "feed-atom", "rss": "feed-rss", "alerts": "alerts-subscribe"}
     assets = {"favicon": "favicon.svg", "stylesheet": "sitrep.css", "print_stylesheet": "print.css"}
     return {key: reverse(f"reports:{name}") for key, name in names.items()} | {
         key: static(path) for key, path in assets.items()

@@ -60,7 +60,7 @@ def save_report(report, *, by, tags, authors=None, figures=None, message="", cor
             raise ActionRefused(CORRECTION_NOTE_MESSAGE, field="correction_note")
         also_changed = (["authors"] if bylines_changed else []) + (["figures"] if figures_changed else [])
         also_changed = [*(also_changed if not created else []), *(["pdf"] if pdf_changed else [])]
-        event = _record(
+        event, correction = _record(
             report,
             by=by,
             created=created,
@@ -76,7 +76,8 @@ def save_report(report, *, by, tags, authors=None, figures=None, message="", cor
                 if event.action == Action.CORRECT
                 else signals.report_edited
             )
-            outcome.announce(signal, Report, report=report, event=event)
+            extra = {"correction": correction} if signal is signals.report_corrected else {}
+            outcome.announce(signal, Report, report=report, event=event, **extra)
             if report.status == Report.Status.PUBLISHED:  # live or scheduled: the vocabulary has its tags
                 versions.record(report)  # readers see a new state (or the scheduled one changed)
                 outcome.public_changed()
@@ -106,14 +107,13 @@ def _record(report, *, by, created, message, correction_note, also_changed=()):
         changed = diffs.changed_fields(previous.content, content) if previous else list(revisions.CONTENT_FIELDS)
         changed += list(also_changed)  # the bylines, which revisions do not keep
         if not changed:
-            return None
+            return None, None
     message, note = message.strip(), correction_note.strip()
     revisions.record(report, by=by, message=message or (f"Correction: {note}" if note else ""))
     action = Action.CREATE if created else Action.CORRECT if note else Action.EDIT
     event = audit.record_edit(report, by=by, action=action, changed_fields=changed, note=note or message)
-    if note:
-        record_correction(report, by=by, note=note)
-    return event
+    correction = record_correction(report, by=by, note=note) if note else None
+    return event, correction
 
 
 def restore_refusal(report, target, user):

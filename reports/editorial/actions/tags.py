@@ -9,7 +9,7 @@ from taggit.models import Tag
 
 from reports.editorial import permissions, signals
 from reports.editorial.actions.base import ActionRefused, editorial_action
-from reports.models import TagArabicName, TaggedReport, TagMerge
+from reports.models import Subscription, TagArabicName, TaggedReport, TagMerge
 
 
 class MergeRefused(ActionRefused):
@@ -55,20 +55,24 @@ def merge_tags(sources, target, *, by):
                     merged_by=by,
                 )
             )
+            Subscription.objects.follow_renamed("tag", source.slug, target.slug)  # alerts follow the kept tag
             source.delete()
         outcome.announce(signals.tags_merged, Tag, merges=records)
         outcome.public_changed()  # tag links, counts and threads on public pages changed
         return records
 
 
-def _save(name, instance, *, by, allowed, signal, also=lambda: None):
+def _save(name, instance, *, by, allowed, signal, also=lambda: None, followed_as=None):
     with editorial_action(name, actor=by) as outcome:
         if not allowed:
             raise PermissionDenied(
                 gettext("You do not have permission to change %(things)s.")
                 % {"things": instance._meta.verbose_name_plural}
             )
+        stored = type(instance).objects.filter(pk=instance.pk).values_list("slug", flat=True).first()
         instance.save()
+        if followed_as and stored and stored != instance.slug:  # alerts follow the new slug
+            Subscription.objects.follow_renamed(followed_as, stored, instance.slug)
         also()
         outcome.announce(signal, type(instance), instance=instance, deleted=False)
         outcome.public_changed()
@@ -100,7 +104,9 @@ def save_tag(tag, *, by, arabic_name=None):
         else:
             TagArabicName.objects.filter(tag=tag).delete()
 
-    return _save("save_tag", tag, by=by, allowed=allowed, signal=signals.tag_changed, also=name_in_arabic)
+    return _save(
+        "save_tag", tag, by=by, allowed=allowed, signal=signals.tag_changed, also=name_in_arabic, followed_as="tag"
+    )
 
 
 def delete_tags(tags, *, by):
@@ -111,7 +117,7 @@ def delete_tags(tags, *, by):
 def save_series(series, *, by):
     """Save a series' name, slug or description (a new series too)."""
     allowed = permissions.may_change_series(by, adding=series.pk is None)
-    return _save("save_series", series, by=by, allowed=allowed, signal=signals.series_changed)
+    return _save("save_series", series, by=by, allowed=allowed, signal=signals.series_changed, followed_as="series")
 
 
 def delete_series(series_list, *, by):
@@ -123,7 +129,7 @@ def delete_series(series_list, *, by):
 def save_author(author, *, by):
     """Save an author's name, slug, bio or link: every byline of theirs shows the change."""
     allowed = permissions.may_add_author(by) if author.pk is None else permissions.may_change_author(by)
-    return _save("save_author", author, by=by, allowed=allowed, signal=signals.author_changed)
+    return _save("save_author", author, by=by, allowed=allowed, signal=signals.author_changed, followed_as="author")
 
 
 def delete_authors(authors, *, by):
