@@ -25,7 +25,9 @@ class AlertFlowTests(SitrepTestCase):
 
     def subscribe(self, email="reader@example.org", query="tag=iraq", frequency="each"):
         with self.captureOnCommitCallbacks(execute=True):
-                return self.client.post(f"{reverse('reports:alerts-subscribe')}?{query}", {"email": email, "frequency": frequency})
+            return self.client.post(
+                f"{reverse('reports:alerts-subscribe')}?{query}", {"email": email, "frequency": frequency}
+            )
 
     def test_reader_follows_a_tag_and_gets_the_published_report(self):
         page = self.client.get(reverse("reports:alerts-subscribe") + "?tag=iraq")
