@@ -99,12 +99,17 @@ def plan_digest(due_at):
     return created
 
 
-def due_digest_ids(now=None):
-    return list(
-        Delivery.objects.filter(digest=True, state=State.PENDING, due_at__lte=now or timezone.now()).values_list(
-            "pk", flat=True
-        )
-    )
+def due_groups(now=None):
+    """Every pending delivery that is due, as lists of ids that go out together: each
+    subscription's digest in one list, any other (one whose task was lost) alone."""
+    due = Delivery.objects.filter(state=State.PENDING, due_at__lte=now or timezone.now())
+    digests, singles = defaultdict(list), []
+    for pk, subscription_id, in_digest in due.order_by("pk").values_list("pk", "subscription_id", "digest"):
+        if in_digest:
+            digests[subscription_id].append(pk)
+        else:
+            singles.append([pk])
+    return [*digests.values(), *singles]
 
 
 def claim(ids):

@@ -29,27 +29,38 @@ def enqueue_at(a_task, when, *args):
     return a_task.using(run_after=when).enqueue(*args)
 
 
-def send_in_batches(ids):
-    ids = list(ids)
-    for start in range(0, len(ids), delivering.BATCH):
-        send_deliveries.enqueue(ids[start : start + delivering.BATCH])
+def send_in_batches(ids=(), groups=()):
+    """Queue the sending of `ids` (and of `groups`, lists of ids never split: a digest), about
+    BATCH deliveries per task, each task one connection to the mail server."""
+    batch = []
+    for group in [*([pk] for pk in ids), *groups]:
+        if batch and len(batch) + len(group) > delivering.BATCH:
+            send_deliveries.enqueue(batch)
+            batch = []
+        batch += group
+    if batch:
+        send_deliveries.enqueue(batch)
 
 
 @task()
 def alert_report(report_id: int, went_live_at: str | None = None):
     """Once a report is live: record its deliveries and queue their sending (or the digest)."""
     moment = datetime.datetime.fromisoformat(went_live_at) if went_live_at else None
-    due_now, digest_at = delivering.fan_out(report_id, moment)
-    send_in_batches(due_now)
-    if digest_at is not None and delivering.plan_digest(digest_at):
-        enqueue_at(send_weekly_digests, digest_at, digest_at.isoformat())
+    # One transaction: with the database backend the deliveries and the tasks that send them
+    # are written together, so a worker dying in between leaves neither.
+    with transaction.atomic():
+        due_now, digest_at = delivering.fan_out(report_id, moment)
+        send_in_batches(due_now)
+        if digest_at is not None and delivering.plan_digest(digest_at):
+            enqueue_at(send_weekly_digests, digest_at, digest_at.isoformat())
     return len(due_now)
 
 
 @task()
 def follow_correction(correction_id: int):
-    ids = delivering.follow_up(correction_id)
-    send_in_batches(ids)
+    with transaction.atomic():
+        ids = delivering.follow_up(correction_id)
+        send_in_batches(ids)
     return len(ids)
 
 
@@ -63,10 +74,11 @@ def send_deliveries(delivery_ids: list[int]):
 
 @task()
 def send_weekly_digests(due_at: str):
-    """Monday's digests; and the next Monday's run is queued once more deliveries wait for it."""
-    ids = delivering.due_digest_ids()
-    send_in_batches(ids)
-    return len(ids)
+    """Monday's digests (the next Monday's run is queued by the first report that waits for it),
+    and any other delivery that is due and still pending (whose task was lost)."""
+    groups = delivering.due_groups()
+    send_in_batches(groups=groups)
+    return sum(len(group) for group in groups)
 
 
 @task()
