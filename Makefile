@@ -46,7 +46,7 @@ lint: $(BIN)/.installed
 # Production settings, checked as an operator would before deploying.
 check-deploy: $(BIN)/.installed
 	DEBUG=0 SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
-	ALLOWED_HOSTS=sitrep.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
+	ALLOWED_HOSTS=sitrep.example.org SITE_URL=https://sitrep.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 # Serve as production does (gunicorn, DEBUG off, whitenoise), over plain HTTP on this machine.
 serve: $(BIN)/.installed

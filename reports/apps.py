@@ -7,6 +7,7 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Situation reports")
 
     def ready(self):
+        from reports.alerts import checks  # noqa: F401  (SITE_URL must be https for alerts, in check --deploy)
         from reports.alerts import receivers as alerts  # noqa: F401  (queues alerts on publications and corrections)
         from reports.caching import receivers  # noqa: F401  (connects the caches to the actions' signals)
         from reports.editorial import (

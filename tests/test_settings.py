@@ -180,12 +180,21 @@ class ManagePyCheckTests(SimpleTestCase):
             "WARNING",
             SECRET_KEY=secrets.token_urlsafe(50),
             ALLOWED_HOSTS="sitrep.example.org",
+            SITE_URL="https://sitrep.example.org",
         )
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         self.assertIn("System check identified no issues", result.stdout)
         output = result.stdout + result.stderr
         for marker in ("WARNINGS:", "ERRORS:", "security.W", "security.E"):
             self.assertNotIn(marker, output)
+
+    def test_production_without_an_https_site_url_warns_in_the_deploy_checks(self):
+        result = self.run_manage(
+            "check", "--deploy", "--fail-level", "WARNING",
+            SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="sitrep.example.org", SITE_URL="http://sitrep.example.org",
+        )  # fmt: skip
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("sitrep.W001", result.stdout + result.stderr)
 
     def test_production_without_allowed_hosts_fails_the_deploy_checks(self):
         result = self.run_manage("check", "--deploy", "--fail-level", "WARNING", SECRET_KEY=secrets.token_urlsafe(50))
