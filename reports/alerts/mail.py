@@ -5,6 +5,8 @@ Every message that follows a subscription carries its one-click unsubscribe (RFC
 subscription at once, with no login and no cookie.
 """
 
+import textwrap
+
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage
@@ -96,7 +98,7 @@ def report_entry(report, language):
     return {
         "title": one_line(report.title),
         "period": format_period(report.period_start, report.period_end, language=language),
-        "summary": report.summary,
+        "summary": textwrap.fill(one_line(report.summary), 72),  # plain text: short lines, as mail readers expect
         "url": absolute("detail", report.slug, language=language),
     }
 
