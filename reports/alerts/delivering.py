@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from reports.alerts import mail
 from reports.alerts.following import matching_subscriptions
+from reports.caching import state
 from reports.models import Correction, Delivery, DigestRun, Report, Subscriber, Subscription
 
 logger = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ def fan_out(report_id, went_live_at=None):
     """Record a pending delivery of report `report_id` for every address that follows it, if it
     is public now (and went live at `went_live_at`, when given: a rescheduled or unpublished
     report's old task finds it changed and does nothing). Returns (ids due now, digest moment or None)."""
+    state.forget()  # this process's reading of the vocabulary may be a second old: the filters need it now
     report = Report.objects.published().filter(pk=report_id).first()
     if report is None or (went_live_at is not None and report.published_at != went_live_at):
         return [], None
@@ -134,21 +136,29 @@ def claim(ids):
     return rows
 
 
-def messages_for(rows):
-    """[(message, [deliveries])]: one message per delivery, but one per subscription for a digest."""
+def message_groups(rows):
+    """[[deliveries]] that go out as one message: one delivery each, but a subscription's digest
+    together, its reports in the order they went out."""
     digests = defaultdict(list)
-    out = []
+    groups = []
     for row in rows:
         if row.digest and row.correction_id is None:
             digests[row.subscription_id].append(row)
-        elif row.correction_id is not None:
-            out.append((mail.follow_up(row.subscription, row.correction), [row]))
         else:
-            out.append((mail.alert(row.subscription, row.report), [row]))
+            groups.append([row])
     for group in digests.values():
         group.sort(key=lambda row: (row.report.published_at, row.report_id))
-        out.append((mail.digest(group[0].subscription, [row.report for row in group]), group))
-    return out
+        groups.append(group)
+    return groups
+
+
+def message_for(group):
+    first = group[0]
+    if first.correction_id is not None:
+        return mail.follow_up(first.subscription, first.correction)
+    if first.digest:
+        return mail.digest(first.subscription, [row.report for row in group])
+    return mail.alert(first.subscription, first.report)
 
 
 def refused_by_recipient(error):
@@ -167,9 +177,9 @@ def send(ids):
     retry_ids, retry_at = [], None
     connection = get_connection()
     try:
-        for message, group in messages_for(rows):
+        for group in message_groups(rows):
             try:
-                connection.send_messages([message])
+                connection.send_messages([message_for(group)])
             except Exception as error:  # any refusal or failure: the deliveries are tried again later
                 connection.close()  # a broken session is not reused for the next message
                 later = record_failure(group, error)

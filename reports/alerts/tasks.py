@@ -89,6 +89,7 @@ def send_confirmation(subscription_id: int):
         return False
     message = mail.already_following(subscription) if subscription.is_confirmed else mail.confirmation(subscription)
     message.send()
+    Subscription.objects.forget_unconfirmed()
     return True
 
 

@@ -23,6 +23,8 @@ from reports.alerts.mail import read_confirmation_token
 from reports.models import Report, Subscription
 
 Frequency = Subscription.Frequency
+QUERY_LENGTH = Subscription._meta.get_field("query").max_length
+DESCRIPTION_LENGTH = Subscription._meta.get_field("description").max_length
 
 
 class AlertForm(forms.Form):
@@ -78,12 +80,14 @@ class SubscribeView(View):
 
     def render(self, form, status=200):
         query, filterset = self.followed()
-        valid = filterset.is_valid()
+        too_long = len(query) > QUERY_LENGTH
+        valid = filterset.is_valid() and not too_long
         archive = reverse("reports:archive") + (f"?{query}" if query else "")
         context = {
             "form": form,
             "filter": filterset,
             "filter_query": query,
+            "too_long": too_long,
             "archive_url": archive,
             "description": following.describe(filterset) if valid else None,
             "weeks": following.weekly_counts(filterset) if valid else [],
@@ -98,14 +102,14 @@ class SubscribeView(View):
             return render(request, "reports/alerts/too_many.html", status=429)
         form = AlertForm(request.POST)
         query, filterset = self.followed()
-        if not filterset.is_valid() or not form.is_valid():
+        if len(query) > QUERY_LENGTH or not filterset.is_valid() or not form.is_valid():
             return self.render(form, status=400)
         subscribing.request_alert(
             form.cleaned_data["email"],
             query=query,
             language=page_language(),
             frequency=form.cleaned_data["frequency"],
-            description=following.describe(filterset),
+            description=following.describe(filterset)[:DESCRIPTION_LENGTH],
         )
         return redirect("reports:alerts-asked")
 

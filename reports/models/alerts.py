@@ -1,6 +1,7 @@
 """E-mail alerts: a reader's address, what it follows (an archive filter), and a record of every
 message sent to it, written before the send is tried, so that nothing is ever sent twice."""
 
+import datetime
 import secrets
 
 from django.db import models
@@ -52,7 +53,17 @@ class Subscriber(models.Model):
         return (email or "").strip().lower()
 
 
+UNCONFIRMED_KEPT = datetime.timedelta(days=7)  # as long as a confirmation link works
+
+
 class SubscriptionQuerySet(models.QuerySet):
+    def forget_unconfirmed(self, now=None):
+        """Requests not confirmed within the link's 7 days are deleted, and with them the
+        addresses that follow nothing else."""
+        cutoff = (now or timezone.now()) - UNCONFIRMED_KEPT
+        self.filter(confirmed_at=None, created_at__lt=cutoff).delete()
+        Subscriber.objects.filter(subscriptions=None, created_at__lt=cutoff).delete()
+
     def follow_renamed(self, name, old_slug, new_slug):
         """Subscriptions whose filter `name` (tag, author or series) names `old_slug` name
         `new_slug` instead: a tag merged into another, a slug changed (in that action's
