@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test messages checkers lint check-deploy serve fuzz-api clean seed-fixture bench bench-web bench-import
+.PHONY: run test messages checkers lint check-deploy serve fuzz-api clean seed-fixture bench bench-web bench-import bench-alerts
 
 # The virtualenv is rebuilt whenever a requirements file changes.
 $(BIN)/.installed: requirements.txt requirements-dev.txt
@@ -84,6 +84,11 @@ bench-web: $(BIN)/.installed
 # A 10,000-report import against its 30-second budget.
 bench-import: $(BIN)/.installed
 	$(BIN)/python bench/import_bench.py $(if $(findstring --sqlite,$(BENCH_ARGS)),,--postgres)
+
+# One report's alert fanned out to 10,000 subscriptions and sent (locmem e-mail), on DATABASE_URL
+# (SQLite in a temporary folder when unset; a PostgreSQL database is created if missing).
+bench-alerts: $(BIN)/.installed
+	$(BIN)/python bench/alerts_fanout.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles node_modules

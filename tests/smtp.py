@@ -1,6 +1,7 @@
 """A real SMTP server on this machine (aiosmtpd), for tests that send e-mail through Django's
 SMTP backend and read what arrives as a mail client would (email.parser)."""
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -30,16 +31,24 @@ class Handler:
         with self.server.lock:
             self.server.messages.append(message)
             self.server.arrived.notify_all()
+        if self.server.hold:  # the message is here; the sender waits for the answer until released
+            self.server.received.set()
+            await asyncio.get_running_loop().run_in_executor(None, self.server.released.wait)
         return "250 Message accepted for delivery"
 
 
 class SMTPServer:
     """`with SMTPServer() as smtp:` a server on a free port; `smtp.messages` are what arrived
     (email.message.EmailMessage), `smtp.refused` the addresses it answers 550 to, and
-    `smtp.settings()` the Django settings that send through it."""
+    `smtp.settings()` the Django settings that send through it.
 
-    def __init__(self):
+    `SMTPServer(hold=True)`: once a message's content has arrived, `smtp.received` is set and
+    the sender is left waiting for the server's answer until `smtp.release()` (a message in
+    flight, for a test to kill its sender then)."""
+
+    def __init__(self, hold=False):
         self.messages, self.refused = [], set()
+        self.hold, self.received, self.released = hold, threading.Event(), threading.Event()
         self.lock = threading.Lock()
         self.arrived = threading.Condition(self.lock)
         self.port = free_port()
@@ -50,7 +59,12 @@ class SMTPServer:
         return self
 
     def __exit__(self, *exc):
+        self.release()
         self.controller.stop()
+
+    def release(self):
+        """Answer the held message (and any later one) at once."""
+        self.released.set()
 
     def settings(self):
         return {

@@ -128,7 +128,7 @@ def claim(ids):
                 subscriber__suspended_at=None,
                 subscription__confirmed_at__isnull=False,
             )
-            .select_related("subscriber", "subscription", "report", "correction__report")
+            .select_related("subscriber", "subscription__subscriber", "report", "correction__report")
         )
         Delivery.objects.filter(pk__in=[row.pk for row in rows]).update(state=State.SENDING, attempts=F("attempts") + 1)
     for row in rows:
