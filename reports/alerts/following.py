@@ -10,6 +10,7 @@ from django.http import QueryDict
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from reports.caching.memo import per_generation
 from reports.caching.vocabulary import shown_name
 from reports.models import Report, Subscription
 from reports.public.filters import ReportFilter
@@ -81,9 +82,16 @@ def describe(filterset):
 def current_description(subscription):
     """What `subscription` follows in words now (names change, tags merge), in its language;
     the words it was asked with when its filter no longer applies."""
+    words = per_generation(
+        "alert-description", (subscription.query, subscription.language), lambda: _describe(subscription)
+    )  # once per filter and publication generation, not once per message
+    return words or subscription.description
+
+
+def _describe(subscription):
     with translation.override(subscription.language):
         filterset = filter_for(subscription.query, subscription.language)
-        return describe(filterset) if filterset.is_valid() else subscription.description
+        return describe(filterset) if filterset.is_valid() else None
 
 
 def weekly_counts(filterset, *, now=None):
