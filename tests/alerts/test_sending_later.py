@@ -3,11 +3,13 @@ of a refused address and its suspension, a mail server that is down, correction 
 the weekly digest."""
 
 import datetime
+from unittest import mock
 
 from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from reports.alerts import delivering, tasks
@@ -97,7 +99,9 @@ class RetryTests(SendingMixin, SitrepTestCase):
         self.assertFalse(DBTaskResult.objects.filter(status="READY").exists())
 
     def run_due_tasks(self):
-        with self.captureOnCommitCallbacks(execute=True):
+        """A worker runs every due task and stops. It would close the test's connection between
+        tasks (it is in a transaction, which a worker's is not), so it keeps it here."""
+        with self.captureOnCommitCallbacks(execute=True), mock.patch(f"{db_worker.__name__}.close_old_connections"):
             call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
 
     def test_a_mail_server_that_is_down_leaves_the_deliveries_for_a_retry_and_suspends_nobody(self):
