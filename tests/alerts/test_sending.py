@@ -82,6 +82,7 @@ class AlertMessageTests(SendingMixin, SitrepTestCase):
         self.assertEqual(message["Subject"], "Iraq Situation Report: July 1-7, 2020")
         self.assertEqual(message["To"], "reader@example.org")
         self.assertEqual(message["List-Unsubscribe-Post"], "List-Unsubscribe=One-Click")
+        self.assertTrue(header(message, "List-Id").endswith("<alerts.sitrep.test>"), message["List-Id"])
         unsubscribe = SITE + reverse("reports:alerts-unsubscribe", args=[self.subscription.key])
         self.assertEqual(header(message, "List-Unsubscribe"), f"<{unsubscribe}>")
         text = body(message)
@@ -197,4 +198,6 @@ class ArabicAlertTests(SendingMixin, SitrepTestCase):
         for link in found:
             self.assertTrue(link.startswith(SITE + "/ar/"), link)
         with translation.override("ar"):
-            self.assertIn(SITE + reverse("reports:detail", args=[report.slug]), found)
+            report_url = SITE + reverse("reports:detail", args=[report.slug])
+        self.assertIn(report_url, found)
+        self.assertContains(self.client.get(self.site_path(report_url)), "تقرير العراق")

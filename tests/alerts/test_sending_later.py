@@ -194,6 +194,15 @@ class WeeklyDigestTests(SendingMixin, SitrepTestCase):
         [digest] = self.smtp.wait_for(1)
         self.assertIn(kept.title, body(digest))
         self.assertNotIn(withdrawn.title, body(digest))
+        with self.captureOnCommitCallbacks(execute=True):  # published again: it comes in the next digest, once
+            workflow.publish(withdrawn, by=self.editor)
+        for _ in range(2):
+            with self.captureOnCommitCallbacks(execute=True):
+                tasks.send_weekly_digests.enqueue(DigestRun.objects.get().due_at.isoformat())
+        messages = self.smtp.wait_for(2)
+        self.assertEqual(len(messages), 2)
+        self.assertIn(withdrawn.title, body(messages[1]))
+        self.assertNotIn(kept.title, body(messages[1]))
 
     @override_settings(ALERT_DIGEST_HOUR=18)
     def test_the_digest_is_planned_for_the_next_monday_at_the_digest_hour(self):
