@@ -8,17 +8,18 @@ from unittest import mock
 from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
-from reports.alerts import delivering, tasks
+from reports.alerts import delivering, mail, tasks
 from reports.alerts.delivering import RETRY_DELAYS
 from reports.editorial.actions import editing, workflow
 from reports.models import Delivery, DigestRun, Subscriber
-from tests.alerts.test_sending import SendingMixin, body, follow, recipients
+from tests.alerts.test_sending import SendingMixin, body, follow, links, recipients
 from tests.base import SitrepTestCase
-from tests.helpers import make_user
+from tests.helpers import make_report, make_user
 from tests.smtp import free_port
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -28,6 +29,7 @@ class RetryTests(SendingMixin, SitrepTestCase):
     @classmethod
     def setUpTestData(cls):
         cls.editor = make_user("editor")
+        make_report("Earlier Iraq report", tags=["Iraq"])  # the archive's tag filter knows Iraq
         follow("bounce@example.org")
         follow("reader@example.org")
 
@@ -78,6 +80,23 @@ class RetryTests(SendingMixin, SitrepTestCase):
         self.publish("Next Iraq report")
         self.assertEqual(recipients(self.smtp.wait_for(2)), ["reader@example.org", "reader@example.org"])
         self.assertEqual(Delivery.objects.filter(subscriber=subscriber).count(), 1)
+
+    def test_a_suspended_reader_who_asks_again_confirms_and_is_mailed_again(self):
+        subscriber = Subscriber.objects.get(email="bounce@example.org")
+        delivering.suspend(subscriber.pk, "SMTPRecipientsRefused: 550 5.1.1 Mailbox unavailable")
+        with self.captureOnCommitCallbacks(execute=True):  # the same filter as before, already confirmed
+            self.client.post(
+                reverse("reports:alerts-subscribe") + "?tag=iraq", {"email": subscriber.email, "frequency": "each"}
+            )
+        [message] = self.smtp.wait_for(1)
+        self.assertEqual(message["To"], "bounce@example.org")
+        confirm = next((link for link in links(message) if "/alerts/confirm/" in link), None)
+        self.assertIsNotNone(confirm, "a suspended address can only be reinstated by confirming")
+        self.client.post(confirm.removeprefix(mail.site_url()))
+        subscriber.refresh_from_db()
+        self.assertIsNone(subscriber.suspended_at)
+        self.publish()
+        self.assertEqual(recipients(self.smtp.wait_for(3)[1:]), ["bounce@example.org", "reader@example.org"])
 
     def test_the_retry_is_queued_for_its_time_by_a_backend_that_defers(self):
         self.smtp.refused.add("bounce@example.org")
