@@ -115,8 +115,8 @@ def due_groups(now=None):
 
 
 def claim(ids):
-    """Mark the due, pending deliveries among `ids` as being sent, and return them; committed
-    before any message goes out, so no other task can claim them."""
+    """Mark the due, pending deliveries among `ids` of reports public now as being sent, and
+    return them; committed before any message goes out, so no other task can claim them."""
     now = timezone.now()
     with transaction.atomic():
         rows = list(
@@ -127,6 +127,8 @@ def claim(ids):
                 due_at__lte=now,
                 subscriber__suspended_at=None,
                 subscription__confirmed_at__isnull=False,
+                # Unpublished since it was recorded: not sent (it stays pending, for a republication).
+                report__in=Report.objects.published(),
             )
             .select_related("subscriber", "subscription__subscriber", "report", "correction__report")
         )

@@ -83,11 +83,13 @@ def send_weekly_digests(due_at: str):
 
 @task()
 def send_confirmation(subscription_id: int):
-    """The confirmation (or "you already follow this") message a reader asked for."""
+    """The confirmation (or "you already follow this") message a reader asked for. A suspended
+    address is asked to confirm even what it follows already: confirming is what reinstates it."""
     subscription = Subscription.objects.select_related("subscriber").filter(pk=subscription_id).first()
     if subscription is None:
         return False
-    message = mail.already_following(subscription) if subscription.is_confirmed else mail.confirmation(subscription)
+    following = subscription.is_confirmed and subscription.subscriber.suspended_at is None
+    message = mail.already_following(subscription) if following else mail.confirmation(subscription)
     message.send()
     Subscription.objects.forget_unconfirmed()
     return True
