@@ -23,6 +23,8 @@ class Handler:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower() in self.server.refused:
             return "550 5.1.1 Mailbox unavailable"
+        if address.lower() in self.server.deferred:
+            return "451 4.3.2 Try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -39,15 +41,16 @@ class Handler:
 
 class SMTPServer:
     """`with SMTPServer() as smtp:` a server on a free port; `smtp.messages` are what arrived
-    (email.message.EmailMessage), `smtp.refused` the addresses it answers 550 to, and
-    `smtp.settings()` the Django settings that send through it.
+    (email.message.EmailMessage), `smtp.refused` the addresses it answers 550 to (for good),
+    `smtp.deferred` those it answers 451 to (for now), and `smtp.settings()` the Django settings
+    that send through it.
 
     `SMTPServer(hold=True)`: once a message's content has arrived, `smtp.received` is set and
     the sender is left waiting for the server's answer until `smtp.release()` (a message in
     flight, for a test to kill its sender then)."""
 
     def __init__(self, hold=False):
-        self.messages, self.refused = [], set()
+        self.messages, self.refused, self.deferred = [], set(), set()
         self.hold, self.received, self.released = hold, threading.Event(), threading.Event()
         self.lock = threading.Lock()
         self.arrived = threading.Condition(self.lock)

@@ -164,10 +164,10 @@ def message_for(group):
 
 
 def refused_by_recipient(error):
-    """True when the address's own server (or our relay, for it) refused the message, rather
-    than our mail server being unreachable."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return True
+    """True when the address's own server (or our relay, for it) refused the message for good
+    (a 5xx answer), rather than for now (4xx) or our mail server being unreachable."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):  # {address: (code, message)}
+        return any(code >= 500 for code, _ in error.recipients.values())
     return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
 
 

@@ -6,6 +6,7 @@ subscription at once, with no login and no cookie.
 """
 
 import textwrap
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
@@ -69,7 +70,7 @@ def _message(subscription, subject, template, context, *, list_headers=True):
             headers |= {
                 "List-Unsubscribe": f"<{unsubscribe}>",
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                "List-Id": f"{one_line(settings.SITE_NAME)} alerts <alerts.{site_url().split('://', 1)[-1]}>",
+                "List-Id": f"{one_line(settings.SITE_NAME)} alerts <alerts.{urlsplit(site_url()).hostname}>",
                 "Precedence": "bulk",
             }
         return EmailMessage(

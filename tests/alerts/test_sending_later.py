@@ -81,6 +81,16 @@ class RetryTests(SendingMixin, SitrepTestCase):
         self.assertEqual(recipients(self.smtp.wait_for(2)), ["reader@example.org", "reader@example.org"])
         self.assertEqual(Delivery.objects.filter(subscriber=subscriber).count(), 1)
 
+    def test_an_address_refused_only_for_now_is_given_up_but_not_suspended(self):
+        self.smtp.deferred.add("bounce@example.org")  # 451: greylisting, a full mailbox
+        self.publish()
+        for _ in RETRY_DELAYS:
+            self.send_again_when_due()
+        delivery = self.bounced()
+        self.assertEqual((delivery.state, delivery.attempts), (Delivery.State.FAILED, len(RETRY_DELAYS) + 1))
+        self.assertIn("451", delivery.error)
+        self.assertIsNone(Subscriber.objects.get(email="bounce@example.org").suspended_at)
+
     def test_a_suspended_reader_who_asks_again_confirms_and_is_mailed_again(self):
         subscriber = Subscriber.objects.get(email="bounce@example.org")
         delivering.suspend(subscriber.pk, "SMTPRecipientsRefused: 550 5.1.1 Mailbox unavailable")
