@@ -99,3 +99,14 @@ def leave(key):
         # An address that follows nothing more is not kept.
         Subscriber.objects.filter(pk=subscription.subscriber_id, subscriptions=None).delete()
     return True
+
+
+def forget(key):
+    """Delete the address of the subscription's reader, with all its subscriptions and their
+    records. Returns whether there was one."""
+    with transaction.atomic():
+        subscription = Subscription.objects.select_for_update().filter(key=key).first()
+        if subscription is None:
+            return False
+        Subscriber.objects.filter(pk=subscription.subscriber_id).delete()
+    return True

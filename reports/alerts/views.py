@@ -92,6 +92,7 @@ class SubscribeView(View):
             "description": following.describe(filterset) if valid else None,
             "weeks": following.weekly_counts(filterset) if valid else [],
         }
+        context["weeks_total"] = sum(count for _, _, count in context["weeks"])
         return render(self.request, self.template_name, context, status=status if valid else 400)
 
     def get(self, request):
