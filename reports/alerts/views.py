@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -23,6 +24,8 @@ from reports.alerts.mail import read_confirmation_token
 from reports.models import Report, Subscription
 
 Frequency = Subscription.Frequency
+QUERY_LENGTH = Subscription._meta.get_field("query").max_length
+DESCRIPTION_LENGTH = Subscription._meta.get_field("description").max_length
 
 
 class AlertForm(forms.Form):
@@ -100,12 +103,16 @@ class SubscribeView(View):
         query, filterset = self.followed()
         if not filterset.is_valid() or not form.is_valid():
             return self.render(form, status=400)
+        if len(query) > QUERY_LENGTH:  # many long tags: refused here, not by the database (a 500)
+            form.add_error(None, _("These filters are too many to follow at once: choose fewer."))
+            return self.render(form, status=400)
         subscribing.request_alert(
             form.cleaned_data["email"],
             query=query,
             language=page_language(),
             frequency=form.cleaned_data["frequency"],
-            description=following.describe(filterset),
+            # Only the words kept for when the filter no longer applies (current_description).
+            description=Truncator(following.describe(filterset)).chars(DESCRIPTION_LENGTH),
         )
         return redirect("reports:alerts-asked")
 

@@ -169,6 +169,20 @@ class SubscribeFormTests(PageTestCase):
             self.assertEqual(len(smtp.messages), 2)
         self.assertEqual([message["To"] for message in smtp.messages], ["reader@example.org"] * 2)
 
+    def test_many_long_tags_are_refused_or_shortened_never_a_server_error(self):
+        names = [f"Tag {n:02d} " + "with a long name for a militia or a province " * 2 for n in range(25)]
+        make_report("Many tags", tags=names)
+        slugs = sorted(Tag.objects.filter(name__in=names).values_list("slug", flat=True))
+        query = "&".join(f"tag={slug}" for slug in slugs)
+        self.assertGreater(len(query), Subscription._meta.get_field("query").max_length)
+        refused = self.subscribe(query=query)
+        self.assertContains(refused, "too many to follow at once", status_code=400)
+        some = "&".join(f"tag={slug}" for slug in slugs[:12])
+        self.assertRedirects(self.subscribe(query=some), ASKED)
+        description = Subscription.objects.get().description
+        self.assertEqual(len(description), Subscription._meta.get_field("description").max_length)
+        self.assertTrue(description.startswith("Reports tagged Tag 00 with"))
+
     @override_settings(ALERT_REQUESTS_PER_HOUR=2)
     def test_a_client_asking_too_often_is_refused(self):
         for n in range(2):
