@@ -11,7 +11,7 @@ from unittest import mock
 from django.core import signing
 from django.test import override_settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from taggit.models import Tag
 
 from reports.alerts import mail as alert_mail
@@ -182,6 +182,17 @@ class SubscribeFormTests(PageTestCase):
         description = Subscription.objects.get().description
         self.assertEqual(len(description), Subscription._meta.get_field("description").max_length)
         self.assertTrue(description.startswith("Reports tagged Tag 00 with"))
+
+    def test_asked_on_the_arabic_page_the_subscription_is_in_arabic(self):
+        with translation.override("ar"):
+            url = reverse("reports:alerts-subscribe")
+        self.assertTrue(url.startswith("/ar/"))
+        page = self.client.get(url, {"tag": "iraq"})
+        self.assertEqual(page.status_code, 200)
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(f"{url}?tag=iraq", {"email": "reader@example.org", "frequency": "each"})
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(Subscription.objects.get().language, "ar")
 
     @override_settings(ALERT_REQUESTS_PER_HOUR=2)
     def test_a_client_asking_too_often_is_refused(self):
