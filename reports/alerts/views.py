@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -103,6 +104,7 @@ class SubscribeView(View):
             return render(request, "reports/alerts/too_many.html", status=429)
         form = AlertForm(request.POST)
         query, filterset = self.followed()
+        # Many long tags: refused here (the page says so), not by the database's column length.
         if len(query) > QUERY_LENGTH or not filterset.is_valid() or not form.is_valid():
             return self.render(form, status=400)
         subscribing.request_alert(
@@ -110,7 +112,8 @@ class SubscribeView(View):
             query=query,
             language=page_language(),
             frequency=form.cleaned_data["frequency"],
-            description=following.describe(filterset)[:DESCRIPTION_LENGTH],
+            # Only the words kept for when the filter no longer applies (current_description).
+            description=Truncator(following.describe(filterset)).chars(DESCRIPTION_LENGTH),
         )
         return redirect("reports:alerts-asked")
 
