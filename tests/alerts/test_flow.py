@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from reports.editorial.actions import workflow
 from reports.models import Delivery, Report, Subscription
+from tests.alerts.test_pages import PageTestCase
 from tests.base import SitrepTestCase
 from tests.helpers import make_report, make_user
 
@@ -54,3 +55,12 @@ class AlertFlowTests(SitrepTestCase):
         left = client.post(unsubscribe, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded")
         self.assertEqual(left.status_code, 200)
         self.assertFalse(Subscription.objects.exists())
+
+    def test_a_followed_search_is_matched_by_the_archive_search(self):
+        found = PageTestCase.subscription("searcher@example.org", query="q=convoys", confirmed=True)
+        PageTestCase.subscription("other@example.org", query="q=pipelines", confirmed=True)
+        draft = make_report("Militia attacks on convoys near Basra", status=Report.Status.DRAFT)
+        with self.captureOnCommitCallbacks(execute=True):
+            workflow.publish(draft, by=self.editor)
+        self.assertEqual([message.to for message in mail.outbox], [["searcher@example.org"]])
+        self.assertEqual(Delivery.objects.get().subscription, found)

@@ -94,7 +94,15 @@ class FollowedFiltersTests(PageTestCase):
         self.assertEqual(sum(count for _, _, count in weeks), 7)  # all but the one 200 days ago
         label, monday, _ = weeks[-1]
         self.assertEqual(label, "{}-W{:02d}".format(*monday.isocalendar()[:2]))
-        self.assertContains(response, f'<time datetime="{label}">{label}</time>')
+        self.assertContains(response, f'<time datetime="{label}" dir="ltr">{label}</time>')
+
+    def test_a_search_is_followed_and_counted_like_the_archive_finds_it(self):
+        make_report("Militia attacks on convoys", series=make_series(), published_at=timezone.now())
+        response = self.client.get(SUBSCRIBE, {"q": "convoys"})
+        self.assertEqual(response.context["description"], "Reports matching “convoys”")
+        archive = self.client.get(reverse("reports:archive"), {"q": "convoys"})
+        self.assertEqual(sum(count for _, _, count in response.context["weeks"]), archive.context["paginator"].count)
+        self.assertEqual(response.context["weeks"][-1][2], 1)
 
     def test_filters_that_cannot_be_followed_are_refused_with_the_reason(self):
         for query, reason in (
