@@ -36,7 +36,8 @@ def worker_database_url():
 @unittest.skipUnless(connection.vendor == "postgresql", "a worker process shares the test database on PostgreSQL")
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}, SITE_URL="https://sitrep.test")
 class KilledWorkerTests(FreshCaches, TransactionTestCase):
-    serialized_rollback = True  # the migrations' groups, for the tests that run after this one
+    # No serialized_rollback: its flush would skip post_migrate, leaving the transaction tests
+    # that run after it without permissions (they restore the groups with ensure_editorial_groups).
 
     def worker(self, smtp):
         """A `manage.py db_worker --batch` process on this test's database and mail server."""
