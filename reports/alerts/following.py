@@ -97,13 +97,14 @@ def _describe(subscription):
 def weekly_counts(filterset, *, now=None):
     """[(ISO week label, Monday, count)] for the last WEEKS_COUNTED ISO weeks, this one last: how
     many reports matching the filter first went out in each, i.e. what it would have sent."""
-    today = timezone.localdate(now or timezone.now())
+    now = now or timezone.now()
+    today = timezone.localdate(now)
     this_monday = today - datetime.timedelta(days=today.weekday())
     mondays = [this_monday - datetime.timedelta(weeks=n) for n in reversed(range(WEEKS_COUNTED))]
     start = timezone.make_aware(datetime.datetime.combine(mondays[0], datetime.time.min))
     rows = (
         filterset.qs.order_by()
-        .filter(first_published_at__gte=start, first_published_at__lte=now or timezone.now())
+        .filter(first_published_at__gte=start, first_published_at__lte=now)
         .annotate(week=TruncWeek("first_published_at"))
         .values("week")
         .annotate(reports=Count("pk"))

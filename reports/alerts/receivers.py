@@ -21,7 +21,7 @@ def alert_scheduled(sender, report, **kwargs):
 
 @receiver(signals.report_corrected, dispatch_uid="follow-up-corrected-report")
 def follow_up_correction(sender, report, correction=None, **kwargs):
-    if correction is not None and report.is_public:
+    if correction is not None:  # the task follows it up only if the report is published now
         tasks.follow_correction.enqueue(correction.pk)
 
 

@@ -12,8 +12,8 @@ from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.text import Truncator
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -21,7 +21,8 @@ from django.views.decorators.csrf import csrf_exempt
 
 from reports.alerts import following, subscribing
 from reports.alerts.mail import read_confirmation_token
-from reports.models import Report, Subscription
+from reports.models import Subscription
+from reports.public.filters import listing_language
 
 Frequency = Subscription.Frequency
 QUERY_LENGTH = Subscription._meta.get_field("query").max_length
@@ -50,11 +51,6 @@ class FrequencyForm(forms.Form):
     frequency = AlertForm.base_fields["frequency"]
 
 
-def page_language():
-    code = (get_language() or "").split("-")[0]
-    return code if code in Report.Language.values else Report.Language.ENGLISH
-
-
 def too_many_requests(request):
     """A per-client limit on asking for alerts (ALERT_REQUESTS_PER_HOUR), shared by every
     worker through the cache."""
@@ -75,12 +71,14 @@ class SubscribeView(View):
 
     template_name = "reports/alerts/subscribe.html"
 
+    @cached_property
     def followed(self):
+        """(canonical query, its FilterSet): worked out once per request, for the form and the page."""
         query = following.canonical_query(self.request.GET)
-        return query, following.filter_for(query, page_language())
+        return query, following.filter_for(query, listing_language())
 
     def render(self, form, status=200):
-        query, filterset = self.followed()
+        query, filterset = self.followed
         too_long = len(query) > QUERY_LENGTH
         valid = filterset.is_valid() and not too_long
         archive = reverse("reports:archive") + (f"?{query}" if query else "")
@@ -103,14 +101,14 @@ class SubscribeView(View):
         if too_many_requests(request):
             return render(request, "reports/alerts/too_many.html", status=429)
         form = AlertForm(request.POST)
-        query, filterset = self.followed()
+        query, filterset = self.followed
         # Many long tags: refused here (the page says so), not by the database's column length.
         if len(query) > QUERY_LENGTH or not filterset.is_valid() or not form.is_valid():
             return self.render(form, status=400)
         subscribing.request_alert(
             form.cleaned_data["email"],
             query=query,
-            language=page_language(),
+            language=listing_language(),
             frequency=form.cleaned_data["frequency"],
             # Only the words kept for when the filter no longer applies (current_description).
             description=Truncator(following.describe(filterset)).chars(DESCRIPTION_LENGTH),
@@ -167,6 +165,10 @@ class ConfirmView(View):
 GONE = _("There is no such alert: it has been left, or its address forgotten.")
 
 
+def gone(request):
+    return render(request, "reports/alerts/gone.html", {"problem": GONE}, status=404)
+
+
 @method_decorator(never_cache, name="dispatch")
 class ManageView(View):
     """A subscription's own page: what it follows, how often, leave it, forget the address."""
@@ -186,7 +188,7 @@ class ManageView(View):
     def get(self, request, key):
         subscription = Subscription.objects.select_related("subscriber").filter(key=key).first()
         if subscription is None:
-            return render(request, "reports/alerts/gone.html", {"problem": GONE}, status=404)
+            return gone(request)
         return self.render(subscription, FrequencyForm(initial={"frequency": subscription.frequency}))
 
     def post(self, request, key):
@@ -194,11 +196,11 @@ class ManageView(View):
         if not form.is_valid():
             subscription = Subscription.objects.select_related("subscriber").filter(key=key).first()
             if subscription is None:
-                return render(request, "reports/alerts/gone.html", {"problem": GONE}, status=404)
+                return gone(request)
             return self.render(subscription, form, status=400)
         subscription = subscribing.change_frequency(key, form.cleaned_data["frequency"])
         if subscription is None:
-            return render(request, "reports/alerts/gone.html", {"problem": GONE}, status=404)
+            return gone(request)
         return self.render(subscription, form, saved=True)
 
 
@@ -210,7 +212,7 @@ class UnsubscribeView(View):
     def get(self, request, key):
         subscription = Subscription.objects.filter(key=key).first()
         if subscription is None:
-            return render(request, "reports/alerts/gone.html", {"problem": GONE}, status=404)
+            return gone(request)
         context = {"subscription": subscription, "description": following.current_description(subscription)}
         return render(request, "reports/alerts/unsubscribe.html", context)
 
