@@ -4,6 +4,7 @@
 page, feed, sitemap and API starts from it.
 """
 
+import contextvars
 import uuid
 from typing import NamedTuple
 
@@ -78,27 +79,35 @@ class ReportLink(NamedTuple):
         return report_url(self.slug)
 
 
+# The stand-in for "now" while a query is compiled for many requests (reports.caching.compiled).
+building_at = contextvars.ContextVar("building_at", default=None)
+
+
+def reading_moment():
+    return building_at.get() or timezone.now()
+
+
 class ReportQuerySet(models.QuerySet):
     def published(self):
         """What a reader may see. Every public page, feed and sitemap starts here."""
-        return self.filter(status=Report.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(status=Report.Status.PUBLISHED, published_at__lte=reading_moment())
 
     def scheduled(self):
-        return self.filter(status=Report.Status.PUBLISHED, published_at__gt=timezone.now())
+        return self.filter(status=Report.Status.PUBLISHED, published_at__gt=reading_moment())
 
     def for_listing(self):
-        """One query for a page of reports: with their series and author, their tags (as JSON,
-        see Report.tag_list) and when each was last corrected (see Report.last_modified); not
-        their PDF's text, which can be long."""
+        """One query for a page of reports: series, tags, bylines, figures (JSON: Report.tag_list...)
+        and when each was last corrected (Report.last_modified); not the PDF's (long) text."""
         last_correction = Correction.objects.filter(report=OuterRef("pk")).order_by("-created_at", "-pk")
         return (
             self.select_related("series")
             .defer("pdf_text")  # search reads it in the database; pages never need it
             .annotate(last_corrected_at=Subquery(last_correction.values("created_at")[:1]))
-            .with_tags()
-            .with_authors()
-            .with_figures()
+            .for_summaries()
         )
+
+    def for_summaries(self):  # what a listing's summaries show: tags, bylines and figures
+        return self.with_tags().with_authors().with_figures()
 
     def with_tags(self):
         """The reports' tags in the same query, as JSON pairs: see Report.tag_list."""
@@ -125,9 +134,8 @@ class ReportQuerySet(models.QuerySet):
         return self.annotate(author_data=Subquery(bylines, output_field=models.JSONField()))
 
     def with_versions(self):
-        """The reports' published versions in the same query, as JSON [number, published_at]
-        pairs: see Report.version_list."""
-        return self.annotate(version_data=published_versions_json())
+        """The published versions in the same query, as JSON pairs: see Report.version_list."""
+        return self.annotate(version_data=published_versions_json(reading_moment()))
 
     def with_pdf(self):
         """The reports' current PDFs in the same query, as JSON: see Report.pdf."""
@@ -136,8 +144,7 @@ class ReportQuerySet(models.QuerySet):
         return self.annotate(pdf_data=current_pdf_json())
 
     def with_translations(self):
-        """Each report's other published language versions and freshness: see
-        reports.models.translation."""
+        """Each report's other published language versions: see reports.models.translation."""
         return self.annotate(**translation_annotations(Report, JSONGroupArray))
 
     def with_figures(self):
@@ -147,8 +154,7 @@ class ReportQuerySet(models.QuerySet):
         return self.annotate(figure_data=current_figures_json())
 
     def with_neighbours(self):
-        """Each report with the published reports in its language before and after it in its series
-        (by period), as (title, slug) pairs in the same row: see Report.neighbours."""
+        """The published reports before and after each in its series and language: Report.neighbours."""
         series_reports = Report.objects.published().filter(series=OuterRef("series"), language=OuterRef("language"))
         series_reports = series_reports.order_by()
         before = series_reports.filter(period_start__lt=OuterRef("period_start")).order_by("-period_start", "-pk")
@@ -330,8 +336,7 @@ class Report(PublicationTimes, models.Model):
 
     @property
     def translation_list(self):
-        """The other published reports of its translation group, as TranslationRefs in language
-        order: from the with_translations() annotation, or one query."""
+        """Its group's other published reports as TranslationRefs: from with_translations(), or one query."""
         return translation_refs(self)
 
     @property
@@ -368,25 +373,20 @@ class Report(PublicationTimes, models.Model):
 
     @property
     def figure_list(self):
-        """The current figures in order, as FigureData: from the listing's JSON annotation when
-        the query has it."""
+        """The current figures in order, as FigureData: from the listing's JSON annotation if any."""
         from reports.models.figure import figure_refs
 
         return figure_refs(self)
 
     @property
     def neighbours(self):
-        """(previous, next) published reports in the series, as ReportLinks or None; from the
-        with_neighbours() annotation."""
+        """(previous, next) published ReportLinks (or None) from the with_neighbours() annotation."""
         return tuple(ReportLink(*pair) if pair else None for pair in (self.previous_report, self.next_report))
 
     @property
     def last_modified(self):
-        """When readers last saw a change: its publication, or its latest public correction.
-
-        Edits before publication and saves that change nothing are not changes readers saw.
-        Uses a `last_corrected_at` annotation or prefetched corrections when the caller has them.
-        """
+        """When readers last saw a change: its publication or latest public correction (not edits
+        before publication). From a `last_corrected_at` annotation or prefetched corrections if any."""
         if hasattr(self, "last_corrected_at"):
             corrected = self.last_corrected_at
         elif "corrections" in getattr(self, "_prefetched_objects_cache", {}):

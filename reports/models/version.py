@@ -18,7 +18,6 @@ from typing import NamedTuple
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reports.models.aggregates import JSONGroupArray
@@ -72,14 +71,14 @@ class ReportVersion(models.Model):
             raise ValidationError({"number": VERSION_NUMBER_MESSAGE})
 
 
-def published_versions_json():
+def published_versions_json(moment):
     """Each report's versions published by now, as JSON [number, published_at] pairs, for
     Report.objects.with_versions() (read back by Report.version_list)."""
     from django.db.models import OuterRef, Subquery
     from django.db.models.functions import JSONArray
 
     versions = (
-        ReportVersion.objects.filter(report=OuterRef("pk"), published_at__lte=timezone.now())
+        ReportVersion.objects.filter(report=OuterRef("pk"), published_at__lte=moment)
         .order_by()
         .values("report")
         .annotate(pairs=JSONGroupArray(JSONArray("number", "published_at")))

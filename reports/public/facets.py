@@ -23,6 +23,7 @@ from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils.translation import pgettext
 
+from reports.caching import compiled
 from reports.caching.memo import per_generation
 from reports.caching.vocabulary import published_vocabulary, shown_name
 from reports.models import ReportAuthor, TaggedReport
@@ -82,7 +83,10 @@ class ArchiveFacets:
     def _groups(self):
         """(kind, slug, name, start year, end year, reports) rows: the current results per tag
         and per author, then the results of every filter but series and year per series and years."""
-        results = self.filterset.qs.order_by().values("pk")
+        return compiled.run("facets", self._grouping, **self.filterset.query_values())
+
+    def _grouping(self, **values):
+        results = self.filterset.filtered(values).order_by().values("pk")
         tags = (
             TaggedReport.objects.filter(content_object__in=results)
             .order_by()
@@ -96,14 +100,14 @@ class ArchiveFacets:
             .annotate(reports=Count("pk"))
         )
         series_years = (
-            self.filterset.queryset_without("series", "year")
+            self.filterset.filtered(values, without=("series", "year"))
             .order_by()
             .values_list(
                 Value("series"), "series__slug", "series__name", ExtractYear("period_start"), ExtractYear("period_end")
             )
             .annotate(reports=Count("pk"))
         )
-        return list(tags.union(authors, series_years, all=True))
+        return tags.union(authors, series_years, all=True)
 
     def _count_series_and_years(self, groups):
         series_counts, series_names, year_counts, total = Counter(), {}, Counter(), 0

@@ -1,3 +1,4 @@
+from functools import partial
 from urllib.parse import urljoin
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.utils.http import http_date
 from django.utils.timezone import localtime
 from django.utils.translation import gettext, pgettext
 
+from reports.caching import compiled
 from reports.caching.vocabulary import shown_name
 from reports.models import Report
 from reports.public.citation import report_authors
@@ -72,7 +74,8 @@ class ReportFeed(Feed):
     url_name = "reports:feed-rss"
 
     def __call__(self, request, *args, **kwargs):
-        filterset = ReportFilter(request.GET, queryset=Report.objects.published().for_listing(), request=request)
+        reports = self.published_reports()
+        filterset = ReportFilter(request.GET, queryset=reports, request=request, published=self.published_reports)
         if not filterset.is_valid():
             errors = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in filterset.errors.items())
             message = gettext("Invalid feed filter. %(errors)s") % {"errors": errors}
@@ -108,12 +111,21 @@ class ReportFeed(Feed):
     def items(self, filterset):
         # Newest first even when searching: a feed reader shows what is new, not what ranks best.
         # (The correction notes are in each entry's description.)
-        reports = filterset.qs.defer("body", "pdf_text")  # entries carry summaries
-        reports = reports.with_pdf().with_translations().prefetch_related("corrections")
-        reports = list(reports.order_by("-published_at", "-pk")[:FEED_LENGTH])
+        # Compiled once per process and shape of filters (reports.caching.compiled).
+        reports = compiled.run(("feed", FEED_LENGTH), partial(self.entries, filterset), **filterset.query_values())
         for report in reports:  # an enclosure's address is absolute, and Feed does not make it so
             report.pdf_address = filterset.request.build_absolute_uri(pdf_url(report.slug)) if report.pdf else None
         return reports
+
+    @staticmethod
+    def published_reports():
+        return Report.objects.published().for_listing()
+
+    @staticmethod
+    def entries(filterset, **values):
+        reports = filterset.filtered(values).defer("body", "pdf_text")  # entries carry summaries
+        reports = reports.with_pdf().with_translations().prefetch_related("corrections")
+        return reports.order_by("-published_at", "-pk")[:FEED_LENGTH]
 
     def item_enclosures(self, report):
         """The report's PDF (RSS <enclosure>, Atom rel="enclosure")."""

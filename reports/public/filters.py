@@ -1,8 +1,5 @@
-"""The public filters: one FilterSet, shared by the archive, the feeds and the API.
-
-The query parameter names (q, tag, week, from, to, series, year, page) are a public
-interface: bookmarks, feed subscriptions and API clients depend on them.
-"""
+"""The public filters: one FilterSet, shared by the archive, the feeds, the API and alerts. The
+parameter names (q, tag, week, from, to, series, year, author, lang, page) are a public interface."""
 
 import datetime
 import re
@@ -30,11 +27,8 @@ ISO_WEEK = re.compile(r"^(?P<year>\d{4})-W(?P<week>\d{2})$")
 
 
 def parse_iso_week(value):
-    """'2020-W34' -> (Monday, Sunday) of that ISO week; a ValidationError with the reason otherwise.
-
-    The value is quoted as a parameter of the error, never inside its message: django-filter
-    formats every message with its parameters on the API path, so a "%" typed into the
-    message itself would break it."""
+    """'2020-W34' -> (Monday, Sunday) of that ISO week; a ValidationError with the reason otherwise,
+    quoting the value as a parameter (django-filter formats messages: a typed "%" would break one)."""
     match = ISO_WEEK.match(value.strip())
     if not match:
         raise invalid(_("“%(value)s” is not an ISO week; write it like 2020-W34."), value=value)
@@ -86,7 +80,7 @@ class PeriodFilter(django_filters.DateFilter):
     def filter(self, qs, value):
         if value in (None, ""):
             return qs
-        return overlapping(qs, first=value) if self.lookup_expr == "gte" else overlapping(qs, last=value)
+        return overlapping(qs, **{"first" if self.lookup_expr == "gte" else "last": value})
 
 
 class IsoWeekField(forms.CharField):
@@ -102,10 +96,7 @@ class IsoWeekFilter(django_filters.Filter):
     field_class = IsoWeekField
 
     def filter(self, qs, value):
-        if not value:
-            return qs
-        monday, sunday = value
-        return overlapping(qs, monday, sunday)
+        return overlapping(qs, *value) if value else qs  # (Monday, Sunday)
 
 
 class SearchField(forms.CharField):
@@ -149,9 +140,7 @@ class YearFilter(django_filters.NumberFilter):
         )
 
     def filter(self, qs, value):
-        if value is None:
-            return qs
-        return overlapping(qs, datetime.date(value, 1, 1), datetime.date(value, 12, 31))
+        return qs if value is None else overlapping(qs, datetime.date(value, 1, 1), datetime.date(value, 12, 31))
 
 
 class VocabularyField(forms.Field):
@@ -326,12 +315,23 @@ class ReportFilter(django_filters.FilterSet):
             cls._form_class = super().get_form_class()
         return cls._form_class
 
-    def queryset_without(self, *names):
-        """The published reports filtered by every valid filter but the named ones: what a
-        facet counts, since choosing one of its values replaces that filter."""
-        reports = self.queryset.all()
-        for name, value in self.form.cleaned_data.items():
-            if name not in names:
+    def __init__(self, data=None, queryset=None, *, published=None, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        # How the view makes its published reports, again for each compiled query (caching.compiled).
+        self.published = published or Report.objects.published
+
+    def query_values(self):
+        """The valid filters' non-empty values, the listing language made explicit: for filtered()."""
+        cleaned = self.form.cleaned_data
+        values = {name: value for name, value in cleaned.items() if value not in (None, "", [], ())}
+        values["lang"] = listing_language(cleaned.get("lang"))
+        return values
+
+    def filtered(self, values, without=()):
+        """The published reports filtered by `values` (query_values() or stand-ins), but `without`."""
+        reports = self.published()
+        for name, value in values.items():
+            if name not in without:
                 reports = self.filters[name].filter(reports, value)
         return reports
 

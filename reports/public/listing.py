@@ -6,6 +6,7 @@ from django.db.models import Case, F, When, Window
 from django.db.models.functions import Mod, RowNumber
 from django.urls import reverse
 
+from reports.caching import compiled
 from reports.caching.memo import kept_for_readers, per_generation
 from reports.models import Report
 from reports.public.filters import listing_language
@@ -56,7 +57,7 @@ class KeptPagesMixin(PublishedReportsMixin):
 
         def summaries():
             query = self.search_query()
-            listed = reports.with_tags().with_authors().with_figures()
+            listed = reports.for_summaries()
             return [report_summary(report, archive_url, query) for report in listed]
 
         page.object_list = kept_for_readers(self.request, "page", (key, page.number), summaries) if key else summaries()
@@ -64,14 +65,17 @@ class KeptPagesMixin(PublishedReportsMixin):
 
 
 class PageLater:
-    """A page of reports whose query is built only when the page is fetched, so that a page
-    kept for this generation (KeptPagesMixin) costs no query building at all."""
+    """A page of reports whose query is built, or its compiled SQL run (reports.caching.compiled),
+    only when the page's summaries are made: a page kept for this generation costs nothing.
+    `key` (with the shape of `values`) says what the SQL depends on; None builds it every time."""
 
-    def __init__(self, build):
-        self.build = build
+    def __init__(self, key, build, **values):
+        self.key, self.build, self.values = key, build, values
 
-    def with_tags(self):
-        return self.build().with_tags()
+    def for_summaries(self):
+        if self.key is None:
+            return self.build(**self.values).for_summaries()
+        return compiled.run(self.key, lambda **values: self.build(**values).for_summaries(), **self.values)
 
 
 class FilteredLater:
@@ -80,7 +84,8 @@ class FilteredLater:
     A deep page starts from an anchor: the (period_start, id) of every ANCHOR_EVERY-th report
     in the archive's order, found once per publication generation and filters by one pass over
     the index (reports.caching.memo). The page then skips fewer than ANCHOR_EVERY index entries
-    from there, so page 5,000 costs what page 5 does."""
+    from there, so page 5,000 costs what page 5 does, and there are only ANCHOR_EVERY / 20
+    shapes of page query to compile."""
 
     ANCHOR_EVERY = 500
 
@@ -88,24 +93,27 @@ class FilteredLater:
         self.filterset = filterset
 
     def __getitem__(self, index):
-        return PageLater(lambda: self._page(index))
-
-    def _page(self, index):
-        reports = self.filterset.qs
         start = index.start or 0
-        if not start:
-            return reports[index]
+        # A short last page shares the SQL of a full one: LIMIT finds no more rows than there are.
+        length = -(-(index.stop - start) // 20) * 20
+        values = self.filterset.query_values()
         block = start // self.ANCHOR_EVERY
         if block:
             anchors = per_generation("anchors", self.filterset.cache_key(), self._anchors)
-            day, pk = anchors[block]
-            reports = reports.filter(period_start__lte=day).exclude(period_start=day, pk__gt=pk)
-            start -= block * self.ANCHOR_EVERY
-            index = slice(start, start + (index.stop - index.start))
+            values["anchor_day"], values["anchor_pk"] = anchors[block]
+        offset = start - block * self.ANCHOR_EVERY
+        return PageLater(("archive page", offset, length), lambda **v: self._page(offset, length, **v), **values)
+
+    def _page(self, offset, length, anchor_day=None, anchor_pk=None, **values):
+        reports = self.filterset.filtered(values)
+        if anchor_day is None and not offset:
+            return reports[:length]
+        if anchor_day is not None:
+            reports = reports.filter(period_start__lte=anchor_day).exclude(period_start=anchor_day, pk__gt=anchor_pk)
         # Its ids first, so that OFFSET skips index entries only (migration 0015's
         # report_archive_covering_idx), and the page's columns and its tags' and bylines'
         # subqueries are computed for its own reports, not for every row it skips.
-        return reports.filter(pk__in=reports.values("pk")[index])
+        return reports.filter(pk__in=reports.values("pk")[offset : offset + length])
 
     def _anchors(self):
         """[(period_start, id)] of the reports at positions 0, ANCHOR_EVERY, 2 * ANCHOR_EVERY, ..."""
@@ -145,16 +153,16 @@ class RankedResults:
         return self.count
 
     def __getitem__(self, page):
-        return PageLater(lambda: self._page(page))
-
-    def _page(self, page):
         if page.stop is None or page.stop > len(self.ranked) == self.RANKED:
-            return self.filterset.qs[page]
+            return PageLater(None, lambda: self.filterset.qs[page])
         ids = self.ranked[page]
         if not ids:
-            return self.filterset.qs.none()
+            return PageLater(None, lambda: self.filterset.qs.none())
+        words = self.filterset.form.cleaned_data["q"]
+        return PageLater(("ranked page",), self._page, ids=list(ids), words=words)
+
+    def _page(self, ids, words):
         # The ranked ids are matches already: the page's query reads its 20 rows by id (still
         # among the published ones) and marks their summaries, without searching again.
         rank = Case(*(When(pk=pk, then=position) for position, pk in enumerate(ids)), default=len(ids))
-        words = self.filterset.form.cleaned_data["q"]
-        return with_headline(self.filterset.queryset.filter(pk__in=ids), words).order_by(rank)
+        return with_headline(self.filterset.published().filter(pk__in=ids), words).order_by(rank)

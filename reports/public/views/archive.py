@@ -36,7 +36,8 @@ class ArchiveView(KeptPagesMixin, FilterView):
 
     def get_filterset_kwargs(self, filterset_class):
         # Always bound, so that "no filters" is simply a valid, empty set of filters.
-        return {**super().get_filterset_kwargs(filterset_class), "data": self.request.GET}
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        return {**kwargs, "data": self.request.GET, "published": self.get_queryset}
 
     @cached_property
     def facets(self):

@@ -11,6 +11,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.timezone import localtime
 from django.views.generic import DetailView
 
+from reports.caching import compiled
 from reports.caching.memo import kept_for_readers
 from reports.editorial import permissions
 from reports.models import AuthorRef, Report
@@ -49,10 +50,12 @@ class ReportDetailView(DetailView):
         return report
 
     def _report_or_none(self):
-        try:
-            return ReportPage.of(super().get_object())
-        except Http404:
-            return None
+        # Compiled once per process (reports.caching.compiled): only the slug and the moment change.
+        found = compiled.run("report page", self._report, slug=self.kwargs["slug"], drafts=self.can_preview())
+        return ReportPage.of(found[0]) if found else None
+
+    def _report(self, slug, drafts):
+        return self.get_queryset().filter(slug=slug)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
