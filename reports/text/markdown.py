@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 import secrets
+import threading
 
 import markdown
 import nh3
@@ -55,11 +56,19 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
+_converters = threading.local()
+
+
 def _markdown_without_raw_html():
-    md = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
-    md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
-    return md
+    """This thread's Markdown converter, reset for a new text: building one (its extensions and
+    their patterns) costs more than converting a report's body."""
+    md = getattr(_converters, "md", None)
+    if md is None:
+        md = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        _converters.md = md
+    return md.reset()
 
 
 FIGURE_REFERENCE = re.compile(r"!\[[^\]\n]*\]\(\s*figure:(\d{1,3})\s*\)")

@@ -300,6 +300,19 @@ class MarkdownRenderingTests(SimpleTestCase):
         self.assertInHTML("<p>Some <em>markdown</em>.</p>", report.body_html)
         self.assertIsInstance(report.body_html, SafeString)
 
+    def test_one_text_leaves_nothing_behind_for_the_next(self):
+        # The converter is reused (reset) between texts: footnotes, abbreviations and link
+        # references of one body must not reach another.
+        first = render_markdown("Oil[^1] and [the source][s].\n\n[^1]: A note.\n\n[s]: https://example.org/s\n\n"
+                                "*[KH]: Kata'ib Hezbollah\n\nKH again.")  # fmt: skip
+        self.assertIn("A note.", first)
+        self.assertIn('title="Kata', first)
+        second = render_markdown("KH and [the source][s] and a plain line.")
+        self.assertNotIn("A note.", second)
+        self.assertNotIn("<abbr", second)
+        self.assertNotIn("example.org", second)
+        self.assertEqual(second, render_markdown("KH and [the source][s] and a plain line."))
+
     def test_empty_body_renders_nothing(self):
         for body in ("", None):
             with self.subTest(body=body):
