@@ -24,6 +24,7 @@ directly (tests/public/test_compiled_queries.py).
 
 import datetime
 import logging
+import threading
 from collections import OrderedDict
 
 from django.core.exceptions import EmptyResultSet
@@ -180,11 +181,10 @@ def _paths(place):
     return []
 
 
-class _Kept(OrderedDict):
-    """This process's compiled shapes; a refused shape is kept as None, so it is tried once."""
-
-
-_kept = _Kept()
+# This process's compiled shapes, least recently used first; a refused shape is kept as None, so
+# that it is tried once. The lock serves threaded servers (runserver, gthread workers).
+_kept = OrderedDict()
+_lock = threading.Lock()
 
 
 def run(key, build, *, using=None, **values):
@@ -194,20 +194,23 @@ def run(key, build, *, using=None, **values):
     using = using or "default"
     if connections[using].vendor not in COMPILED_VENDORS:
         return list(build(**values))
-    full_key = (key, using, connections[using].vendor, tuple((name, shape(v)) for name, v in sorted(values.items())))
-    if full_key in _kept:
-        _kept.move_to_end(full_key)
-        compiled = _kept[full_key]
-    else:
+    full_key = (key, using, tuple((name, shape(v)) for name, v in sorted(values.items())))
+    with _lock:
+        found = full_key in _kept
+        compiled = _kept.get(full_key)
+        if found:
+            _kept.move_to_end(full_key)
+    if not found:
         try:
             compiled = CompiledQuery(build, values, using)
         except (Refused, EmptyResultSet, ValueError, TypeError, OverflowError) as reason:
             # Not re-runnable, a query with no SQL at all (.none()), or a stand-in a builder cannot take.
             logger.info("Not compiling %r: %s", key, reason)
             compiled = None
-        _kept[full_key] = compiled
-        if len(_kept) > KEPT:
-            _kept.popitem(last=False)
+        with _lock:
+            _kept[full_key] = compiled
+            while len(_kept) > KEPT:
+                _kept.popitem(last=False)
     if compiled is None:
         return list(build(**values))
     return compiled.run(values)
@@ -215,4 +218,5 @@ def run(key, build, *, using=None, **values):
 
 def forget():
     """Drop every compiled shape (tests that change the schema or the settings queries read)."""
-    _kept.clear()
+    with _lock:
+        _kept.clear()
