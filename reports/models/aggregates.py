@@ -1,6 +1,10 @@
-"""Aggregates the models' JSON annotations share."""
+"""Aggregates the models' JSON annotations share, and what reads their moments back."""
+
+import datetime
 
 from django.db import models
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import JSONArray
 
 
 class JSONGroupArray(models.Aggregate):
@@ -12,3 +16,22 @@ class JSONGroupArray(models.Aggregate):
 
     def as_postgresql(self, compiler, connection, **extra_context):
         return super().as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
+
+
+def json_moment(text):
+    """A moment from a JSON annotation: PostgreSQL writes its offset, SQLite UTC without one."""
+    at = datetime.datetime.fromisoformat(text)
+    return at if at.tzinfo else at.replace(tzinfo=datetime.UTC)
+
+
+def json_rows(model, link, *fields):
+    """Each report's rows of `model` (joined by its foreign key `link`) as one JSON array of
+    [fields...] arrays, in the report's own row: a subquery to annotate with."""
+    rows = (
+        model.objects.filter(**{link: OuterRef("pk")})
+        .order_by()
+        .values(link)
+        .annotate(rows=JSONGroupArray(JSONArray(*fields)))
+        .values("rows")
+    )
+    return Subquery(rows, output_field=models.JSONField())

@@ -1,5 +1,8 @@
 """Public correction notes."""
 
+import datetime
+from typing import NamedTuple
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -7,6 +10,8 @@ from django.db.models.functions import Length, Trim
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from reports.models.aggregates import json_moment, json_rows
 
 CORRECTION_NOTE_MESSAGE = "Say what was corrected: the correction note is required."
 
@@ -37,3 +42,25 @@ class Correction(models.Model):
     def clean(self):
         if not self.note.strip():
             raise ValidationError({"note": CORRECTION_NOTE_MESSAGE})
+
+
+class CorrectionNote(NamedTuple):
+    """A correction as pages and feeds print it."""
+
+    created_at: datetime.datetime
+    note: str
+
+
+def corrections_json():
+    """Each report's correction notes in the same query, as JSON [id, created_at, note] rows:
+    annotate as `correction_data`, read back by correction_notes()."""
+    return json_rows(Correction, "report", "pk", "created_at", "note")
+
+
+def correction_notes(report):
+    """A report's CorrectionNotes, oldest first: from its `correction_data` annotation when the
+    query has one (no query of its own), otherwise its corrections."""
+    if hasattr(report, "correction_data"):
+        rows = sorted((json_moment(at), pk, note) for pk, at, note in report.correction_data or [])
+        return [CorrectionNote(at, note) for at, _, note in rows]
+    return [CorrectionNote(c.created_at, c.note) for c in report.corrections.all()]

@@ -20,7 +20,7 @@ from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from reports.models.aggregates import JSONGroupArray
+from reports.models.aggregates import JSONGroupArray, json_rows
 from reports.models.correction import Correction
 from reports.models.translation import translation_annotations, translation_refs
 from reports.models.version import published_versions_json, version_refs
@@ -124,14 +124,7 @@ class ReportQuerySet(models.QuerySet):
         """The reports' bylines in the same query, as JSON triples: see Report.author_list."""
         from reports.models.author import ReportAuthor
 
-        bylines = (
-            ReportAuthor.objects.filter(report=OuterRef("pk"))
-            .order_by()
-            .values("report")
-            .annotate(rows=JSONGroupArray(JSONArray("position", "author__name", "author__slug")))
-            .values("rows")
-        )
-        return self.annotate(author_data=Subquery(bylines, output_field=models.JSONField()))
+        return self.annotate(author_data=json_rows(ReportAuthor, "report", "position", "author__name", "author__slug"))
 
     def with_versions(self):
         """The published versions in the same query, as JSON pairs: see Report.version_list."""

@@ -20,7 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from reports.models.aggregates import JSONGroupArray
+from reports.models.aggregates import JSONGroupArray, json_moment
 
 VERSION_NUMBER_MESSAGE = "Version numbers start at 1."
 # What a snapshot holds; figures and the PDF can be added as keys later (format stays readable).
@@ -98,8 +98,4 @@ def version_refs(pairs):
     """VersionRefs, oldest first, from published_versions_json()'s pairs (ISO moments: from
     PostgreSQL with their offset, from SQLite in UTC without)."""
 
-    def moment(text):
-        at = datetime.datetime.fromisoformat(text)
-        return at if at.tzinfo else at.replace(tzinfo=datetime.UTC)
-
-    return tuple(sorted(VersionRef(number, moment(at)) for number, at in pairs or []))
+    return tuple(sorted(VersionRef(number, json_moment(at)) for number, at in pairs or []))

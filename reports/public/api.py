@@ -4,6 +4,7 @@ FilterSet (through django-filter's DRF backend), described by OpenAPI at /api/sc
 from functools import partial
 
 from django.core.paginator import Paginator
+from django.db.models import Count, Value
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -19,13 +20,14 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 from reports.caching import compiled
+from reports.caching.memo import per_generation
 from reports.caching.vocabulary import published_vocabulary
 from reports.imaging.renditions import MIME
 from reports.models import Report, TaggedReport
 from reports.public.citation import report_authors
 from reports.public.editions.translations import report_url_in
 from reports.public.filters import ReportFilter
-from reports.public.listing import KnownCountPaginator, PublishedReportsMixin
+from reports.public.listing import CompiledPages, KnownCountPaginator, PublishedReportsMixin
 from reports.public.media.files import file_url
 from reports.public.media.pdf_links import pdf_url
 from reports.text.numbers import plain_number
@@ -297,28 +299,7 @@ class ReportFilterBackend(DjangoFilterBackend):
 
     def filter_queryset(self, request, queryset, view):
         super().filter_queryset(request, queryset, view)  # validates, answering 400 for a bad value
-        return CompiledPages(view.filterset)
-
-
-class CompiledPages:
-    """The filtered reports, for the paginator: each of the first pages from SQL compiled once
-    per process and shape of filters (reports.caching.compiled); the rest built as usual."""
-
-    COMPILED_PAGES = 10
-
-    def __init__(self, filterset):
-        self.filterset = filterset
-
-    def __getitem__(self, index):
-        start, size = index.start or 0, Pagination.page_size
-        if index.stop - start > size or start >= self.COMPILED_PAGES * size:
-            return list(self._page(start, index.stop, **self.filterset.query_values()))
-        # A short last page shares the SQL of a full one: LIMIT finds no more rows than there are.
-        build = partial(self._page, start, start + size)
-        return compiled.run(("api page", start), build, **self.filterset.query_values())
-
-    def _page(self, start, stop, **values):
-        return self.filterset.filtered(values)[start:stop]
+        return CompiledPages(view.filterset, Pagination.page_size)
 
 
 class PublishedReportsAPIMixin(PublishedReportsMixin):
@@ -355,7 +336,16 @@ class ReportListAPIView(PublishedReportsAPIMixin, generics.ListAPIView):
         return super().get_queryset()
 
     def result_count(self):
-        return self.filterset.count()
+        """How many published reports the filters select, counted once per generation."""
+        return per_generation("count", self.filterset.cache_key(), self._count)
+
+    def _count(self):
+        # COUNT as one row of values (a constant grouping is no grouping), so that it compiles.
+        def counting(**values):
+            reports = self.filterset.filtered(values).order_by()
+            return reports.values(one=Value(1)).annotate(n=Count("pk")).values_list("n")
+
+        return compiled.run("count", counting, **self.filterset.query_values())[0][0]
 
 
 @extend_schema(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext, pgettext
 from reports.caching import compiled
 from reports.caching.vocabulary import shown_name
 from reports.models import Report
+from reports.models.correction import correction_notes, corrections_json
 from reports.public.citation import report_authors
 from reports.public.editions.translations import alternates
 from reports.public.filters import ReportFilter
@@ -124,7 +125,7 @@ class ReportFeed(Feed):
     @staticmethod
     def entries(filterset, **values):
         reports = filterset.filtered(values).defer("body", "pdf_text")  # entries carry summaries
-        reports = reports.with_pdf().with_translations().prefetch_related("corrections")
+        reports = reports.with_pdf().with_translations().annotate(correction_data=corrections_json())
         return reports.order_by("-published_at", "-pk")[:FEED_LENGTH]
 
     def item_enclosures(self, report):
@@ -141,7 +142,7 @@ class ReportFeed(Feed):
         corrections = format_html_join(
             "",
             gettext("<p>Correction, {}: {}</p>"),
-            ((date_format(localtime(c.created_at), gettext("F j, Y")), c.note) for c in report.corrections.all()),
+            ((date_format(localtime(c.created_at), gettext("F j, Y")), c.note) for c in correction_notes(report)),
         )
         return format_html(
             "<p><strong>{}</strong> · {}</p>\n<p>{}</p>\n{}",

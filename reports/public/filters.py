@@ -16,7 +16,6 @@ from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from reports.caching.memo import per_generation
 from reports.caching.vocabulary import published_vocabulary, shown_name
 from reports.models import Report, ReportAuthor, TaggedReport
 from reports.public.search import query_words, search_reports
@@ -352,10 +351,6 @@ class ReportFilter(django_filters.FilterSet):
             tuple(sorted(author.slug for author in cleaned.get("author") or ())),
             listing_language(cleaned.get("lang")),
         )
-
-    def count(self):
-        """How many published reports the filters select, counted once per generation."""
-        return per_generation("count", self.cache_key(), lambda: self.qs.order_by().count())
 
     def active_filters(self):
         """(parameter, raw value, label for people) for each filter in use, in URL order.

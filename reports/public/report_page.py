@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 
 from reports.caching.vocabulary import shown_name
 from reports.models import AuthorRef, ReportLink, TagRef, TranslationRef, VersionRef, report_url
+from reports.models.correction import CorrectionNote, correction_notes
 from reports.models.pdf import PdfRef
 from reports.models.report import PublicationTimes
 from reports.public.citation import Author, report_authors
@@ -23,11 +24,6 @@ from reports.text.periods import format_period
 class SeriesRef(NamedTuple):
     name: str
     slug: str
-
-
-class CorrectionNote(NamedTuple):
-    created_at: datetime.datetime
-    note: str
 
 
 @dataclass(frozen=True)
@@ -78,7 +74,7 @@ class ReportPage(PublicationTimes):
             first_published_at=report.first_published_at,
             last_modified=report.last_modified,
             tag_list=tuple(TagRef(shown_name("tag", tag.slug, tag.name), tag.slug) for tag in report.tag_list),
-            corrections=tuple(CorrectionNote(c.created_at, c.note) for c in report.corrections.all()),
+            corrections=tuple(correction_notes(report)),
             neighbours=report.neighbours,
             authors=tuple(report_authors(report)),
             versions=report.version_list,

@@ -34,15 +34,15 @@ PAGES = {
     "/?series=syria&year=2020": (2, 0),
     "/?q=convoy": (3, 0),  # facets, the ranking, the page by id (all kept)
     "/?q=convoy&tag=iran&tag=iraq&series=iraq&week=2020-W27&from=2020-06-01&to=2020-12-31&year=2020": (3, 0),
-    "/reports/report-7/": (2, 0),  # the report with tags and neighbours; its corrections (kept)
+    "/reports/report-7/": (1, 0),  # the report with tags, neighbours and corrections (kept)
     "/tags/": (0, 0),  # the vocabulary comes with the publication state
     "/tags/iran/": (3, 0),  # months and co-occurring tags; the page (all kept)
     "/authors/": (0, 0),  # the authors come with the publication state, as the tags do
     "/authors/jane-doe/": (3, 0),  # the count in the page's language, the bio and link, the page (all kept)
     "/?author=jane-doe&tag=iran": (2, 0),
     "/weeks/": (2, 0),  # each series' run; the year's reports (both kept)
-    "/feeds/rss/": (2, 2),  # entries with series, writers and tags; their corrections
-    "/feeds/atom/?tag=iran&q=convoy": (2, 2),
+    "/feeds/rss/": (1, 1),  # entries with series, writers, tags and corrections
+    "/feeds/atom/?tag=iran&q=convoy": (1, 1),
     "/api/reports/": (2, 1),  # the count (kept); the page
     "/api/reports/?tag=iran&q=convoy&series=iraq": (2, 1),
     "/api/reports/report-7/": (1, 1),

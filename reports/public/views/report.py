@@ -15,6 +15,7 @@ from reports.caching import compiled
 from reports.caching.memo import kept_for_readers
 from reports.editorial import permissions
 from reports.models import AuthorRef, Report
+from reports.models.correction import corrections_json
 from reports.public.citation import Citation, CitedVersion
 from reports.public.editions.translations import alternates, report_url_in, x_default
 from reports.public.editions.versions import version_url
@@ -35,9 +36,9 @@ class ReportDetailView(DetailView):
     def get_queryset(self):
         # Staff may preview drafts, reports in review and scheduled reports; readers may not.
         reports = Report.objects.all() if self.can_preview() else Report.objects.published()
-        # One query for the report, its tags and its neighbours in the series; one for its corrections.
+        # One query for the report with its tags, neighbours in the series, versions and corrections.
         reports = reports.for_listing().with_neighbours().with_versions().with_pdf().with_translations()
-        return reports.prefetch_related("corrections")
+        return reports.annotate(correction_data=corrections_json())
 
     def get_object(self, queryset=None):
         if queryset is not None:
