@@ -39,7 +39,7 @@ logger = logging.getLogger(__name__)
 # Where parameters reach the driver as the values themselves; SQLite's backend writes dates and
 # moments as text first (and SQLite plans a query in microseconds anyway).
 COMPILED_VENDORS = ("postgresql",)
-KEPT = 1000  # compiled shapes kept per process, least recently used dropped first
+KEPT = 200  # shapes kept per process (80-170 kB each, the report page largest), least recent out first
 INT_BASE = -(10**15)  # stand-in ints count down from here; no id or number comes near
 DATE_BASE = datetime.date(1, 1, 1)  # stand-in dates are days of the year 1
 MARK = "sitrepslot"  # in every stand-in string (between control characters, which no reader can send)
