@@ -19,7 +19,7 @@ A shape is refused (and that query is simply built as usual, every time) when it
 hold a value the slots do not replace: a moment that is not the reading moment, a value
 derived from a stand-in (a date computed from a slotted date, say), or a stand-in written into
 the SQL text instead of its parameters. Tests compare every public shape with the queryset run
-directly (tests/public/test_compiled_queries.py).
+directly (tests/caching/test_compiled_queries.py).
 """
 
 import datetime
@@ -110,7 +110,7 @@ class CompiledQuery:
             self.queryset = build(**slotted)
         finally:
             building_at.reset(token)
-        self.db = using or self.queryset.db
+        self.db = using
         self.compiler = self.queryset.query.get_compiler(using=self.db)
         self.sql, params = self.compiler.as_sql()
         self.places = [self._place(param, slots.names) for param in params]

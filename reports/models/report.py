@@ -111,14 +111,7 @@ class ReportQuerySet(models.QuerySet):
 
     def with_tags(self):
         """The reports' tags in the same query, as JSON pairs: see Report.tag_list."""
-        tags = (
-            TaggedReport.objects.filter(content_object=OuterRef("pk"))
-            .order_by()
-            .values("content_object")
-            .annotate(pairs=JSONGroupArray(JSONArray("tag__name", "tag__slug")))
-            .values("pairs")
-        )
-        return self.annotate(tag_data=Subquery(tags, output_field=models.JSONField()))
+        return self.annotate(tag_data=json_rows(TaggedReport, "content_object", "tag__name", "tag__slug"))
 
     def with_authors(self):
         """The reports' bylines in the same query, as JSON triples: see Report.author_list."""

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Value
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -294,12 +295,14 @@ class ReportFilterBackend(DjangoFilterBackend):
         return view.filterset
 
     def get_filterset_kwargs(self, request, queryset, view):
-        published = getattr(view, "listed_reports", view.get_queryset)
-        return {**super().get_filterset_kwargs(request, queryset, view), "published": published}
+        return {**super().get_filterset_kwargs(request, queryset, view), "published": view.listed_reports}
 
     def filter_queryset(self, request, queryset, view):
-        super().filter_queryset(request, queryset, view)  # validates, answering 400 for a bad value
-        return CompiledPages(view.filterset, Pagination.page_size)
+        # What django-filter's backend does, but its `filterset.qs`: the pages are compiled.
+        filterset = self.get_filterset(request, queryset, view)
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        return CompiledPages(filterset, Pagination.page_size)
 
 
 class PublishedReportsAPIMixin(PublishedReportsMixin):

@@ -75,8 +75,7 @@ class ReportFeed(Feed):
     url_name = "reports:feed-rss"
 
     def __call__(self, request, *args, **kwargs):
-        reports = self.published_reports()
-        filterset = ReportFilter(request.GET, queryset=reports, request=request, published=self.published_reports)
+        filterset = ReportFilter(request.GET, request=request, published=self.published_reports)
         if not filterset.is_valid():
             errors = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in filterset.errors.items())
             message = gettext("Invalid feed filter. %(errors)s") % {"errors": errors}

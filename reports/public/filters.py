@@ -79,7 +79,7 @@ class PeriodFilter(django_filters.DateFilter):
     def filter(self, qs, value):
         if value in (None, ""):
             return qs
-        return overlapping(qs, **{"first" if self.lookup_expr == "gte" else "last": value})
+        return overlapping(qs, first=value) if self.lookup_expr == "gte" else overlapping(qs, last=value)
 
 
 class IsoWeekField(forms.CharField):
@@ -95,7 +95,10 @@ class IsoWeekFilter(django_filters.Filter):
     field_class = IsoWeekField
 
     def filter(self, qs, value):
-        return overlapping(qs, *value) if value else qs  # (Monday, Sunday)
+        if not value:
+            return qs
+        monday, sunday = value
+        return overlapping(qs, monday, sunday)
 
 
 class SearchField(forms.CharField):
@@ -315,9 +318,10 @@ class ReportFilter(django_filters.FilterSet):
         return cls._form_class
 
     def __init__(self, data=None, queryset=None, *, published=None, **kwargs):
-        super().__init__(data, queryset, **kwargs)
-        # How the view makes its published reports, again for each compiled query (caching.compiled).
-        self.published = published or Report.objects.published
+        # `published` makes the base again for each compiled query (reports.caching.compiled), so
+        # that its moment is a stand-in; without it, filtered() starts from `queryset`, as qs does.
+        super().__init__(data, Report.objects.published() if queryset is None else queryset, **kwargs)
+        self.published = published or self.queryset.all
 
     def query_values(self):
         """The valid filters' non-empty values, the listing language made explicit: for filtered()."""

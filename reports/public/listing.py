@@ -91,13 +91,12 @@ class FilteredLater:
 
     ANCHOR_EVERY = 500
 
-    def __init__(self, filterset):
-        self.filterset = filterset
+    def __init__(self, filterset, page_size):
+        self.filterset, self.page_size = filterset, page_size
 
     def __getitem__(self, index):
         start = index.start or 0
-        # A short last page shares the SQL of a full one: LIMIT finds no more rows than there are.
-        length = -(-(index.stop - start) // 20) * 20
+        length = full_page(index, self.page_size) - start
         values = self.filterset.query_values()
         block = start // self.ANCHOR_EVERY
         if block:
@@ -125,6 +124,12 @@ class FilteredLater:
         return list(rows.order_by("position").values_list("period_start", "pk"))
 
 
+def full_page(index, page_size):
+    """Where a paginator's slice would end were its page full: a short last page shares the SQL
+    of a full one (LIMIT finds no more rows than there are); a longer one (orphans) keeps its end."""
+    return max(index.stop, (index.start or 0) + page_size)
+
+
 class CompiledPages:
     """The filtered reports in their filters' order, for a paginator (the API's): each of the
     first pages from SQL compiled once per process and shape (reports.caching.compiled), the
@@ -136,12 +141,11 @@ class CompiledPages:
         self.filterset, self.page_size = filterset, page_size
 
     def __getitem__(self, index):
-        start, size = index.start or 0, self.page_size
-        if index.stop - start > size or start >= self.COMPILED_PAGES * size:
-            return list(self._page(start, index.stop, **self.filterset.query_values()))
-        # A short last page shares the SQL of a full one: LIMIT finds no more rows than there are.
-        build = partial(self._page, start, start + size)
-        return compiled.run(("paged", start, size), build, **self.filterset.query_values())
+        start, stop = index.start or 0, full_page(index, self.page_size)
+        if start >= self.COMPILED_PAGES * self.page_size:
+            return list(self._page(start, stop, **self.filterset.query_values()))
+        build = partial(self._page, start, stop)
+        return compiled.run(("paged", start, stop), build, **self.filterset.query_values())
 
     def _page(self, start, stop, **values):
         return self.filterset.filtered(values)[start:stop]

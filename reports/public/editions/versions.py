@@ -20,10 +20,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports.models import FigureData, Report, ReportVersion, TagRef, VersionRef
+from reports.models.correction import CorrectionNote
 from reports.models.pdf import pdf_ref
 from reports.public.citation import Author
 from reports.public.media.pictures import pictures
-from reports.public.report_page import CorrectionNote, ReportPage, SeriesRef
+from reports.public.report_page import ReportPage, SeriesRef
 
 # What the address's number may be: 1 to 999,999,999, written without leading zeros, so that
 # one version has one address and the database is never asked for a number it cannot hold.

@@ -59,7 +59,7 @@ class ArchiveView(KeptPagesMixin, FilterView):
             return redirect(f"{request.path}?{clean.urlencode()}" if clean else request.path)
         self.filterset = self.get_filterset(self.get_filterset_class())
         valid = self.filterset.is_valid()
-        self.object_list = FilteredLater(self.filterset) if valid else self.filterset.queryset.none()
+        self.object_list = FilteredLater(self.filterset, self.paginate_by) if valid else self.filterset.queryset.none()
         response = self.render_to_response(self.get_context_data(filter=self.filterset, object_list=self.object_list))
         if not valid:
             response.status_code = 400  # the page still renders, with the reason at the filter

@@ -34,8 +34,11 @@ class ReportDetailView(DetailView):
         return permissions.may_read_drafts(self.request.user)
 
     def get_queryset(self):
+        return self.reports(drafts=self.can_preview())
+
+    def reports(self, drafts):
         # Staff may preview drafts, reports in review and scheduled reports; readers may not.
-        reports = Report.objects.all() if self.can_preview() else Report.objects.published()
+        reports = Report.objects.all() if drafts else Report.objects.published()
         # One query for the report with its tags, neighbours in the series, versions and corrections.
         reports = reports.for_listing().with_neighbours().with_versions().with_pdf().with_translations()
         return reports.annotate(correction_data=corrections_json())
@@ -56,7 +59,7 @@ class ReportDetailView(DetailView):
         return ReportPage.of(found[0]) if found else None
 
     def _report(self, slug, drafts):
-        return self.get_queryset().filter(slug=slug)
+        return self.reports(drafts).filter(slug=slug)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
