@@ -5,13 +5,16 @@ from django.test import TestCase
 from hypothesis.extra import django as hypothesis_django
 
 from reports.caching import state
+from reports.public import matchsets
 
 
 def reset_caches():
-    """Empty Django's cache and make this process read the publication state again: a test's
-    data rolls back at its end, and the generations with it."""
+    """Empty Django's cache and make this process read the publication state again and number
+    the published reports again (search sets): a test's data rolls back at its end, and the
+    generations with it."""
     cache.clear()
     state.forget()
+    matchsets.forget()
 
 
 class FreshCaches:

@@ -27,6 +27,7 @@ from reports.caching import compiled
 from reports.caching.memo import per_generation
 from reports.caching.vocabulary import published_vocabulary, shown_name
 from reports.models import ReportAuthor, TaggedReport
+from reports.public import matchsets
 from reports.public.filters import listing_language
 
 
@@ -72,13 +73,19 @@ class ArchiveFacets:
         if not any(value for name, value in cleaned.items() if name != "lang"):
             # No filters: the counts the last change derived (reports.caching.vocabulary).
             groups = published_vocabulary().unfiltered_archive_groups(listing_language(cleaned.get("lang")))
+        if groups is None and cleaned.get("q") and matchsets.available(self.filterset):
+            return self._count_sets(matchsets.search_sets(self.filterset))
         if groups is None:
             groups = self._groups()
-        narrowing = {
-            name: sorted((row[1:] for row in groups if row[0] == name), key=lambda t: (-t[4], t[1]))
-            for name in ("tag", "author")
-        }
-        return (narrowing, *self._count_series_and_years([row[1:] for row in groups if row[0] == "series"]))
+        series_groups = [row[1:] for row in groups if row[0] == "series"]
+        return (_narrowing(groups), *self._count_series_and_years(series_groups))
+
+    def _count_sets(self, sets):
+        """The same counts from a search's sets (reports.public.matchsets)."""
+        narrowing = _narrowing([(name, *counted) for name in ("tag", "author") for counted in sets.counts(name)])
+        series, years = sets.series_and_years(self.selected_series, self.selected_year)
+        series_names = {slug: shown_name("series", slug, name) for slug, (name, _) in series.items()}
+        return narrowing, {slug: n for slug, (_, n) in series.items()}, series_names, years, sets.total
 
     def _groups(self):
         """(kind, slug, name, start year, end year, reports) rows: the current results per tag
@@ -156,7 +163,7 @@ class ArchiveFacets:
         """The values of a repeatable facet (tags, authors): choosing one adds it to the others."""
         values = []
         chosen = self.query.getlist(name)
-        for slug, label, _, _, reports in self._counts[name]:
+        for slug, label, reports in self._counts[name]:
             selected = slug in self.selected[name]
             query = [value for value in chosen if value != slug] if selected else [*chosen, slug]
             label = shown_name("tag", slug, label) if name == "tag" else label
@@ -209,6 +216,15 @@ class ArchiveFacets:
             parts += [_encode(name, value) for value in values]
         encoded = "&".join(parts)
         return f"{self.archive_url}?{encoded}" if encoded else self.archive_url
+
+
+def _narrowing(groups):
+    """{tag or author: [(slug, name, reports)], most reports first} from (kind, slug, name, ...,
+    reports) rows."""
+    return {
+        name: sorted(((row[1], row[2], row[-1]) for row in groups if row[0] == name), key=lambda t: (-t[2], t[1]))
+        for name in ("tag", "author")
+    }
 
 
 def _encode(key, value):

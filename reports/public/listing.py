@@ -11,6 +11,7 @@ from django.urls import reverse
 from reports.caching import compiled
 from reports.caching.memo import kept_for_readers, per_generation
 from reports.models import Report
+from reports.public import matchsets
 from reports.public.filters import listing_language
 from reports.public.search import with_headline
 from reports.public.summaries import report_summary
@@ -166,7 +167,8 @@ class KnownCountPaginator(Paginator):
 class RankedResults:
     """Search results in rank order for the paginator: the ranking (report ids, best first) is
     computed once per publication generation (reports.caching.memo); each page then fetches only its
-    own reports by id. Pages past the ranked ids run the search itself."""
+    own reports by id. Pages past the ranked ids are ranked again from the search's sets on
+    PostgreSQL (reports.public.matchsets), and run the search itself elsewhere."""
 
     RANKED = 2000  # ids kept: 100 pages of 20
 
@@ -175,6 +177,8 @@ class RankedResults:
         self.ranked = per_generation("ranking", filterset.cache_key(), self._rank)
 
     def _rank(self):
+        if matchsets.available(self.filterset):
+            return matchsets.search_sets(self.filterset).ranked(self.RANKED)
         return list(self.filterset.qs.values_list("pk", flat=True)[: self.RANKED])
 
     def __len__(self):
@@ -182,8 +186,12 @@ class RankedResults:
 
     def __getitem__(self, page):
         if page.stop is None or page.stop > len(self.ranked) == self.RANKED:
-            return PageLater(None, lambda: self.filterset.qs[page])
-        ids = self.ranked[page]
+            if page.stop is None or not matchsets.available(self.filterset):
+                return PageLater(None, lambda: self.filterset.qs[page])
+            # Past the kept ids: ranked again from the search's sets, as far as this page.
+            ids = matchsets.search_sets(self.filterset).ranked(page.stop)[page]
+        else:
+            ids = self.ranked[page]
         if not ids:
             return PageLater(None, lambda: self.filterset.qs.none())
         words = self.filterset.form.cleaned_data["q"]
