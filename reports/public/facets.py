@@ -48,6 +48,9 @@ class FacetGroup:
     more: list  # listed behind a disclosure, so that a long tail of tags does not bury the rest
 
 
+# The filters whose facets count what other results would be (a search ranks, the series and year
+# facets count beside the chosen series and year): not the results of one page.
+WIDENING = {"q", "series", "year"}
 # How many values of a facet are listed before the rest are folded away.
 FACET_SHOWN = 12
 
@@ -57,8 +60,9 @@ class ArchiveFacets:
     values with their links only when the page renders them, which it does once per
     generation and query (reports.public.views.archive.ArchiveView caches the rendered facets)."""
 
-    def __init__(self, filterset):
+    def __init__(self, filterset, first_page=None):
         self.filterset = filterset
+        self.first_page = first_page  # the results as FilteredLater pages them, when page 1 is asked for
         cleaned = filterset.form.cleaned_data
         self.selected_series = cleaned["series"].slug if cleaned.get("series") else None
         self.selected_year = cleaned.get("year")
@@ -73,6 +77,10 @@ class ArchiveFacets:
         if not any(value for name, value in cleaned.items() if name != "lang"):
             # No filters: the counts the last change derived (reports.caching.vocabulary).
             groups = published_vocabulary().unfiltered_archive_groups(listing_language(cleaned.get("lang")))
+        if groups is None and self.first_page is not None and not self.filterset.query_values().keys() & WIDENING:
+            # No more results than a page: the page's own rows hold every count.
+            rows = self.first_page.first_rows()
+            groups = _groups_of(rows) if len(rows) <= self.first_page.page_size else None
         if groups is None and cleaned.get("q") and matchsets.available(self.filterset):
             return self._count_sets(matchsets.search_sets(self.filterset))
         if groups is None:
@@ -216,6 +224,18 @@ class ArchiveFacets:
             parts += [_encode(name, value) for value in values]
         encoded = "&".join(parts)
         return f"{self.archive_url}?{encoded}" if encoded else self.archive_url
+
+
+def _groups_of(reports):
+    """The grouping query's rows, counted from the reports themselves (with their tag_list,
+    author_list and series)."""
+    counted = Counter()
+    for report in reports:
+        counted.update(("tag", tag.slug, tag.name, 0, 0) for tag in report.tag_list)
+        counted.update(("author", author.slug, author.name, 0, 0) for author in report.author_list)
+        start, end = report.period_start.year, report.period_end.year
+        counted["series", report.series.slug, report.series.name, start, end] += 1
+    return [(*group, reports) for group, reports in counted.items()]
 
 
 def _narrowing(groups):

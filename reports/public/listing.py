@@ -81,6 +81,16 @@ class PageLater:
         return compiled.run(self.key, lambda **values: self.build(**values).for_summaries(), **self.values)
 
 
+class ReadRows:
+    """Reports already read, for a paginator's page: as PageLater gives them."""
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def for_summaries(self):
+        return self.rows
+
+
 class FilteredLater:
     """The archive's filtered reports, for its paginator: pages of them, filtered later.
 
@@ -94,9 +104,21 @@ class FilteredLater:
 
     def __init__(self, filterset, page_size):
         self.filterset, self.page_size = filterset, page_size
+        self._first = None  # first_rows()
+
+    def first_rows(self):
+        """The first page's reports and one more, read once: when there are no more than a page,
+        they are all the results, and the facets are counted from them (ArchiveFacets) without a
+        grouping query; the first page is then these rows, not another query."""
+        if self._first is None:
+            self._first = list(self[0 : self.page_size + 1].for_summaries())
+        return self._first
 
     def __getitem__(self, index):
         start = index.start or 0
+        first = self._first
+        if not start and first is not None and (index.stop <= len(first) or len(first) <= self.page_size):
+            return ReadRows(first[: index.stop])
         length = full_page(index, self.page_size) - start
         values = self.filterset.query_values()
         block = start // self.ANCHOR_EVERY

@@ -41,7 +41,10 @@ class ArchiveView(KeptPagesMixin, FilterView):
 
     @cached_property
     def facets(self):
-        return ArchiveFacets(self.filterset) if self.filterset.is_valid() else None
+        if not self.filterset.is_valid():
+            return None
+        first = self.request.GET.get(self.page_kwarg, "1") == "1"
+        return ArchiveFacets(self.filterset, self.object_list if first else None)
 
     def get_paginator(self, queryset, per_page, **kwargs):
         if self.facets is None:
