@@ -104,6 +104,8 @@ def populate(n, seed=20200819):
                     first_published_at=published,
                 )
             )
+        for report in batch:
+            report.render_body()  # as save() would
         with transaction.atomic():
             reports = Report.objects.bulk_create(batch)
             links = []

@@ -24,7 +24,7 @@ from reports.models.aggregates import JSONGroupArray, json_rows
 from reports.models.correction import Correction
 from reports.models.translation import translation_annotations, translation_refs
 from reports.models.version import published_versions_json, version_refs
-from reports.text.markdown import cached_markdown
+from reports.text.markdown import body_html, renders, stored_rendering
 from reports.text.periods import format_period
 
 PERIOD_ORDER_MESSAGE = "The period end cannot be before the period start."
@@ -228,9 +228,7 @@ class Report(PublicationTimes, models.Model):
     period_end = models.DateField(_("period end"), help_text=_("Last day the report covers."))
     summary = models.TextField(_("summary"), help_text=_("The key takeaways, in plain text."))
     body = models.TextField(_("body"), blank=True, help_text=_("Markdown. Raw HTML is shown as text."))
-    authors = models.ManyToManyField(
-        "reports.Author", through="reports.ReportAuthor", related_name="reports", blank=True
-    )
+    authors = models.ManyToManyField("reports.Author", through="ReportAuthor", related_name="reports", blank=True)
     tags = TaggableManager(
         _("tags"), through=TaggedReport, blank=True, help_text=_("Actors, places and themes, separated by commas.")
     )
@@ -253,6 +251,8 @@ class Report(PublicationTimes, models.Model):
     )
     # The text of the report's PDF, kept when the PDF is uploaded, so that search finds it.
     pdf_text = models.TextField(blank=True, default="", editable=False)
+    # The body's HTML, kept by save() (reports.text.markdown.stored_rendering): pages need not convert it.
+    body_rendering = models.TextField(blank=True, default="", editable=False)
 
     # Only reports.editorial.actions.workflow changes these; they are never form fields.
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False)
@@ -304,8 +304,20 @@ class Report(PublicationTimes, models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, update_fields=None, **kwargs):
+        # Every write of a report through the ORM passes here; bulk writers call render_body() first.
+        if "body" not in self.get_deferred_fields() and (update_fields is None or "body" in update_fields):
+            self.render_body()
+            update_fields = None if update_fields is None else {*update_fields, "body_rendering"}
+        super().save(*args, update_fields=update_fields, **kwargs)
+
     def get_absolute_url(self):
         return report_url(self.slug)
+
+    def render_body(self):
+        """Keep the HTML of the current body, unless it is kept already."""
+        if not renders(self.body_rendering, self.body):
+            self.body_rendering = stored_rendering(self.body)
 
     def clean(self):
         # Mirrors the check constraint, attached to the field so the admin shows it there.
@@ -383,4 +395,4 @@ class Report(PublicationTimes, models.Model):
 
     @property
     def body_html(self):
-        return cached_markdown(self.body)
+        return body_html(self.body, self.body_rendering)

@@ -123,7 +123,7 @@ class ReportFeed(Feed):
 
     @staticmethod
     def entries(filterset, **values):
-        reports = filterset.filtered(values).defer("body", "pdf_text")  # entries carry summaries
+        reports = filterset.filtered(values).defer("body", "body_rendering", "pdf_text")  # entries carry summaries
         reports = reports.with_pdf().with_translations().annotate(correction_data=corrections_json())
         return reports.order_by("-published_at", "-pk")[:FEED_LENGTH]
 

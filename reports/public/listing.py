@@ -43,7 +43,7 @@ class KeptPagesMixin(PublishedReportsMixin):
     def get_queryset(self):
         # What a summary shows; the tags join the page's own query (paginate_queryset), so a
         # request for a kept page does not even build their subquery.
-        return self.published_reports().select_related("series").defer("body")
+        return self.published_reports().select_related("series").defer("body", "body_rendering")
 
     def page_key(self):
         """What besides the page number selects the listing's reports; None keeps nothing."""
@@ -116,9 +116,8 @@ class FilteredLater:
 
     def __getitem__(self, index):
         start = index.start or 0
-        first = self._first
-        if not start and first is not None and (index.stop <= len(first) or len(first) <= self.page_size):
-            return ReadRows(first[: index.stop])
+        if (known := _known_first(self._first, index, self.page_size)) is not None:
+            return ReadRows(known)
         length = full_page(index, self.page_size) - start
         values = self.filterset.query_values()
         block = start // self.ANCHOR_EVERY
@@ -147,6 +146,13 @@ class FilteredLater:
         return list(rows.order_by("position").values_list("period_start", "pk"))
 
 
+def _known_first(first, index, page_size):
+    """The rows of `index` among the first rows read (first_rows()), if they hold them all."""
+    if first is None or index.start or not (index.stop <= len(first) or len(first) <= page_size):
+        return None
+    return first[: index.stop]
+
+
 def full_page(index, page_size):
     """Where a paginator's slice would end were its page full: a short last page shares the SQL
     of a full one (LIMIT finds no more rows than there are); a longer one (orphans) keeps its end."""
@@ -162,8 +168,19 @@ class CompiledPages:
 
     def __init__(self, filterset, page_size):
         self.filterset, self.page_size = filterset, page_size
+        self._first = None  # first_rows()
+
+    def first_rows(self):
+        """The first page's reports and one more, read once: when they are no more than a page,
+        they are all the results, and the count is theirs (the API view's); the first page is
+        then these rows, not another query."""
+        if self._first is None:
+            self._first = self[0 : self.page_size + 1]
+        return self._first
 
     def __getitem__(self, index):
+        if (known := _known_first(self._first, index, self.page_size)) is not None:
+            return known
         start, stop = index.start or 0, full_page(index, self.page_size)
         if start >= self.COMPILED_PAGES * self.page_size:
             return list(self._page(start, stop, **self.filterset.query_values()))

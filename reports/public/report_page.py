@@ -17,7 +17,7 @@ from reports.models.pdf import PdfRef
 from reports.models.report import PublicationTimes
 from reports.public.citation import Author, report_authors
 from reports.public.media.pictures import Picture, pictures
-from reports.text.markdown import cached_markdown
+from reports.text import markdown
 from reports.text.periods import format_period
 
 
@@ -36,6 +36,7 @@ class ReportPage(PublicationTimes):
     period_end: datetime.date
     summary: str
     body: str
+    body_rendering: str  # Report.body_rendering: its HTML, kept with it
     status: str
     published_at: datetime.datetime | None
     first_published_at: datetime.datetime | None
@@ -69,6 +70,7 @@ class ReportPage(PublicationTimes):
             period_end=report.period_end,
             summary=report.summary,
             body=report.body,
+            body_rendering=report.body_rendering,
             status=report.status,
             published_at=report.published_at,
             first_published_at=report.first_published_at,
@@ -112,4 +114,4 @@ class ReportPage(PublicationTimes):
     @property
     def body_html(self):
         placed = dict(enumerate(self.figures_html, start=1)) if "figure:" in self.body else None
-        return cached_markdown(self.body, placed)
+        return markdown.body_html(self.body, self.body_rendering, placed)

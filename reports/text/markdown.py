@@ -75,6 +75,11 @@ FIGURE_REFERENCE = re.compile(r"!\[[^\]\n]*\]\(\s*figure:(\d{1,3})\s*\)")
 
 
 def render_markdown(source, figures=None):
+    return place_figures(*_converted(source), figures)
+
+
+def _converted(source):
+    """(the sanitised HTML of `source` with a token where each figure reference stood, the token's nonce)."""
     # A figure reference becomes letters and digits that Markdown leaves alone, with a nonce
     # so that no text the writer typed can pass for one.
     nonce = secrets.token_hex(8)
@@ -86,12 +91,44 @@ def render_markdown(source, figures=None):
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
     )
+    return html, nonce
+
+
+def place_figures(html, nonce, figures=None):
+    """`html` from _converted() with each figure token replaced by that figure's HTML."""
 
     def place(match):
         block = match[1] and match[3]  # a paragraph of its own: a <figure> may stand there
         return (figures or {}).get(int(match[2]), "") if block else (match[1] or "") + (match[3] or "")
 
     return mark_safe(re.sub(rf"(<p>)?SITREPFIGURE{nonce}N(\d+)X(</p>)?", place, html))
+
+
+def _digest(source):
+    return hashlib.sha256((source or "").encode()).hexdigest()
+
+
+def stored_rendering(source):
+    """What a report keeps beside its body (Report.body_rendering): the digest of `source`, the
+    nonce and the sanitised HTML with its figure tokens, so that a page or the API shows a body
+    without converting it, and a rendering that is not of the current body is never used."""
+    html, nonce = _converted(source)
+    return f"{_digest(source)}:{nonce}:{html}"
+
+
+def renders(rendering, source):
+    """Whether `rendering` (stored_rendering()) is that of `source`."""
+    digest, separator, _ = (rendering or "").partition(":")
+    return bool(separator) and digest == _digest(source)
+
+
+def body_html(source, rendering, figures=None):
+    """render_markdown(source, figures): from `rendering` (stored_rendering()) when it is that
+    of `source`, else converted (and kept by cached_markdown)."""
+    if renders(rendering, source):
+        nonce, _, html = rendering.split(":", 1)[1].partition(":")
+        return place_figures(html, nonce, figures)
+    return cached_markdown(source, figures)
 
 
 # A day: bodies read often stay rendered; an edited body's old HTML expires on its own.

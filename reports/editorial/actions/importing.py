@@ -111,6 +111,7 @@ def create_imported(imports, *, by=None, note=""):
     imports = list(imports)
     for report, state in imports:
         stamp_imported(report, state, by=by)
+        report.render_body()  # as save() would
     reports = Report.objects.bulk_create([report for report, _ in imports], batch_size=IMPORT_BATCH)
     now = timezone.now()
     events = [

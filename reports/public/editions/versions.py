@@ -99,6 +99,7 @@ def page_of(report, snapshot, went_out):
         period_end=datetime.date.fromisoformat(snapshot["period_end"]),
         summary=snapshot["summary"],
         body=snapshot["body"],
+        body_rendering="",  # a version's body is converted when shown
         status=Report.Status.PUBLISHED,
         published_at=went_out,
         first_published_at=datetime.datetime.fromisoformat(snapshot["first_published_at"]),
