@@ -5,7 +5,7 @@ from django.test import TestCase
 from hypothesis.extra import django as hypothesis_django
 
 from reports.caching import state
-from reports.public import matchsets
+from reports.public.sets import numbering
 
 
 def reset_caches():
@@ -14,7 +14,7 @@ def reset_caches():
     generations with it."""
     cache.clear()
     state.forget()
-    matchsets.forget()
+    numbering.forget()
 
 
 class FreshCaches:

@@ -1,4 +1,4 @@
-"""One part of a search as an array of report ids, from its GIN index (reports.public.matchsets).
+"""One part of a search as an array of report ids, from its GIN index (reports.public.sets.results).
 
 report_search_set(part, query, lang) returns the ids of the reports in `lang` whose stored
 document of that part (title, head or document: migration 0019) matches an already parsed

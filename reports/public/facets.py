@@ -27,8 +27,8 @@ from reports.caching import compiled
 from reports.caching.memo import per_generation
 from reports.caching.vocabulary import published_vocabulary, shown_name
 from reports.models import ReportAuthor, TaggedReport
-from reports.public import matchsets
 from reports.public.filters import listing_language
+from reports.public.sets import results as result_sets
 
 
 @dataclass(frozen=True)
@@ -77,19 +77,19 @@ class ArchiveFacets:
         if not any(value for name, value in cleaned.items() if name != "lang"):
             # No filters: the counts the last change derived (reports.caching.vocabulary).
             groups = published_vocabulary().unfiltered_archive_groups(listing_language(cleaned.get("lang")))
+        if groups is None and result_sets.applies(self.filterset):
+            return self._count_sets(result_sets.of(self.filterset))
         if groups is None and self.first_page is not None and not self.filterset.query_values().keys() & WIDENING:
             # No more results than a page: the page's own rows hold every count.
             rows = self.first_page.first_rows()
             groups = _groups_of(rows) if len(rows) <= self.first_page.page_size else None
-        if groups is None and cleaned.get("q") and matchsets.available(self.filterset):
-            return self._count_sets(matchsets.search_sets(self.filterset))
         if groups is None:
             groups = self._groups()
         series_groups = [row[1:] for row in groups if row[0] == "series"]
         return (_narrowing(groups), *self._count_series_and_years(series_groups))
 
     def _count_sets(self, sets):
-        """The same counts from a search's sets (reports.public.matchsets)."""
+        """The same counts from a search's sets (reports.public.sets.results)."""
         narrowing = _narrowing([(name, *counted) for name in ("tag", "author") for counted in sets.counts(name)])
         series, years = sets.series_and_years(self.selected_series, self.selected_year)
         series_names = {slug: shown_name("series", slug, name) for slug, (name, _) in series.items()}

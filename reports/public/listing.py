@@ -11,9 +11,9 @@ from django.urls import reverse
 from reports.caching import compiled
 from reports.caching.memo import kept_for_readers, per_generation
 from reports.models import Report
-from reports.public import matchsets
 from reports.public.filters import listing_language
 from reports.public.search import with_headline
+from reports.public.sets import results as result_sets
 from reports.public.summaries import report_summary
 
 
@@ -119,6 +119,10 @@ class FilteredLater:
         if (known := _known_first(self._first, index, self.page_size)) is not None:
             return ReadRows(known)
         length = full_page(index, self.page_size) - start
+        if result_sets.answers(self.filterset):
+            # Filters that are all sets (reports.public.sets.results): the page's ids from them.
+            ids = result_sets.of(self.filterset).page(start, length)
+            return PageLater(("archive page by ids",), self._by_ids, ids=ids) if ids else ReadRows([])
         values = self.filterset.query_values()
         block = start // self.ANCHOR_EVERY
         if block:
@@ -137,6 +141,9 @@ class FilteredLater:
         # report_archive_covering_idx), and the page's columns and its tags' and bylines'
         # subqueries are computed for its own reports, not for every row it skips.
         return reports.filter(pk__in=reports.values("pk")[offset : offset + length])
+
+    def _by_ids(self, ids):
+        return self.filterset.published().filter(pk__in=ids).order_by("-period_start", "-pk")
 
     def _anchors(self):
         """[(period_start, id)] of the reports at positions 0, ANCHOR_EVERY, 2 * ANCHOR_EVERY, ..."""
@@ -207,7 +214,7 @@ class RankedResults:
     """Search results in rank order for the paginator: the ranking (report ids, best first) is
     computed once per publication generation (reports.caching.memo); each page then fetches only its
     own reports by id. Pages past the ranked ids are ranked again from the search's sets on
-    PostgreSQL (reports.public.matchsets), and run the search itself elsewhere."""
+    PostgreSQL (reports.public.sets.results), and run the search itself elsewhere."""
 
     RANKED = 2000  # ids kept: 100 pages of 20
 
@@ -216,8 +223,8 @@ class RankedResults:
         self.ranked = per_generation("ranking", filterset.cache_key(), self._rank)
 
     def _rank(self):
-        if matchsets.available(self.filterset):
-            return matchsets.search_sets(self.filterset).ranked(self.RANKED)
+        if result_sets.available(self.filterset):
+            return result_sets.of(self.filterset).ranked(self.RANKED)
         return list(self.filterset.qs.values_list("pk", flat=True)[: self.RANKED])
 
     def __len__(self):
@@ -225,10 +232,10 @@ class RankedResults:
 
     def __getitem__(self, page):
         if page.stop is None or page.stop > len(self.ranked) == self.RANKED:
-            if page.stop is None or not matchsets.available(self.filterset):
+            if page.stop is None or not result_sets.available(self.filterset):
                 return PageLater(None, lambda: self.filterset.qs[page])
             # Past the kept ids: ranked again from the search's sets, as far as this page.
-            ids = matchsets.search_sets(self.filterset).ranked(page.stop)[page]
+            ids = result_sets.of(self.filterset).ranked(page.stop)[page]
         else:
             ids = self.ranked[page]
         if not ids:

@@ -22,8 +22,16 @@ Status = Report.Status
 
 
 def writes(queries):
+    """The statements among `queries` that may write (a WITH may hold an INSERT, UPDATE or DELETE)."""
     reads = ("SELECT", "SAVEPOINT", "RELEASE")
-    return [q["sql"] for q in queries if not q["sql"].lstrip("( ").upper().startswith(reads)]
+
+    def reads_only(sql):
+        sql = sql.lstrip("( ").upper()
+        if sql.startswith("WITH"):
+            return not any(f"{verb} " in sql for verb in ("INSERT", "UPDATE", "DELETE"))
+        return sql.startswith(reads)
+
+    return [q["sql"] for q in queries if not reads_only(q["sql"])]
 
 
 class PlainValuesTests(SitrepTestCase):

@@ -31,7 +31,7 @@ PAGES = {
     "/?tag=iran": (2, 0),  # tags and series are checked against the vocabulary: no query
     "/?tag=iran&tag=iraq": (2, 0),
     "/?tag=iran&week=2020-W27": (2, 0),
-    "/?tag=topic-7&tag=iran": (1, 0),  # no more results than a page: the facets from its own rows
+    "/?tag=topic-7&from=2020-06-01": (1, 0),  # no more results than a page: the facets from its rows
     "/?from=2020-06-01&to=2020-07-31": (2, 0),
     "/?series=syria&year=2020": (2, 0),
     "/?q=convoy": (3, 0),  # facets, the ranking, the page by id (all kept)

@@ -1,4 +1,4 @@
-"""A search's count, facets and ranking from sets (reports.public.matchsets) equal those of the
+"""A search's count, facets and ranking from sets (reports.public.sets.results) equal those of the
 straightforward reading: the search's own queryset (reports.public.search), its rows counted in
 Python. PostgreSQL only: elsewhere the archive searches with that queryset itself."""
 
@@ -13,9 +13,9 @@ from django.http import QueryDict
 from django.test import override_settings
 
 from reports.models import Author, PublicationState, Report, ReportAuthor
-from reports.public import matchsets
 from reports.public.filters import ReportFilter
 from reports.public.listing import RankedResults
+from reports.public.sets import results as result_sets
 from tests.base import SitrepTestCase
 from tests.helpers import forget_cached_results, make_report, make_series
 
@@ -38,9 +38,9 @@ QUERIES = [
 ]
 
 
-@unittest.skipUnless(connection.vendor == "postgresql", "the search's sets are PostgreSQL's (matchsets.available)")
+@unittest.skipUnless(connection.vendor == "postgresql", "the search's sets are PostgreSQL's (result_sets.available)")
 @override_settings(PAGE_CACHE_SECONDS=0)
-class SearchSetsTests(SitrepTestCase):
+class ResultSetsTests(SitrepTestCase):
     @classmethod
     def setUpTestData(cls):
         rng = random.Random(11)
@@ -98,7 +98,7 @@ class SearchSetsTests(SitrepTestCase):
     def from_sets(self, query):
         filterset = self.filterset(query)
         cleaned = filterset.form.cleaned_data
-        sets = matchsets.SearchSets(filterset)
+        sets = result_sets.ResultSets(filterset)
         series, years = sets.series_and_years(cleaned["series"].slug if cleaned.get("series") else None,
                                               cleaned.get("year"))  # fmt: skip
         return (
@@ -119,10 +119,20 @@ class SearchSetsTests(SitrepTestCase):
                 with self.subTest(query):
                     self.assertEqual(self.from_sets(query), self.plain(query))
 
+    def test_filters_that_are_all_sets_give_the_filters_own_results_and_counts(self):
+        for query in ("tag=iran", "tag=iran&tag=oil", "series=region-1&year=2020", "author=writer-1&tag=drones",
+                      "year=2021", "lang=ar&tag=iran", "tag=oil&tag=drones&tag=iraq&tag=iran"):  # fmt: skip
+            with self.subTest(query):
+                self.assertTrue(result_sets.answers(self.filterset(query)))
+                self.assertEqual(self.from_sets(query), self.plain(query))
+        for query in ("", "lang=ar", "week=2020-W10&tag=iran", "q=convoy"):  # the archive's own paths
+            with self.subTest(query):
+                self.assertFalse(result_sets.answers(self.filterset(query)))
+
     def test_the_archive_pages_and_facets_come_from_the_sets(self):
         forget_cached_results()
         with mock.patch.object(RankedResults, "RANKED", 7):  # pages past the kept ids: ranked again
-            for query in ("q=convoy", "q=oil+or+gas&tag=iran", "q=convoy+-oil&series=region-1"):
+            for query in ("q=convoy", "q=oil+or+gas&tag=iran", "q=convoy+-oil&series=region-1", "tag=iran"):
                 with self.subTest(query):
                     ranked, total, tags, *_ = self.plain(query)
                     response = self.client.get(f"/?{query}")
