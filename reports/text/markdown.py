@@ -96,12 +96,15 @@ def _converted(source):
 
 def place_figures(html, nonce, figures=None):
     """`html` from _converted() with each figure token replaced by that figure's HTML."""
+    token = f"SITREPFIGURE{nonce}N"
+    if token not in html:  # most bodies: no figure, and no pattern with this nonce to compile
+        return mark_safe(html)
 
     def place(match):
         block = match[1] and match[3]  # a paragraph of its own: a <figure> may stand there
         return (figures or {}).get(int(match[2]), "") if block else (match[1] or "") + (match[3] or "")
 
-    return mark_safe(re.sub(rf"(<p>)?SITREPFIGURE{nonce}N(\d+)X(</p>)?", place, html))
+    return mark_safe(re.sub(rf"(<p>)?{token}(\d+)X(</p>)?", place, html))
 
 
 def _digest(source):
