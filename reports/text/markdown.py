@@ -78,11 +78,11 @@ def render_markdown(source, figures=None):
     return place_figures(*_converted(source), figures)
 
 
-def _converted(source):
+def _converted(source, nonce=None):
     """(the sanitised HTML of `source` with a token where each figure reference stood, the token's nonce)."""
     # A figure reference becomes letters and digits that Markdown leaves alone, with a nonce
     # so that no text the writer typed can pass for one.
-    nonce = secrets.token_hex(8)
+    nonce = nonce or secrets.token_hex(8)
     source = FIGURE_REFERENCE.sub(lambda match: f"SITREPFIGURE{nonce}N{int(match[1])}X", source or "")
     html = nh3.clean(
         _markdown_without_raw_html().convert(source),
@@ -115,8 +115,11 @@ def stored_rendering(source):
     """What a report keeps beside its body (Report.body_rendering): the digest of `source`, the
     nonce and the sanitised HTML with its figure tokens, so that a page or the API shows a body
     without converting it, and a rendering that is not of the current body is never used."""
-    html, nonce = _converted(source)
-    return f"{_digest(source)}:{nonce}:{html}"
+    # The nonce comes from the digest of the source, which no text can contain (a dump of the
+    # same reports is the same file); a rendered view's own nonce is random.
+    digest = _digest(source)
+    html, nonce = _converted(source, nonce=hashlib.sha256(f"figures:{digest}".encode()).hexdigest()[:16])
+    return f"{digest}:{nonce}:{html}"
 
 
 def renders(rendering, source):

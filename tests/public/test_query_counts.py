@@ -202,6 +202,11 @@ class RenderedBodyTests(SitrepTestCase):
         self.assertEqual(markdown.body_html(body, kept, figures), markdown.render_markdown(body, figures))
         self.assertIn("<figure>one</figure>", markdown.body_html(body, kept, figures))
 
+    def test_the_same_body_keeps_the_same_html(self):  # so that a dump of the same reports is the same file
+        self.assertEqual(
+            markdown.stored_rendering("![](figure:1)\n\nText."), markdown.stored_rendering("![](figure:1)\n\nText.")
+        )
+
     def test_html_kept_for_another_body_is_never_shown(self):
         kept = markdown.stored_rendering("Old text.")
         for rendering in (kept, "", "no digest", kept.replace("Old", "Forged")):
