@@ -91,7 +91,28 @@ class ReadRows:
         return self.rows
 
 
-class FilteredLater:
+class FirstRows:
+    """For a paginator's source: the first page's reports and one more, read once (first_rows()).
+    When they are no more than a page, they are all the results, and what counts them (the
+    archive's facets, the API's count) needs no query of its own; the first page is then these
+    rows, not another query (first_holding())."""
+
+    _first = None
+
+    def first_rows(self):
+        if self._first is None:
+            self._first = self._read_first(slice(0, self.page_size + 1))
+        return self._first
+
+    def first_holding(self, index):
+        """The rows of `index` among the first rows read, if they hold them all; else None."""
+        first = self._first
+        if first is None or index.start or not (index.stop <= len(first) or len(first) <= self.page_size):
+            return None
+        return first[: index.stop]
+
+
+class FilteredLater(FirstRows):
     """The archive's filtered reports, for its paginator: pages of them, filtered later.
 
     A deep page starts from an anchor: the (period_start, id) of every ANCHOR_EVERY-th report
@@ -104,19 +125,13 @@ class FilteredLater:
 
     def __init__(self, filterset, page_size):
         self.filterset, self.page_size = filterset, page_size
-        self._first = None  # first_rows()
 
-    def first_rows(self):
-        """The first page's reports and one more, read once: when there are no more than a page,
-        they are all the results, and the facets are counted from them (ArchiveFacets) without a
-        grouping query; the first page is then these rows, not another query."""
-        if self._first is None:
-            self._first = list(self[0 : self.page_size + 1].for_summaries())
-        return self._first
+    def _read_first(self, index):
+        return list(self[index].for_summaries())
 
     def __getitem__(self, index):
         start = index.start or 0
-        if (known := _known_first(self._first, index, self.page_size)) is not None:
+        if (known := self.first_holding(index)) is not None:
             return ReadRows(known)
         length = full_page(index, self.page_size) - start
         if result_sets.answers(self.filterset):
@@ -153,20 +168,13 @@ class FilteredLater:
         return list(rows.order_by("position").values_list("period_start", "pk"))
 
 
-def _known_first(first, index, page_size):
-    """The rows of `index` among the first rows read (first_rows()), if they hold them all."""
-    if first is None or index.start or not (index.stop <= len(first) or len(first) <= page_size):
-        return None
-    return first[: index.stop]
-
-
 def full_page(index, page_size):
     """Where a paginator's slice would end were its page full: a short last page shares the SQL
     of a full one (LIMIT finds no more rows than there are); a longer one (orphans) keeps its end."""
     return max(index.stop, (index.start or 0) + page_size)
 
 
-class CompiledPages:
+class CompiledPages(FirstRows):
     """The filtered reports in their filters' order, for a paginator (the API's): each of the
     first pages from SQL compiled once per process and shape (reports.caching.compiled), the
     rest built as usual."""
@@ -175,18 +183,12 @@ class CompiledPages:
 
     def __init__(self, filterset, page_size):
         self.filterset, self.page_size = filterset, page_size
-        self._first = None  # first_rows()
 
-    def first_rows(self):
-        """The first page's reports and one more, read once: when they are no more than a page,
-        they are all the results, and the count is theirs (the API view's); the first page is
-        then these rows, not another query."""
-        if self._first is None:
-            self._first = self[0 : self.page_size + 1]
-        return self._first
+    def _read_first(self, index):
+        return self[index]
 
     def __getitem__(self, index):
-        if (known := _known_first(self._first, index, self.page_size)) is not None:
+        if (known := self.first_holding(index)) is not None:
             return known
         start, stop = index.start or 0, full_page(index, self.page_size)
         if start >= self.COMPILED_PAGES * self.page_size:

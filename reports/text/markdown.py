@@ -122,18 +122,24 @@ def stored_rendering(source):
     return f"{digest}:{nonce}:{html}"
 
 
+def _kept(rendering, source):
+    """(html, nonce) of `rendering` (stored_rendering()), as place_figures() takes them, if it is
+    that of `source`; else None."""
+    digest, _, rest = (rendering or "").partition(":")
+    nonce, separator, html = rest.partition(":")
+    return (html, nonce) if separator and digest == _digest(source) else None
+
+
 def renders(rendering, source):
     """Whether `rendering` (stored_rendering()) is that of `source`."""
-    digest, separator, _ = (rendering or "").partition(":")
-    return bool(separator) and digest == _digest(source)
+    return _kept(rendering, source) is not None
 
 
 def body_html(source, rendering, figures=None):
     """render_markdown(source, figures): from `rendering` (stored_rendering()) when it is that
     of `source`, else converted (and kept by cached_markdown)."""
-    if renders(rendering, source):
-        nonce, _, html = rendering.split(":", 1)[1].partition(":")
-        return place_figures(html, nonce, figures)
+    if kept := _kept(rendering, source):
+        return place_figures(*kept, figures)
     return cached_markdown(source, figures)
 
 

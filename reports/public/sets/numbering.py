@@ -14,6 +14,7 @@ import threading
 from array import array
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import cached_property
 
 from reports.caching.state import current_state
 from reports.models import Report, ReportAuthor, Series, TaggedReport
@@ -39,7 +40,7 @@ class Numbering:
     values: dict  # {(kind, slug): (name, bits)} for kind in tag, author, series, language
     years: dict  # {year: bits}: the reports whose period overlaps it
 
-    @property
+    @cached_property
     def everything(self):
         return (1 << len(self.order)) - 1
 
@@ -67,17 +68,21 @@ class Numbering:
             place = digits.find("1", place + 1)
         return found
 
+    def members(self, kind, slug):
+        """The set of a tag's, author's, series' or language's published reports (none if unknown)."""
+        return self.values.get((kind, slug), ("", 0))[1]
+
     def select(self, values):
         """The published reports that filters answered from sets (SET_FILTERS) select."""
         bits = self.everything
         for name in ("tag", "author"):
             for value in values.get(name, ()):
-                bits &= self.values.get((name, value.slug), (None, 0))[1]
+                bits &= self.members(name, value.slug)
         if "series" in values:
-            bits &= self.values.get(("series", values["series"].slug), (None, 0))[1]
+            bits &= self.members("series", values["series"].slug)
         if "year" in values:
             bits &= self.years.get(values["year"], 0)
-        return bits & self.values.get(("language", values["lang"]), (None, 0))[1]
+        return bits & self.members("language", values["lang"])
 
 
 def _bits(flags):
@@ -138,7 +143,7 @@ def numbering_sql():
     series, each grouped by its id before its slug and name are joined (half the time of
     grouping by the names)."""
     columns = ("pk", "period_start", "period_end", "series", "language")
-    published, params = sql_of(Report.objects.published().order_by().values(*columns))
+    published, params = Report.objects.published().order_by().values(*columns).query.sql_with_params()
     newest_first = "ORDER BY period_start DESC, pk DESC"
     years = "(EXTRACT(YEAR FROM period_start) * 10000 + EXTRACT(YEAR FROM period_end))::int"
     rows = [f"SELECT 'order', '', '', array_agg(pk {newest_first}), array_agg({years} {newest_first}) FROM published"]
@@ -180,7 +185,3 @@ def number(key, rows):
             (years.get(year) or years.setdefault(year, bytearray(len(order))))[place] = 1
     numbering.years.update((year, _bits(flags)) for year, flags in years.items())
     return numbering
-
-
-def sql_of(queryset):
-    return queryset.query.sql_with_params()

@@ -29,7 +29,7 @@ from django.conf import settings
 from django.db import connections
 
 from reports.public.search import SEARCH_CONFIGS
-from reports.public.sets.numbering import KEPT_PARSES, SET_FILTERS, generation_key, kept, number, numbering_sql, sql_of
+from reports.public.sets.numbering import KEPT_PARSES, SET_FILTERS, generation_key, kept, number, numbering_sql
 
 PARTS = ("title", "head", "document")
 # A part of a parsed query that is one negated quoted word: its sets are the rest of the archive.
@@ -171,7 +171,7 @@ class ResultSets:
         another series or year replaces the current one."""
         numbering, beside, everything = self.numbering, self.beside_series_and_year, self.numbering.everything
         in_year = everything if selected_year is None else numbering.years.get(selected_year, 0)
-        in_series = everything if selected_series is None else numbering.values.get(("series", selected_series))[1]
+        in_series = everything if selected_series is None else numbering.members("series", selected_series)
         series = {
             slug: (name, count)
             for (kind, slug), (name, bits) in numbering.values.items()
@@ -235,7 +235,7 @@ def fetch(cursor, key, numbering, missing, filterset, language):
             select = "SELECT 'part', %s, %s, report_search_set(%s, %s::tsquery, %s), NULL"
             rows += [(select, [str(index), part, part, source, language]) for part in PARTS]
         else:
-            sql, params = sql_of(filterset.filtered(source).order_by().values("pk"))
+            sql, params = filterset.filtered(source).order_by().values("pk").query.sql_with_params()
             rows.append((f"SELECT 'filter', %s, '', ARRAY({sql}), NULL", [str(index), *params]))
     cursor.execute(" UNION ALL ".join(f"({sql})" for sql, _ in rows), [p for _, params in rows for p in params])
     fetched = cursor.fetchall()
