@@ -8,9 +8,12 @@ from unittest import mock
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 from django.test import SimpleTestCase
 
+from reports.models import Report
 from sitrep.settings import env_bool, env_int, env_list, env_str, read_dotenv
+from tests.base import SitrepTestCase
 
 VAR = "SITREP_TEST_SETTING"
 
@@ -224,3 +227,31 @@ class ManagePyCheckTests(SimpleTestCase):
                 result = self.run_manage("check", DEBUG="1", **env)
                 self.assertNotEqual(result.returncode, 0)
                 self.assertIn(message, result.stderr)
+
+    def test_postgresql_prepares_repeated_statements_unless_turned_off(self):
+        options = "sorted(settings.DATABASES['default'].get('OPTIONS', {}).items())"
+        shell = f"from django.conf import settings; print({options})"
+        url = "postgres://sitrep@db.internal:5432/sitrep"  # read, never connected to
+        for label, env, expected in (
+            ("default", {}, "[('prepare_threshold', 5), ('server_side_binding', True)]"),
+            ("off", {"DATABASE_PREPARED_STATEMENTS": "0"}, "[]"),
+        ):
+            with self.subTest(label):
+                result = self.run_manage("shell", "-c", shell, DEBUG="1", DATABASE_URL=url, **env)
+                self.assertEqual(result.returncode, 0, result.stderr)
+                self.assertEqual(result.stdout.strip().splitlines()[-1], expected)
+        result = self.run_manage("check", DEBUG="1", DATABASE_URL=url, DATABASE_PREPARED_STATEMENTS="sometimes")
+        self.assertIn("DATABASE_PREPARED_STATEMENTS must be one of", result.stderr)
+
+
+class PreparedStatementTests(SitrepTestCase):
+    def test_a_statement_run_again_is_planned_once_on_postgresql(self):
+        if connection.vendor != "postgresql":
+            self.skipTest("prepared statements are PostgreSQL's")
+        for number in range(6):
+            list(Report.objects.filter(slug=f"report-{number}"))
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s", ["%reports_report%"])
+            prepared = [row[0] for row in cursor.fetchall()]
+        self.assertEqual(len(prepared), 1, prepared)
+        self.assertIn('"reports_report"."slug" = $1', prepared[0])
