@@ -77,12 +77,15 @@ class ArchiveFacets:
         if not any(value for name, value in cleaned.items() if name != "lang"):
             # No filters: the counts the last change derived (reports.caching.vocabulary).
             groups = published_vocabulary().unfiltered_archive_groups(listing_language(cleaned.get("lang")))
+        first_page = self.first_page if not self.filterset.query_values().keys() & WIDENING else None
         if groups is None and result_sets.applies(self.filterset):
-            return self._count_sets(result_sets.of(self.filterset))
-        if groups is None and self.first_page is not None and not self.filterset.query_values().keys() & WIDENING:
+            sets = result_sets.of(self.filterset)
+            if first_page is None or sets.total > first_page.page_size:
+                return self._count_sets(sets)
+        if groups is None and first_page is not None:
             # No more results than a page: the page's own rows hold every count.
-            rows = self.first_page.first_rows()
-            groups = _groups_of(rows) if len(rows) <= self.first_page.page_size else None
+            rows = first_page.first_rows()
+            groups = _groups_of(rows) if len(rows) <= first_page.page_size else None
         if groups is None:
             groups = self._groups()
         series_groups = [row[1:] for row in groups if row[0] == "series"]

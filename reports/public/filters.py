@@ -73,13 +73,19 @@ def overlapping(qs, first=None, last=None):
     return qs.filter(period_end__gte=first) if first is not None else qs
 
 
-class PeriodFilter(django_filters.DateFilter):
-    """`from` (periods ending on or after it) or `to` (starting on or before it)."""
+class OverlapFilter:
+    """The reports whose period overlaps the days its `days(value)` gives (first, last; None for an
+    open end): what it selects, in SQL here and as a set by reports.public.sets.numbering."""
 
     def filter(self, qs, value):
-        if value in (None, ""):
-            return qs
-        return overlapping(qs, first=value) if self.lookup_expr == "gte" else overlapping(qs, last=value)
+        return qs if value in (None, "") else overlapping(qs, *self.days(value))
+
+
+class PeriodFilter(OverlapFilter, django_filters.DateFilter):
+    """`from` (periods ending on or after it) or `to` (starting on or before it)."""
+
+    def days(self, value):
+        return (value, None) if self.lookup_expr == "gte" else (None, value)
 
 
 class IsoWeekField(forms.CharField):
@@ -91,14 +97,11 @@ class IsoWeekField(forms.CharField):
         return parse_iso_week(value) if value else None
 
 
-class IsoWeekFilter(django_filters.Filter):
+class IsoWeekFilter(OverlapFilter, django_filters.Filter):
     field_class = IsoWeekField
 
-    def filter(self, qs, value):
-        if not value:
-            return qs
-        monday, sunday = value
-        return overlapping(qs, monday, sunday)
+    def days(self, value):
+        return value  # (Monday, Sunday)
 
 
 class SearchField(forms.CharField):
@@ -124,7 +127,7 @@ class SearchFilter(django_filters.CharFilter):
         return search_reports(qs, value) if value else qs
 
 
-class YearFilter(django_filters.NumberFilter):
+class YearFilter(OverlapFilter, django_filters.NumberFilter):
     """Reports whose period overlaps a calendar year, as the week and date filters do."""
 
     field_class = forms.IntegerField
@@ -141,8 +144,8 @@ class YearFilter(django_filters.NumberFilter):
             **kwargs,
         )
 
-    def filter(self, qs, value):
-        return qs if value is None else overlapping(qs, datetime.date(value, 1, 1), datetime.date(value, 12, 31))
+    def days(self, value):
+        return datetime.date(value, 1, 1), datetime.date(value, 12, 31)
 
 
 class VocabularyField(forms.Field):

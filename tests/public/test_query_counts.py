@@ -11,6 +11,7 @@ from unittest import mock
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 
@@ -53,6 +54,10 @@ PAGES = {
     "/sitemap.xml": (2, 2),  # the reports' count and addresses; tag threads from the vocabulary
     "/robots.txt": (0, 0),
 }
+# On PostgreSQL, filters that are all sets read this generation's numbering, then the page by ids
+# (reports.public.sets): the facets of a page-sized result still come from its rows.
+if connection.vendor == "postgresql":
+    PAGES["/?tag=topic-7&from=2020-06-01"] = (2, 0)
 
 
 # The publication state is read again once PAGE_CACHE_CHECK_SECONDS have passed: on a loaded

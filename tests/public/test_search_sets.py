@@ -121,13 +121,32 @@ class ResultSetsTests(SitrepTestCase):
 
     def test_filters_that_are_all_sets_give_the_filters_own_results_and_counts(self):
         for query in ("tag=iran", "tag=iran&tag=oil", "series=region-1&year=2020", "author=writer-1&tag=drones",
-                      "year=2021", "lang=ar&tag=iran", "tag=oil&tag=drones&tag=iraq&tag=iran"):  # fmt: skip
+                      "year=2021", "lang=ar&tag=iran", "tag=oil&tag=drones&tag=iraq&tag=iran", "week=2020-W10",
+                      "week=2020-W10&tag=iran", "from=2020-03-01", "to=2020-03-01&tag=oil", "week=2019-W45&lang=ar",
+                      "from=2020-03-01&to=2020-09-30&series=region-2", "from=2021-01-01&year=2020"):  # fmt: skip
             with self.subTest(query):
                 self.assertTrue(result_sets.answers(self.filterset(query)))
                 self.assertEqual(self.from_sets(query), self.plain(query))
-        for query in ("", "lang=ar", "week=2020-W10&tag=iran", "q=convoy"):  # the archive's own paths
+        for query in ("", "lang=ar", "q=convoy"):  # the archive's own paths
             with self.subTest(query):
                 self.assertFalse(result_sets.answers(self.filterset(query)))
+
+    def test_the_periods_overlapping_any_days_are_those_the_filters_select(self):
+        """Every first and last day around the reports' periods (some of them 401 days long), and
+        open ends, against the reports whose periods overlap them, compared in Python."""
+        numbering = result_sets.ResultSets(self.filterset("tag=iran")).numbering
+        periods = {r.pk: (r.period_start, r.period_end) for r in Report.objects.published()}
+        ends = sorted({day for period in periods.values() for day in period})
+        days = [None, *(d + datetime.timedelta(days=shift) for d in ends[::7] for shift in (-1, 0, 1))]
+        for first in days:
+            for last in days[::5]:
+                if first and last and first > last:
+                    continue
+                expected = {pk for pk, (start, end) in periods.items()
+                            if (last is None or start <= last) and (first is None or end >= first)}  # fmt: skip
+                found = numbering.overlapping(first, last)
+                with self.subTest(first=first, last=last):
+                    self.assertEqual(set(numbering.ids(found, len(periods))), expected)
 
     def test_the_archive_pages_and_facets_come_from_the_sets(self):
         forget_cached_results()

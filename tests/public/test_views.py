@@ -1,6 +1,7 @@
 import datetime
 import re
 
+from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -170,7 +171,9 @@ class ArchivePaginationTests(SitrepTestCase):
         # of reports with their series and tags; the tag is checked without a query. With no
         # filters, the facets come with the publication state (derived by the change); with no
         # more results than a page, they are counted from the page's own rows.
-        for url, queries in (("/", 1), ("/?tag=iran&week=2020-W10", 1), ("/?tag=iran", 2)):
+        # On PostgreSQL, a tag and a week are sets: the generation's numbering, then the page by ids.
+        week = 2 if connection.vendor == "postgresql" else 1
+        for url, queries in (("/", 1), ("/?tag=iran&week=2020-W10", week), ("/?tag=iran", 2)):
             forget_cached_results()
             with self.subTest(url), self.assertNumQueries(queries):
                 self.client.get(url)

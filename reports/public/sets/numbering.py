@@ -10,6 +10,8 @@ read besides (their parts, their other filters) are kept beside it, within KEPT_
 the generation changes.
 """
 
+import bisect
+import operator
 import threading
 from array import array
 from collections import OrderedDict
@@ -20,8 +22,9 @@ from reports.caching.state import current_state
 from reports.models import Report, ReportAuthor, Series, TaggedReport
 
 # The filters whose reports are sets here (Numbering.select): a report carries all the chosen tags
-# and authors, is in the series, overlaps the year and is in the language, as ReportFilter says.
-SET_FILTERS = frozenset({"tag", "author", "series", "year", "lang"})
+# and authors, is in the series and the language, and its period overlaps the days of the year,
+# the week and the dates (their filters' days(), reports.public.filters.OverlapFilter).
+SET_FILTERS = frozenset({"tag", "author", "series", "year", "lang", "week", "from", "to"})
 TO_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
 # Kept per process: bit sets of parts of queries and of filters (each about 12.5 kB per 100,000
 # reports), least recently used out first; and parsed queries (words, not reports).
@@ -39,6 +42,9 @@ class Numbering:
     position: array  # position by report id, -1 for the reports not published
     values: dict  # {(kind, slug): (name, bits)} for kind in tag, author, series, language
     years: dict  # {year: bits}: the reports whose period overlaps it
+    starts: array  # the first day of the period by position (date.toordinal()): never rising
+    ends: array  # the last day by position
+    longest: int  # the most days any period spans, less one
 
     @cached_property
     def everything(self):
@@ -72,17 +78,43 @@ class Numbering:
         """The set of a tag's, author's, series' or language's published reports (none if unknown)."""
         return self.values.get((kind, slug), ("", 0))[1]
 
-    def select(self, values):
-        """The published reports that filters answered from sets (SET_FILTERS) select."""
+    def overlapping(self, first=None, last=None):
+        """The set of the reports whose period overlaps the days from `first` to `last` (dates,
+        both included; None leaves that end open). Periods are in the order of their first
+        days, so those starting within the days are one run of positions; of those starting
+        before, only the ones starting within the longest period's length can reach `first`."""
+        starts, ends = self.starts, self.ends
+        begin = 0 if last is None else _first_before(starts, last.toordinal() + 1)
+        if first is None:
+            return self.everything & ~((1 << begin) - 1)
+        day = first.toordinal()
+        within = max(begin, _first_before(starts, day))
+        reach = max(within, _first_before(starts, day - self.longest))
+        flags = bytearray(ends[place] >= day for place in range(within, reach))
+        return (((1 << within) - 1) & ~((1 << begin) - 1)) | (_bits(flags) << within)
+
+    def select(self, values, filters):
+        """The published reports that filters answered from sets (SET_FILTERS) select; `filters`
+        are ReportFilter's, whose days() say what a period filter's value means."""
         bits = self.everything
-        for name in ("tag", "author"):
-            for value in values.get(name, ()):
-                bits &= self.members(name, value.slug)
-        if "series" in values:
-            bits &= self.members("series", values["series"].slug)
-        if "year" in values:
-            bits &= self.years.get(values["year"], 0)
-        return bits & self.members("language", values["lang"])
+        for name, value in values.items():
+            if name in ("tag", "author"):
+                for each in value:
+                    bits &= self.members(name, each.slug)
+            elif name == "series":
+                bits &= self.members("series", value.slug)
+            elif name == "lang":
+                bits &= self.members("language", value)
+            elif name == "year":
+                bits &= self.years.get(value, 0)
+            else:
+                bits &= self.overlapping(*filters[name].days(value))
+        return bits
+
+
+def _first_before(starts, day):
+    """The first position whose period starts before `day` (an ordinal)."""
+    return bisect.bisect_left(starts, -(day - 1), key=operator.neg)
 
 
 def _bits(flags):
@@ -147,6 +179,11 @@ def numbering_sql():
     newest_first = "ORDER BY period_start DESC, pk DESC"
     years = "(EXTRACT(YEAR FROM period_start) * 10000 + EXTRACT(YEAR FROM period_end))::int"
     rows = [f"SELECT 'order', '', '', array_agg(pk {newest_first}), array_agg({years} {newest_first}) FROM published"]
+    day = "({} - DATE '0001-01-01' + 1)"  # date.toordinal()
+    rows.append(
+        f"SELECT 'periods', '', '', array_agg({day.format('period_start')} {newest_first}), "
+        f"array_agg({day.format('period_end')} {newest_first}) FROM published"
+    )
     rows.append("SELECT 'language', language, '', array_agg(pk), NULL FROM published GROUP BY language")
     series = Series._meta.db_table
     rows.append(
@@ -170,11 +207,13 @@ def numbering_sql():
 def number(key, rows):
     """The Numbering that the numbering rows describe."""
     ids, periods = next((ids, years) for kind, _, _, ids, years in rows if kind == "order")
+    starts, ends = next((array("l", s or ()), array("l", e or ())) for kind, _, _, s, e in rows if kind == "periods")
     order = array("q", ids or ())
     position = array("q", [-1]) * ((max(order) + 1) if order else 0)
     for place, pk in enumerate(order):
         position[pk] = place
-    numbering = Numbering(key, order, position, {}, {})
+    longest = max(map(operator.sub, ends, starts), default=0)
+    numbering = Numbering(key, order, position, {}, {}, starts, ends, longest)
     for kind, slug, name, ids, _ in rows:
         if kind in ("tag", "author", "series", "language"):
             numbering.values[kind, slug] = (name, numbering.bits(ids))

@@ -13,8 +13,8 @@ bit sets (reports.public.sets.numbering), whose cost follows the number of repor
   match it (report_search_set, migration 0028). A negated word is the rest of the archive.
   A new search of known words then costs no search in SQL at all: its parts' sets are combined
   by its own & and |, which is exactly what matching the whole query means.
-- Tags, authors, series, year and language are the numbering's own sets (Numbering.select);
-  other filters (a week, dates) are read by ReportFilter itself as one more set per generation.
+- Tags, authors, series and language are the numbering's own sets, and a year, a week or dates
+  are the run of periods that overlap their days (Numbering.select).
 - A page of results is their ids in order, read by id (the page's one query).
 
 So the results are those of reports.public.search and ReportFilter: the same matches, the same
@@ -49,8 +49,10 @@ def answers(filterset):
 
 
 def applies(filterset):
-    """Whether a valid filterset's results come from here: a search, or filters that are all sets."""
-    return (bool(filterset.form.cleaned_data.get("q")) and available(filterset)) or answers(filterset)
+    """Whether a valid filterset's results come from here: words, or filters (besides the
+    language) besides them, and every filter but the words a set."""
+    names = filterset.query_values().keys()
+    return available(filterset) and names - {"q"} <= SET_FILTERS and bool(names - {"lang"})
 
 
 def of(filterset):
@@ -116,23 +118,14 @@ class ResultSets:
         with connections[filterset.queryset.db].cursor() as cursor:
             alternatives = query_parts(parsed_query(cursor, config, words)) if words else [[]]
             parts = sorted({_positive(part) for parts in alternatives for part in parts})
-            # What each set is read from: a part of the query, or the filters besides the words
-            # (in SQL, unless the numbering's own sets are theirs).
-            sources = {("part", config, part): part for part in parts}
-            sources |= {("filter", _filters_key(f)): f for f in (values, beside) if not f.keys() <= SET_FILTERS}
-            self.numbering, known = self._sets(cursor, sources)
+            self.numbering, known = self._sets(cursor, {("part", config, part): part for part in parts})
         everything = self.numbering.everything
         sets = {part: known["part", config, part] for part in parts}
         self.title, self.head, self.document = (
             _combine(alternatives, sets, index, everything) for index in range(len(PARTS))
         )
-        self.results = self._filtered(known, values) & self.document
-        self.beside_series_and_year = self._filtered(known, beside) & self.document
-
-    def _filtered(self, known, values):
-        if values.keys() <= SET_FILTERS:
-            return self.numbering.select(values)
-        return known["filter", _filters_key(values)]
+        self.results = self.numbering.select(values, filterset.filters) & self.document
+        self.beside_series_and_year = self.numbering.select(beside, filterset.filters) & self.document
 
     def _sets(self, cursor, sources):
         """(this generation's numbering, {source key: its sets}), reading what is not kept in one query."""
@@ -144,7 +137,7 @@ class ResultSets:
             known = {want: kept.get(want) for want in sources}
         missing = {want: sources[want] for want, value in known.items() if value is None}
         if numbering is None or missing:
-            numbering, read = fetch(cursor, key, numbering, missing, self.filterset, self.language)
+            numbering, read = fetch(cursor, key, numbering, missing, self.language)
             with kept.lock:
                 if kept.numbering is None or kept.numbering.key != key:
                     kept.reset(numbering)
@@ -214,29 +207,14 @@ def _combine(alternatives, sets, index, everything):
     return matches
 
 
-def _filters_key(values):
-    """The filters' values as plain, comparable values (model instances by slug)."""
-    return tuple(sorted((name, _plain(value)) for name, value in values.items()))
-
-
-def _plain(value):
-    if isinstance(value, (list, tuple)):
-        return tuple(_plain(item) for item in value)
-    return getattr(value, "slug", value)
-
-
-def fetch(cursor, key, numbering, missing, filterset, language):
-    """One query for what is missing: the numbering (when `numbering` is None), the parts' and
-    the filters' sets. Returns (numbering, {source key: bits, or (title, head, document) bits})."""
+def fetch(cursor, key, numbering, missing, language):
+    """One query for what is missing: the numbering (when `numbering` is None) and the parts'
+    sets. Returns (numbering, {source key: (title, head, document) bits})."""
     rows = [numbering_sql()] if numbering is None else []
     wanted = list(missing.items())
-    for index, (want, source) in enumerate(wanted):
-        if want[0] == "part":
-            select = "SELECT 'part', %s, %s, report_search_set(%s, %s::tsquery, %s), NULL"
-            rows += [(select, [str(index), part, part, source, language]) for part in PARTS]
-        else:
-            sql, params = filterset.filtered(source).order_by().values("pk").query.sql_with_params()
-            rows.append((f"SELECT 'filter', %s, '', ARRAY({sql}), NULL", [str(index), *params]))
+    for index, (_, source) in enumerate(wanted):
+        select = "SELECT 'part', %s, %s, report_search_set(%s, %s::tsquery, %s), NULL"
+        rows += [(select, [str(index), part, part, source, language]) for part in PARTS]
     cursor.execute(" UNION ALL ".join(f"({sql})" for sql, _ in rows), [p for _, params in rows for p in params])
     fetched = cursor.fetchall()
     if numbering is None:
@@ -245,8 +223,6 @@ def fetch(cursor, key, numbering, missing, filterset, language):
     for kind, index, extra, ids, _ in fetched:
         if kind == "part":
             parts.setdefault(int(index), {})[extra] = numbering.bits(ids or ())
-        elif kind == "filter":
-            read[wanted[int(index)][0]] = numbering.bits(ids or ())
     for index, sets in parts.items():
         read[wanted[index][0]] = tuple(sets[part] for part in PARTS)
     return numbering, read
