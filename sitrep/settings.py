@@ -104,12 +104,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "sitrep.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the layers below, so that a page from the cache costs none of them: it keeps the
+    # headers they gave the page, and leaves requests with a session (staff) to them.
+    "reports.caching.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "sitrep.locale.SiteLocaleMiddleware",  # /ar/ for readers; the editor's preference in /admin/
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "reports.caching.page_cache.PublicPageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "reports.admin.unsaved.KeepUnsavedAdminInputMiddleware",

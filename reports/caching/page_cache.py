@@ -9,9 +9,15 @@ only the query parameters the page's view declares it reads (`query_parameters`)
 are taken off the request before the view sees it, so `?utm_source=` makes no new entry and
 cannot show up in a cached page's links. While the database is away, cached pages are still
 served (nothing can change meanwhile) and the rest answer 503.
+
+It stands before the session, language, common, CSRF and authentication middleware
+(sitrep/settings.py), so that a hit costs none of them: a request with a session cookie (staff)
+goes past it to the live site, the language is the address's own (sitrep.locale), and a page
+is kept with the headers those layers gave it, which a hit then gives again.
 """
 
 import hashlib
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import caches
@@ -20,17 +26,20 @@ from django.http import HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
-from django.utils.translation import get_language
+from django.utils.translation import get_language_from_path
 
 from reports.caching.state import current_state, last_seen
 
 CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml", "text/plain")
+# What a hit sets itself: the body's length, and the validators of the state it is read under.
+OWN_HEADERS = {"content-length", "etag", "last-modified"}
 
 
-def declared_parameters(request):
-    """The query parameters the view of `request.path_info` reads, or None when it declares none."""
+@lru_cache(maxsize=4096)
+def declared_parameters(path_info, urlconf=None):
+    """The query parameters the view of `path_info` reads, or None when it declares none."""
     try:
-        match = resolve(request.path_info)
+        match = resolve(path_info, urlconf)
     except Resolver404:
         return None
     view = getattr(match.func, "view_class", None) or getattr(match.func, "cls", None) or match.func
@@ -39,7 +48,9 @@ def declared_parameters(request):
 
 def keep_declared_parameters(request):
     """Take the query parameters the view does not read off the request (in order, repeats kept)."""
-    names = declared_parameters(request)
+    if not request.META.get("QUERY_STRING"):
+        return
+    names = declared_parameters(request.path_info, getattr(request, "urlconf", None))
     if names is None or all(name in names for name in request.GET):
         return
     kept = QueryDict(mutable=True)
@@ -63,7 +74,7 @@ class PublicPageCacheMiddleware:
             or request.method not in ("GET", "HEAD")
             or request.path.startswith(settings.PAGE_CACHE_EXCLUDED_PATHS)
             or "HTTP_AUTHORIZATION" in request.META
-            or request.user.is_authenticated  # staff always see the live site
+            or settings.SESSION_COOKIE_NAME in request.COOKIES  # staff always see the live site
         )
 
     @staticmethod
@@ -93,17 +104,19 @@ class PublicPageCacheMiddleware:
         path = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
         # The path says the language (/ar/ or not; sitrep.locale), and the key says it again, so
         # an English page is never served for an Arabic address whatever routes are translated.
-        key = f"sitrep:page:{state.key()}:{get_language()}:{path}"
+        language = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+        key = f"sitrep:page:{state.key()}:{language}:{path}"
         entry = self.cache.get(key)
         if entry is None:
             response = self.get_response(request)
             if not self.storable(response):
                 return response
             etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
-            self.cache.set(key, (response["Content-Type"], response.content, etag), settings.PAGE_CACHE_SECONDS)
+            headers = tuple((name, value) for name, value in response.items() if name.lower() not in OWN_HEADERS)
+            self.cache.set(key, (headers, response.content, etag), settings.PAGE_CACHE_SECONDS)
         else:
-            content_type, content, etag = entry
-            response = HttpResponse(content, content_type=content_type)
+            headers, content, etag = entry
+            response = HttpResponse(content, headers={**dict(headers), "Content-Length": str(len(content))})
         response["ETag"] = etag
         last_modified = int(state.last_modified().timestamp())
         response["Last-Modified"] = http_date(last_modified)

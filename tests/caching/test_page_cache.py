@@ -43,6 +43,17 @@ class PageCacheTests(SitrepTestCase):
                 with self.assertNumQueries(0):
                     self.assertEqual(self.client.get(path).status_code, 200)
 
+    def test_a_page_from_the_cache_has_the_headers_the_page_had(self):
+        for path in ("/", "/ar/", "/feeds/atom/", self.live.get_absolute_url(), "/robots.txt"):
+            with self.subTest(path):
+                first = self.client.get(path)
+                with self.assertNumQueries(0):
+                    second = self.client.get(path)
+                self.assertEqual(dict(second.headers), dict(first.headers))
+                self.assertEqual(second["Content-Length"], str(len(second.content)))
+        self.assertEqual(second["X-Frame-Options"], "DENY")
+        self.assertEqual(self.client.get("/ar/")["Content-Language"], "ar")
+
     def test_cached_pages_carry_validators_and_answer_conditional_requests(self):
         response = self.client.get("/")
         self.assertIn("must-revalidate", response["Cache-Control"])
