@@ -1,8 +1,8 @@
 """The public filters: one FilterSet, shared by the archive, the feeds, the API and alerts. The
 parameter names (q, tag, week, from, to, series, year, author, lang, page) are a public interface."""
 
+import copy
 import datetime
-import re
 import unicodedata
 
 import django_filters
@@ -19,35 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from reports.caching.vocabulary import published_vocabulary, shown_name
 from reports.models import Report, ReportAuthor, TaggedReport
 from reports.public.search import query_words, search_reports
-from reports.text.periods import FIRST_YEAR, LAST_YEAR, format_period, iso_week_label
+from reports.text.periods import FIRST_YEAR, LAST_YEAR, format_period, invalid, iso_week_label, parse_iso_week
 
 YEAR_RANGE_MESSAGE = format_lazy(_("Enter a year from {first} to {last}."), first=FIRST_YEAR, last=LAST_YEAR)
-ISO_WEEK = re.compile(r"^(?P<year>\d{4})-W(?P<week>\d{2})$")
-
-
-def parse_iso_week(value):
-    """'2020-W34' -> (Monday, Sunday) of that ISO week; a ValidationError with the reason otherwise,
-    quoting the value as a parameter (django-filter formats messages: a typed "%" would break one)."""
-    match = ISO_WEEK.match(value.strip())
-    if not match:
-        raise invalid(_("“%(value)s” is not an ISO week; write it like 2020-W34."), value=value)
-    year, week = int(match["year"]), int(match["week"])
-    try:
-        monday = datetime.date.fromisocalendar(year, week, 1)
-        return monday, monday + datetime.timedelta(days=6)
-    except OverflowError:
-        raise invalid(_("“%(value)s” runs past the end of the calendar (year 9999)."), value=value) from None
-    except ValueError:
-        if not 1 <= year <= 9999:
-            raise invalid(_("“%(value)s” is outside the calendar: years run from 1 to 9999."), value=value) from None
-        last_week = datetime.date(year, 12, 28).isocalendar().week
-        message = _("%(year)s has weeks W01 to W%(last_week)02d; “%(value)s” is not one of them.")
-        raise invalid(message, year=year, last_week=last_week, value=value) from None
-
-
-def invalid(message, **params):
-    """A filter's error; whatever it quotes of the request is in `params`, never in `message`."""
-    return forms.ValidationError(message, code="invalid", params=params)
 
 
 class PeriodRange(Func):
@@ -267,6 +241,16 @@ DATE_INPUT = {
 }
 
 
+class Shared(dict):
+    """A FilterSet's filters or a form's fields, which each request copies: each one copied on
+    its own, not deeply. None is changed once made, and these widgets are never rendered (the
+    pages write their own inputs), so a deep copy (40% of the cost of the filters) copies nothing
+    that needs it."""
+
+    def __deepcopy__(self, memo):
+        return {name: copy.copy(value) for name, value in self.items()}
+
+
 class ReportFilter(django_filters.FilterSet):
     q = SearchFilter(label=_("Search"), help_text="Words in the title, summary or text.")
     tag = TagFilter(
@@ -318,6 +302,7 @@ class ReportFilter(django_filters.FilterSet):
         cls = type(self)
         if "_form_class" not in cls.__dict__:
             cls._form_class = super().get_form_class()
+            cls._form_class.base_fields = Shared(cls._form_class.base_fields)
         return cls._form_class
 
     def __init__(self, data=None, queryset=None, *, published=None, **kwargs):
@@ -360,10 +345,8 @@ class ReportFilter(django_filters.FilterSet):
         )
 
     def active_filters(self):
-        """(parameter, raw value, label for people) for each filter in use, in URL order.
-
-        Valid filters are labelled from their cleaned values, so a label never repeats stray
-        characters the form stripped, and a value that cleans to nothing is no filter at all;
+        """(parameter, raw value, label for people) for each filter in use, in URL order: valid
+        ones labelled from their cleaned values (a value that cleans to nothing is no filter),
         invalid ones (shown so they can be removed) as they were typed."""
         if not self.is_bound:
             return []
@@ -398,3 +381,6 @@ class ReportFilter(django_filters.FilterSet):
         if cleaned.get("lang"):
             values["lang", cleaned["lang"]] = Report.Language(cleaned["lang"]).label
         return {key: f"{names[key[0]]}: {value}" for key, value in values.items() if value is not None}
+
+
+ReportFilter.base_filters = Shared(ReportFilter.base_filters)

@@ -16,7 +16,9 @@ Latin digits, as Arabic news agencies and UN Arabic reports write dates: "19–2
 import datetime
 import re
 
+from django import forms
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from reports.text.numbers import plain_number
 
@@ -300,3 +302,31 @@ def _date(year: int, month: int, day: int) -> datetime.date:
 
 def _month_day(day: datetime.date) -> str:
     return f"{MONTH_NAMES[day.month - 1]} {day.day}"
+
+
+ISO_WEEK = re.compile(r"^(?P<year>\d{4})-W(?P<week>\d{2})$")
+
+
+def parse_iso_week(value):
+    """'2020-W34' -> (Monday, Sunday) of that ISO week; a ValidationError with the reason otherwise,
+    quoting the value as a parameter (django-filter formats messages: a typed "%" would break one)."""
+    match = ISO_WEEK.match(value.strip())
+    if not match:
+        raise invalid(_("“%(value)s” is not an ISO week; write it like 2020-W34."), value=value)
+    year, week = int(match["year"]), int(match["week"])
+    try:
+        monday = datetime.date.fromisocalendar(year, week, 1)
+        return monday, monday + datetime.timedelta(days=6)
+    except OverflowError:
+        raise invalid(_("“%(value)s” runs past the end of the calendar (year 9999)."), value=value) from None
+    except ValueError:
+        if not 1 <= year <= 9999:
+            raise invalid(_("“%(value)s” is outside the calendar: years run from 1 to 9999."), value=value) from None
+        last_week = datetime.date(year, 12, 28).isocalendar().week
+        message = _("%(year)s has weeks W01 to W%(last_week)02d; “%(value)s” is not one of them.")
+        raise invalid(message, year=year, last_week=last_week, value=value) from None
+
+
+def invalid(message, **params):
+    """A filter's error; whatever it quotes of the request is in `params`, never in `message`."""
+    return forms.ValidationError(message, code="invalid", params=params)
