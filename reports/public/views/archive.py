@@ -14,9 +14,9 @@ from reports.public.facets import ArchiveFacets
 from reports.public.filters import ReportFilter
 from reports.public.listing import (
     FilteredLater,
-    KeptPagesMixin,
     KnownCountPaginator,
     RankedResults,
+    SummaryPagesMixin,
 )
 from reports.text.periods import iso_week_label
 
@@ -26,7 +26,7 @@ FACET_NAMES = ("tag", "author", "series", "year")
 LINKED_NAMES = (*FACET_NAMES, "lang")
 
 
-class ArchiveView(KeptPagesMixin, FilterView):
+class ArchiveView(SummaryPagesMixin, FilterView):
     # What the page cache keys on (reports.caching.page_cache): the filters and the page.
     query_parameters = (*tuple(ReportFilter.base_filters), "page")
     filterset_class = ReportFilter
@@ -68,9 +68,6 @@ class ArchiveView(KeptPagesMixin, FilterView):
             response.status_code = 400  # the page still renders, with the reason at the filter
         return response
 
-    def page_key(self):
-        return ("archive", self.filterset.cache_key()) if self.facets is not None else None
-
     def search_query(self):
         return self.filterset.form.cleaned_data.get("q") if self.facets is not None else None
 
@@ -80,7 +77,7 @@ class ArchiveView(KeptPagesMixin, FilterView):
         query.pop("page", None)
         context["filter_query"] = query.urlencode()
         # Tags, series and years are chosen from the facets; the form keeps them as they are.
-        context["facet_names"] = LINKED_NAMES
+        context["linked_errors"], context["typed_fields"] = form_fields(self.filterset.form)
         context["chosen_facets"] = [(name, value) for name in LINKED_NAMES for value in query.getlist(name)]
         context["active_filters"] = [
             (label, _without(query, name, value)) for name, value, label in self.filterset.active_filters()
@@ -97,6 +94,20 @@ class ArchiveView(KeptPagesMixin, FilterView):
             if week:
                 context["week_links"] = _neighbouring_weeks(query, week[0])
         return context
+
+
+def form_fields(form):
+    """(the errors of the linked fields, the typed fields as plain values): what the page's form
+    shows of each field, read once here rather than by the template's lookups on bound fields."""
+    linked, typed = [], []
+    for bound in form:
+        errors = list(bound.errors)
+        if bound.name not in LINKED_NAMES:
+            typed.append({"name": bound.name, "id": bound.id_for_label, "label": bound.label,
+                          "value": bound.value(), "errors": errors})  # fmt: skip
+        elif errors:
+            linked.append((bound.name, errors))
+    return linked, typed
 
 
 def _neighbouring_weeks(query, monday):
