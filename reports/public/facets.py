@@ -16,12 +16,14 @@ and only once per publication generation for the same filters (reports.caching.m
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
+from html import escape
 from urllib.parse import urlencode
 
 from django.db.models import Count, Value
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
-from django.utils.translation import pgettext
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext, pgettext
 
 from reports.caching import compiled
 from reports.caching.memo import per_generation
@@ -253,3 +255,43 @@ def _narrowing(groups):
 def _encode(key, value):
     """One parameter as QueryDict.urlencode() writes it."""
     return urlencode({key.encode(): str(value).encode()})
+
+
+def panel_html(groups):
+    """The archive's facets (FacetGroups) as the page's "Refine" panel: each value a link that
+    chooses or removes it, with its count. Built here rather than by a template because the panel
+    holds some 250 values, and every new filter renders it once."""
+    sections = []
+    for group in groups:
+        title, name = escape(group.title), escape(group.name)
+        section = (f'  <section aria-labelledby="facet-{name}">\n    <h3 id="facet-{name}">{title}</h3>\n'
+                   f'    <ul class="facet-list">{_values_html(group.shown)}</ul>\n')  # fmt: skip
+        if group.more:
+            more = escape(
+                gettext("%(count)s more %(title)s") % {"count": len(group.more), "title": group.title.lower()}
+            )
+            section += (f"    <details>\n      <summary>{more}</summary>\n"
+                        f'      <ul class="facet-list">{_values_html(group.more)}</ul>\n    </details>\n')  # fmt: skip
+        sections.append(section + "  </section>\n")
+    refine = escape(gettext("Refine"))
+    hint = escape(gettext("Each number is how many reports that choice gives with the current filters."))
+    return mark_safe(  # each value escaped here
+        f'<aside class="facets" id="refine" aria-labelledby="refine-heading">\n'
+        f'  <h2 id="refine-heading">{refine}</h2>\n  <p class="hint">{hint}</p>\n{"".join(sections)}</aside>\n'
+    )
+
+
+def _values_html(values):
+    """Facet values (FacetValues) as list items, each a link with its count."""
+    items, chosen = [], escape(gettext("(chosen; remove)"))
+    for value in values:
+        href, label, count = escape(value.href), escape(value.label), value.count
+        if value.selected:
+            link = (f'<a class="chosen" href="{href}"><span aria-hidden="true">✓ </span>{label}'
+                    f'<span class="visually-hidden"> {chosen}</span></a>')  # fmt: skip
+        else:
+            link = f'<a href="{href}">{label}</a>'
+        noun = escape(ngettext("report", "reports", count))
+        counted = f'<span class="facet-count">{count}<span class="visually-hidden"> {noun}</span></span>'
+        items.append(f"<li>{link} {counted}</li>\n")
+    return "".join(items)

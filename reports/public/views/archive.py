@@ -3,14 +3,13 @@
 import datetime
 
 from django.shortcuts import redirect
-from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django_filters.views import FilterView
 
 from reports.caching.memo import per_generation
-from reports.public.facets import ArchiveFacets
+from reports.public.facets import ArchiveFacets, panel_html
 from reports.public.filters import ReportFilter
 from reports.public.listing import (
     FilteredLater,
@@ -85,11 +84,9 @@ class ArchiveView(SummaryPagesMixin, FilterView):
         context["facets"] = self.facets
         context["search_query"] = self.search_query()
         if self.facets is not None:
-            # ~300 links: rendered once per generation and query, whatever the page number.
-            html = per_generation(
-                "facets-html", context["filter_query"], lambda: render_to_string("reports/_facets.html", context)
-            )
-            context["facets_html"] = mark_safe(html)  # rendered by our own template, escaped there
+            # ~300 links: built once per generation and query, whatever the page number.
+            html = per_generation("facets-html", context["filter_query"], lambda: str(panel_html(self.facets.groups)))
+            context["facets_html"] = mark_safe(html)  # built by facets.panel_html, escaped there
             week = self.filterset.form.cleaned_data.get("week")
             if week:
                 context["week_links"] = _neighbouring_weeks(query, week[0])
