@@ -1,16 +1,15 @@
 """What stays true until the public site changes, computed once per publication generation.
 
-Counts, facets and search rankings each cost a pass over the matching reports (on SQLite, or
-what the sets of reports.public.sets do not answer), yet they change only when an editorial
-action bumps the generation (or a scheduled report goes live). So they are kept in Django's
-cache under that generation (shared by every worker and host when the cache is Redis): another
-page of the same results needs none of them again, and an editor's change makes the old ones
-unreachable within the same second as the page cache (the generation is re-read at most once
-a second). A page's reports and a report's page are not kept here: a repeat request is the page
-cache's, and keeping them cost every new page more than it saved.
+Counts, facets and search rankings each cost a pass over the matching reports, and a page of
+reports costs a query and the work of turning rows into what the page shows; yet all of them
+change only when an editorial action bumps the generation (or a scheduled report goes live). So they are kept
+in Django's cache under that generation (shared by every worker and host when the cache is
+Redis): a repeat request renders its page from them without a query, and an editor's change
+makes the old results unreachable within the same second as the page cache (the generation
+is re-read at most once a second).
 
-Unlike the page cache, the counts, facets and rankings serve staff too, and
-RESULT_CACHE_SECONDS=0 turns it all off.
+Unlike the page cache, the counts, facets and rankings serve staff too (the pages' reports
+and report rows do not: see kept_for_readers()), and RESULT_CACHE_SECONDS=0 turns it all off.
 """
 
 import dataclasses
@@ -77,3 +76,11 @@ def require_plain(value):
         else:
             raise TypeError(f"Only plain values may be cached, not {type(item).__module__}.{type(item).__qualname__}.")
     return value
+
+
+def kept_for_readers(request, name, key, compute):
+    """per_generation() for readers; logged-in staff always get compute(), the live rows, as
+    the page cache lets them through too."""
+    if request.user.is_authenticated:
+        return compute()
+    return per_generation(name, key, compute)

@@ -23,9 +23,10 @@ class TagLink(NamedTuple):
 class ReportSummary(TypedDict):
     """What a listing shows of a report, as plain values.
 
-    Made from a page's rows (reports.public.listing.SummaryPagesMixin) with the URLs, the period in
-    words and the tag links worked out in Python. A dict, because Django's templates look names
-    up in a dict first and elsewhere only after that fails.
+    Listings keep their pages per publication generation (reports.public.listing.KeptPagesMixin), so
+    the URLs, the period in words and the tag links are worked out once per generation, not on
+    every request, and a kept page unpickles without the ORM. A dict, because Django's
+    templates look names up in a dict first and elsewhere only after that fails.
     """
 
     title: str

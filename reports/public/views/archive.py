@@ -13,9 +13,9 @@ from reports.public.facets import ArchiveFacets, panel_html
 from reports.public.filters import ReportFilter
 from reports.public.listing import (
     FilteredLater,
+    KeptPagesMixin,
     KnownCountPaginator,
     RankedResults,
-    SummaryPagesMixin,
 )
 from reports.text.periods import iso_week_label
 
@@ -25,7 +25,7 @@ FACET_NAMES = ("tag", "author", "series", "year")
 LINKED_NAMES = (*FACET_NAMES, "lang")
 
 
-class ArchiveView(SummaryPagesMixin, FilterView):
+class ArchiveView(KeptPagesMixin, FilterView):
     # What the page cache keys on (reports.caching.page_cache): the filters and the page.
     query_parameters = (*tuple(ReportFilter.base_filters), "page")
     filterset_class = ReportFilter
@@ -66,6 +66,9 @@ class ArchiveView(SummaryPagesMixin, FilterView):
         if not valid:
             response.status_code = 400  # the page still renders, with the reason at the filter
         return response
+
+    def page_key(self):
+        return ("archive", self.filterset.cache_key()) if self.facets is not None else None
 
     def search_query(self):
         return self.filterset.form.cleaned_data.get("q") if self.facets is not None else None

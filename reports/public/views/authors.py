@@ -8,7 +8,7 @@ from reports.caching.memo import per_generation
 from reports.caching.vocabulary import published_vocabulary
 from reports.models import Author
 from reports.public.filters import ReportFilter
-from reports.public.listing import InPageLanguageMixin, KnownCountPaginator, SummaryPagesMixin
+from reports.public.listing import InPageLanguageMixin, KeptPagesMixin, KnownCountPaginator
 
 
 class AuthorListView(TemplateView):
@@ -21,7 +21,7 @@ class AuthorListView(TemplateView):
         return super().get_context_data(**kwargs) | {"authors": published_vocabulary().author_counts()}
 
 
-class AuthorView(InPageLanguageMixin, SummaryPagesMixin, ListView):
+class AuthorView(InPageLanguageMixin, KeptPagesMixin, ListView):
     """One author's reports, newest period first, with their bio and their feeds."""
 
     template_name = "reports/author_detail.html"
@@ -53,6 +53,9 @@ class AuthorView(InPageLanguageMixin, SummaryPagesMixin, ListView):
     def get_paginator(self, queryset, per_page, **kwargs):
         count = per_generation("author-count", self.author.slug, lambda: queryset.order_by().count())
         return KnownCountPaginator(queryset, per_page, count=count, **kwargs)
+
+    def page_key(self):
+        return ("author", self.author.slug)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"author": self.author, "profile": self.profile}

@@ -12,6 +12,7 @@ from django.utils.timezone import localtime
 from django.views.generic import DetailView
 
 from reports.caching import compiled
+from reports.caching.memo import kept_for_readers
 from reports.editorial import permissions
 from reports.models import AuthorRef, Report
 from reports.models.correction import corrections_json
@@ -45,11 +46,17 @@ class ReportDetailView(DetailView):
     def get_object(self, queryset=None):
         if queryset is not None:
             return super().get_object(queryset)
+        # What readers see of a report, with its tags, neighbours and corrections, holds until
+        # the public site next changes; a slug no reader can see is looked up each time.
+        report = kept_for_readers(self.request, "report", self.kwargs["slug"], self._report_or_none)
+        if report is None:
+            raise Http404("No published report has this address.")
+        return report
+
+    def _report_or_none(self):
         # Compiled once per process (reports.caching.compiled): only the slug and the moment change.
         found = compiled.run("report page", self._report, slug=self.kwargs["slug"], drafts=self.can_preview())
-        if not found:
-            raise Http404("No published report has this address.")
-        return ReportPage.of(found[0])
+        return ReportPage.of(found[0]) if found else None
 
     def _report(self, slug, drafts):
         return self.reports(drafts).filter(slug=slug)

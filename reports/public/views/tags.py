@@ -15,9 +15,9 @@ from reports.public.charts import month_chart
 from reports.public.filters import ReportFilter
 from reports.public.listing import (
     InPageLanguageMixin,
+    KeptPagesMixin,
     KnownCountPaginator,
     PublishedReportsMixin,
-    SummaryPagesMixin,
 )
 from reports.text.periods import format_period, iso_week_label
 
@@ -31,7 +31,7 @@ class TagListView(PublishedReportsMixin, ListView):
         return _shown(published_vocabulary().tag_counts())
 
 
-class TagThreadView(InPageLanguageMixin, SummaryPagesMixin, ListView):
+class TagThreadView(InPageLanguageMixin, KeptPagesMixin, ListView):
     """One tag's reports in period order, as a thread, with when and how often it appears
     and the tags most often found with it."""
 
@@ -85,6 +85,9 @@ class TagThreadView(InPageLanguageMixin, SummaryPagesMixin, ListView):
 
     def get_paginator(self, queryset, per_page, **kwargs):
         return KnownCountPaginator(queryset, per_page, count=sum(m["reports"] for m in self.months), **kwargs)
+
+    def page_key(self):
+        return ("tag", self.tag.slug)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -20,6 +20,7 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from reports.caching.memo import kept_for_readers
 from reports.public.citation import CitedVersion
 from reports.public.editions.versions import is_gone, moved_to, version_page
 from reports.public.media.pdf_links import pdf_block
@@ -46,7 +47,7 @@ class ReportVersionView(ReportDetailView):
 
     def get_object(self, queryset=None):
         slug, number = self.kwargs["slug"], int(self.kwargs["number"])
-        self.version = version_page(slug, number)
+        self.version = kept_for_readers(self.request, "version", (slug, number), lambda: version_page(slug, number))
         if self.version is None:
             raise Http404("No published version of a report has this address.")
         return self.version.report
