@@ -94,7 +94,7 @@ class ArchiveFacets:
         return (_narrowing(groups), *self._count_series_and_years(series_groups))
 
     def _count_sets(self, sets):
-        """The same counts from a search's sets (reports.public.sets.results)."""
+        """The same counts from a search's or the filters' sets (reports.public.sets.results)."""
         narrowing = _narrowing([(name, *counted) for name in ("tag", "author") for counted in sets.counts(name)])
         series, years = sets.series_and_years(self.selected_series, self.selected_year)
         series_names = {slug: shown_name("series", slug, name) for slug, (name, _) in series.items()}

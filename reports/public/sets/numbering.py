@@ -95,7 +95,8 @@ class Numbering:
 
     def select(self, values, filters):
         """The published reports that filters answered from sets (SET_FILTERS) select; `filters`
-        are ReportFilter's, whose days() say what a period filter's value means."""
+        are ReportFilter's, whose days() say what a period filter's value means (the year's too:
+        `years` is for the year facet's counts)."""
         bits = self.everything
         for name, value in values.items():
             if name in ("tag", "author"):
@@ -105,8 +106,6 @@ class Numbering:
                 bits &= self.members("series", value.slug)
             elif name == "lang":
                 bits &= self.members("language", value)
-            elif name == "year":
-                bits &= self.years.get(value, 0)
             else:
                 bits &= self.overlapping(*filters[name].days(value))
         return bits

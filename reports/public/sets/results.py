@@ -219,10 +219,8 @@ def fetch(cursor, key, numbering, missing, language):
     fetched = cursor.fetchall()
     if numbering is None:
         numbering = number(key, fetched)
-    read, parts = {}, {}
+    parts = {}
     for kind, index, extra, ids, _ in fetched:
-        if kind == "part":
+        if kind == "part":  # the numbering's rows are the others
             parts.setdefault(int(index), {})[extra] = numbering.bits(ids or ())
-    for index, sets in parts.items():
-        read[wanted[index][0]] = tuple(sets[part] for part in PARTS)
-    return numbering, read
+    return numbering, {wanted[index][0]: tuple(sets[part] for part in PARTS) for index, sets in parts.items()}
