@@ -13,6 +13,7 @@ and only once per publication generation for the same filters (reports.caching.m
   chosen series, and the number of current results (so the paginator needs no COUNT).
 """
 
+import functools
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
@@ -23,7 +24,7 @@ from django.db.models import Count, Value
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import get_language, gettext, ngettext, pgettext
 
 from reports.caching import compiled
 from reports.caching.memo import per_generation
@@ -178,9 +179,12 @@ class ArchiveFacets:
         chosen = self.query.getlist(name)
         for slug, label, reports in self._counts[name]:
             selected = slug in self.selected[name]
-            query = [value for value in chosen if value != slug] if selected else [*chosen, slug]
+            if selected:
+                href = self._href(name, [value for value in chosen if value != slug])
+            else:
+                href = self._chosen_href(name, slug, keep=True)
             label = shown_name("tag", slug, label) if name == "tag" else label
-            values.append(FacetValue(slug, label, reports, selected, self._href(name, query)))
+            values.append(FacetValue(slug, label, reports, selected, href))
         return values
 
     @cached_property
@@ -207,28 +211,49 @@ class ArchiveFacets:
         ]
 
     def _single_choice(self, name, value, label, count, selected):
-        return FacetValue(value, label, count, selected, self._href(name, [] if selected else [value]))
+        href = self._href(name, []) if selected else self._chosen_href(name, value, keep=False)
+        return FacetValue(value, label, count, selected, href)
 
     @cached_property
     def _encoded(self):
         """(name, its values URL-encoded) for each parameter of the query, in order."""
         return [(key, [_encode(key, value) for value in values]) for key, values in self.query.lists()]
 
+    def _around(self, name):
+        """(the query before `name`'s values, its values, the query after them), URL-encoded:
+        each facet value's link is then these joined around its own value."""
+        if name in self._arounds:
+            return self._arounds[name]
+        before, current, after, found = [], [], [], False
+        for key, encoded in self._encoded:
+            if key == name:
+                found, current = True, encoded
+            else:
+                (after if found else before).extend(encoded)
+        around = self._arounds[name] = ("&".join(before), current, "&".join(after))
+        return around
+
+    @cached_property
+    def _arounds(self):
+        return {}
+
     def _href(self, name, values):
         """The archive with `name` set to `values` (removed when there are none) and the rest of
         the query as it is: what QueryDict.urlencode() gives for the changed query, without
         copying the query for each of some 250 links."""
-        parts, found = [], False
-        for key, encoded in self._encoded:
-            if key == name:
-                found = True
-                parts += [_encode(name, value) for value in values]
-            else:
-                parts += encoded
-        if not found:
-            parts += [_encode(name, value) for value in values]
-        encoded = "&".join(parts)
+        before, _, after = self._around(name)
+        encoded = "&".join(part for part in (before, *(_encode(name, value) for value in values), after) if part)
         return f"{self.archive_url}?{encoded}" if encoded else self.archive_url
+
+    def _chosen_href(self, name, value, keep):
+        """The archive with `value` (a facet's) chosen for `name`, beside the values chosen
+        already if `keep`, else instead of them: _href(name, [*chosen, value]) or
+        _href(name, [value]), for each of the panel's values."""
+        before, current, after = self._around(name)
+        encoded = "&".join(
+            part for part in (before, *(current if keep else ()), _encoded_value(name, value), after) if part
+        )
+        return f"{self.archive_url}?{encoded}"
 
 
 def _groups_of(reports):
@@ -257,6 +282,11 @@ def _encode(key, value):
     return urlencode({key.encode(): str(value).encode()})
 
 
+# A facet's value (a slug or a year from the published vocabulary, never a reader's input)
+# encoded: kept, because the same few hundred are linked on every page.
+_encoded_value = functools.lru_cache(maxsize=4096)(_encode)
+
+
 def panel_html(groups):
     """The archive's facets (FacetGroups) as the page's "Refine" panel: each value a link that
     chooses or removes it, with its count. Built here rather than by a template because the panel
@@ -281,9 +311,16 @@ def panel_html(groups):
     )
 
 
+@functools.lru_cache(maxsize=4096)
+def _report_noun(language, count):
+    """ "report" or "reports" (in `language`, the active one) for a count, escaped: kept, as a
+    panel asks for some 250 of them and the plural rule depends on the count alone."""
+    return escape(ngettext("report", "reports", count))
+
+
 def _values_html(values):
     """Facet values (FacetValues) as list items, each a link with its count."""
-    items, chosen = [], escape(gettext("(chosen; remove)"))
+    items, chosen, language = [], escape(gettext("(chosen; remove)")), get_language()
     for value in values:
         href, label, count = escape(value.href), escape(value.label), value.count
         if value.selected:
@@ -291,7 +328,7 @@ def _values_html(values):
                     f'<span class="visually-hidden"> {chosen}</span></a>')  # fmt: skip
         else:
             link = f'<a href="{href}">{label}</a>'
-        noun = escape(ngettext("report", "reports", count))
+        noun = _report_noun(language, count)
         counted = f'<span class="facet-count">{count}<span class="visually-hidden"> {noun}</span></span>'
         items.append(f"<li>{link} {counted}</li>\n")
     return "".join(items)
