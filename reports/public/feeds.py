@@ -21,6 +21,7 @@ from reports.public.editions.translations import alternates
 from reports.public.filters import ReportFilter
 from reports.public.media.pdf_links import pdf_url
 from reports.public.media.pictures import picture
+from reports.public.sets import results as result_sets
 
 FEED_LENGTH = 50
 DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
@@ -112,7 +113,17 @@ class ReportFeed(Feed):
         # Newest first even when searching: a feed reader shows what is new, not what ranks best.
         # (The correction notes are in each entry's description.)
         # Compiled once per process and shape of filters (reports.caching.compiled).
-        reports = compiled.run(("feed", FEED_LENGTH), partial(self.entries, filterset), **filterset.query_values())
+        if result_sets.applies(filterset):
+            # Filters that are sets, or words (reports.public.sets.results): the entries' ids from
+            # them, padded with 0 (no report's id) so that every feed by ids is one compiled shape.
+            ids = result_sets.of(filterset).newest_published(FEED_LENGTH)
+            padded = tuple(ids) + (0,) * (FEED_LENGTH - len(ids))
+            reports = (
+                compiled.run(("feed by ids", FEED_LENGTH), partial(self.entries, filterset), ids=padded) if ids else []
+            )
+        else:
+            values = filterset.query_values()
+            reports = compiled.run(("feed", FEED_LENGTH), partial(self.entries, filterset), **values)
         for report in reports:  # an enclosure's address is absolute, and Feed does not make it so
             report.pdf_address = filterset.request.build_absolute_uri(pdf_url(report.slug)) if report.pdf else None
         return reports
@@ -122,8 +133,10 @@ class ReportFeed(Feed):
         return Report.objects.published().for_listing()
 
     @staticmethod
-    def entries(filterset, **values):
-        reports = filterset.filtered(values).defer("body", "body_rendering", "pdf_text")  # entries carry summaries
+    def entries(filterset, ids=None, **values):
+        """The entries: of the filters' `values`, or the published reports among `ids`."""
+        reports = filterset.published().filter(pk__in=ids) if ids is not None else filterset.filtered(values)
+        reports = reports.defer("body", "body_rendering", "pdf_text")  # entries carry summaries
         reports = reports.with_pdf().with_translations().annotate(correction_data=corrections_json())
         return reports.order_by("-published_at", "-pk")[:FEED_LENGTH]
 

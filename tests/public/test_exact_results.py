@@ -13,6 +13,7 @@ import random
 from collections import Counter
 from unittest import mock
 
+import feedparser
 from django.test import override_settings
 
 from reports.models import Report
@@ -21,11 +22,16 @@ from tests.base import SitrepTestCase
 from tests.helpers import forget_cached_results, make_report, make_series
 
 FUTURE = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=3)
+PUBLISHED = datetime.datetime(2021, 3, 1, 9, tzinfo=datetime.UTC)
 TAGS = ["Iran", "Iraq", "Drones", "Oil", "Kurds"]
 
 
 def overlaps(report, first, last):
     return (first is None or report["end"] >= first) and (last is None or report["start"] <= last)
+
+
+def in_year(report, year):
+    return year is None or overlaps(report, datetime.date(year, 1, 1), datetime.date(year, 12, 31))
 
 
 @override_settings(PAGE_CACHE_SECONDS=0)
@@ -47,7 +53,8 @@ class ExactResultsTests(SitrepTestCase):
                 end=(start + datetime.timedelta(days=length)).timetuple()[:3],
                 tags=rng.sample(TAGS, rng.randint(0, 3)),
                 status=Report.Status.DRAFT if kind == "draft" else Report.Status.PUBLISHED,
-                **({"published_at": FUTURE} if kind == "scheduled" else {}),
+                # published in an order of its own (some at the same moment), as feeds list them
+                published_at=FUTURE if kind == "scheduled" else PUBLISHED + datetime.timedelta(days=rng.randint(0, 40)),
             )
         cls.reports = [
             {
@@ -57,29 +64,31 @@ class ExactResultsTests(SitrepTestCase):
                 "series": r.series.slug,
                 "tags": {t.slug for t in r.tags.all()},
                 "pk": r.pk,
+                "published_at": r.published_at,
             }
             for r in Report.objects.published().select_related("series")
         ]
 
     def expected(self, tags=(), week=None, first=None, last=None, series=None, year=None):
         """(total, tag counts, series counts, year counts, slugs in the archive's order), by hand."""
-
-        def besides_series_and_year(r):
-            in_week = week is None or overlaps(r, week, week + datetime.timedelta(days=6))
-            return set(tags) <= r["tags"] and in_week and overlaps(r, first, None) and overlaps(r, None, last)
-
-        def in_year(r):
-            return year is None or overlaps(r, datetime.date(year, 1, 1), datetime.date(year, 12, 31))
-
-        base = [r for r in self.reports if besides_series_and_year(r)]
-        matches = [r for r in base if in_year(r) and series in (None, r["series"])]
+        base, matches = self.matching(tags, week, first, last, series, year)
         tag_counts = Counter(tag for r in matches for tag in r["tags"])
-        series_counts = Counter(r["series"] for r in base if in_year(r))
+        series_counts = Counter(r["series"] for r in base if in_year(r, year))
         year_counts = Counter(
             y for r in base if series in (None, r["series"]) for y in range(r["start"].year, r["end"].year + 1)
         )
         ordered = sorted(matches, key=lambda r: (r["start"], r["pk"]), reverse=True)
         return len(matches), tag_counts, series_counts, year_counts, [r["slug"] for r in ordered]
+
+    def matching(self, tags=(), week=None, first=None, last=None, series=None, year=None):
+        """(the reports every filter but series and year selects, the reports all of them select)."""
+
+        def besides_series_and_year(r):
+            in_week = week is None or overlaps(r, week, week + datetime.timedelta(days=6))
+            return set(tags) <= r["tags"] and in_week and overlaps(r, first, None) and overlaps(r, None, last)
+
+        base = [r for r in self.reports if besides_series_and_year(r)]
+        return base, [r for r in base if in_year(r, year) and series in (None, r["series"])]
 
     def check(self, query, **filters):
         total, tag_counts, series_counts, year_counts, slugs = self.expected(**filters)
@@ -144,3 +153,20 @@ class ExactResultsTests(SitrepTestCase):
             self.assertEqual(response.json()["count"], total, query)
             start = 20 if "page=2" in query else 0
             self.assertEqual([r["slug"] for r in response.json()["results"]], slugs[start : start + 20], query)
+
+    def test_feeds_list_the_newest_published_as_a_plain_reading_does(self):
+        # Five entries, so that these few reports take both ways through the sets (a sparse set
+        # lists its members, a dense one walks the publication order) and the SQL's own.
+        cases = [("", {}), ("year=2020", {"year": 2020}), ("series=region-0", {"series": "region-0"})]
+        cases += [(f"tag={t.lower()}", {"tags": [t.lower()]}) for t in TAGS]
+        cases += [(f"tag={a.lower()}&tag={b.lower()}", {"tags": [a.lower(), b.lower()]})
+                  for a, b in itertools.combinations(TAGS, 2)]  # fmt: skip
+        cases += [("tag=iran&week=2020-W23", {"tags": ["iran"], "week": datetime.date(2020, 6, 1)})]
+        with mock.patch("reports.public.feeds.FEED_LENGTH", 5):
+            for query, filters in cases:
+                forget_cached_results()
+                _, matches = self.matching(**filters)
+                newest = sorted(matches, key=lambda r: (r["published_at"], r["pk"]), reverse=True)[:5]
+                feed = feedparser.parse(self.client.get(f"/feeds/atom/?{query}").content)
+                with self.subTest(query):
+                    self.assertEqual([entry.link.split("/")[-2] for entry in feed.entries], [r["slug"] for r in newest])

@@ -1,6 +1,7 @@
 """The published reports of one publication generation, numbered in the archive's order, with
-the set of positions of every tag, author, series, year and language: what
-reports.public.sets.results answers searches and filters from, kept in this process.
+the set of positions of every tag, author, series, year and language, and the order of their
+publication (the feeds'): what reports.public.sets.results answers searches, filters and
+feeds from, kept in this process.
 
 Position 0 is the newest period (then the highest id). A set is a Python int used as a bit set:
 bit p is the report at position p, so an intersection is `&` and a count is `bit_count()`, at
@@ -11,7 +12,10 @@ the generation changes.
 """
 
 import bisect
+import heapq
+import itertools
 import operator
+import re
 import threading
 from array import array
 from collections import OrderedDict
@@ -30,6 +34,8 @@ TO_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
 # reports), least recently used out first; and parsed queries (words, not reports).
 KEPT_BYTES = 48 * 1024 * 1024
 KEPT_PARSES = 2000
+NONZERO_BYTES = re.compile(rb"[^\x00]+")
+BYTE_BITS = tuple(tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256))
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,7 @@ class Numbering:
     starts: array  # the first day of the period by position (date.toordinal()): never rising
     ends: array  # the last day by position
     longest: int  # the most days any period spans, less one
+    published_order: array  # the positions by publication, newest first (as the feeds list them)
 
     @cached_property
     def everything(self):
@@ -67,12 +74,43 @@ class Numbering:
                 start = middle + 1
             else:
                 end = middle
-        digits, order, found = format(bits >> start, "b")[::-1], self.order, []
-        place = digits.find("1")
-        while place >= 0 and len(found) < limit:
-            found.append(order[start + place])
-            place = digits.find("1", place + 1)
+        order = self.order
+        return [order[start + place] for place in itertools.islice(positions(bits >> start), limit)]
+
+    def newest_published(self, bits, limit):
+        """The ids of the `limit` members of a set published last (newest published_at, then the
+        highest id first). A sparse set lists its members and takes the newest; a dense one walks
+        the publication order until `limit` of its members are found: each costs about
+        min(members, limit * reports / members) steps."""
+        members, order = bits.bit_count(), self.order
+        if not members:
+            return []
+        if members * members <= limit * len(order):
+            rank = self.publication_rank
+            return [order[place] for place in heapq.nsmallest(limit, positions(bits), key=rank.__getitem__)]
+        flags, found = bits.to_bytes(len(order) // 8 + 1, "little"), []
+        for place in self.published_order:
+            if flags[place >> 3] >> (place & 7) & 1:
+                found.append(order[place])
+                if len(found) == limit:
+                    break
         return found
+
+    @cached_property
+    def publication_rank(self):
+        """Each position's place in published_order."""
+        rank = array("l", [0]) * len(self.published_order)
+        for index, place in enumerate(self.published_order):
+            rank[place] = index
+        return rank
+
+    @cached_property
+    def by_kind(self):
+        """{kind: [(slug, name, bits)]} of `values`: a facet's counts read its own kind's alone."""
+        grouped = {}
+        for (kind, slug), (name, bits) in self.values.items():
+            grouped.setdefault(kind, []).append((slug, name, bits))
+        return grouped
 
     def members(self, kind, slug):
         """The set of a tag's, author's, series' or language's published reports (none if unknown)."""
@@ -114,6 +152,16 @@ class Numbering:
 def _first_before(starts, day):
     """The first position whose period starts before `day` (an ordinal)."""
     return bisect.bisect_left(starts, -(day - 1), key=operator.neg)
+
+
+def positions(bits):
+    """The members of a set (positions), lowest first."""
+    data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+    for run in NONZERO_BYTES.finditer(data):
+        for index, byte in enumerate(run.group(), run.start()):
+            base = index * 8
+            for bit in BYTE_BITS[byte]:
+                yield base + bit
 
 
 def _bits(flags):
@@ -173,7 +221,7 @@ def numbering_sql():
     order with their periods' years (start * 10,000 + end), then those of every tag, author and
     series, each grouped by its id before its slug and name are joined (half the time of
     grouping by the names)."""
-    columns = ("pk", "period_start", "period_end", "series", "language")
+    columns = ("pk", "period_start", "period_end", "series", "language", "published_at")
     published, params = Report.objects.published().order_by().values(*columns).query.sql_with_params()
     newest_first = "ORDER BY period_start DESC, pk DESC"
     years = "(EXTRACT(YEAR FROM period_start) * 10000 + EXTRACT(YEAR FROM period_end))::int"
@@ -183,6 +231,7 @@ def numbering_sql():
         f"SELECT 'periods', '', '', array_agg({day.format('period_start')} {newest_first}), "
         f"array_agg({day.format('period_end')} {newest_first}) FROM published"
     )
+    rows.append("SELECT 'published', '', '', array_agg(pk ORDER BY published_at DESC, pk DESC), NULL FROM published")
     rows.append("SELECT 'language', language, '', array_agg(pk), NULL FROM published GROUP BY language")
     series = Series._meta.db_table
     rows.append(
@@ -212,7 +261,9 @@ def number(key, rows):
     for place, pk in enumerate(order):
         position[pk] = place
     longest = max(map(operator.sub, ends, starts), default=0)
-    numbering = Numbering(key, order, position, {}, {}, starts, ends, longest)
+    published = next(ids for kind, _, _, ids, _ in rows if kind == "published") or ()
+    published_order = array("l", [position[pk] for pk in published])
+    numbering = Numbering(key, order, position, {}, {}, starts, ends, longest, published_order)
     for kind, slug, name, ids, _ in rows:
         if kind in ("tag", "author", "series", "language"):
             numbering.values[kind, slug] = (name, numbering.bits(ids))

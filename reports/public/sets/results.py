@@ -15,7 +15,8 @@ bit sets (reports.public.sets.numbering), whose cost follows the number of repor
   by its own & and |, which is exactly what matching the whole query means.
 - Tags, authors, series and language are the numbering's own sets, and a year, a week or dates
   are the run of periods that overlap their days (Numbering.select).
-- A page of results is their ids in order, read by id (the page's one query).
+- A page of results is their ids in order, read by id (the page's one query); a feed's entries
+  are the results published last (Numbering.newest_published), read by id the same way.
 
 So the results are those of reports.public.search and ReportFilter: the same matches, the same
 classes of the relevance rule (title, then title and summary, then anywhere; newest first within
@@ -152,30 +153,35 @@ class ResultSets:
 
     def counts(self, kind):
         """[(slug, name, reports)] of a narrowing facet (tags, authors) among the results."""
-        results, found = self.results, []
-        for (value_kind, slug), (name, bits) in self.numbering.values.items():
-            if value_kind == kind and (count := (results & bits).bit_count()):
-                found.append((slug, name, count))
-        return found
+        results = self.results
+        return [
+            (slug, name, count)
+            for slug, name, bits in self.numbering.by_kind.get(kind, ())
+            if (count := (results & bits).bit_count())
+        ]
 
     def series_and_years(self, selected_series, selected_year):
         """({series slug: (name, reports)} within the chosen year, {year: reports} within the
         chosen series): among the results of every filter but series and year, as choosing
         another series or year replaces the current one."""
-        numbering, beside, everything = self.numbering, self.beside_series_and_year, self.numbering.everything
-        in_year = everything if selected_year is None else numbering.years.get(selected_year, 0)
-        in_series = everything if selected_series is None else numbering.members("series", selected_series)
+        numbering, beside = self.numbering, self.beside_series_and_year
+        in_year = beside if selected_year is None else beside & numbering.years.get(selected_year, 0)
+        in_series = beside if selected_series is None else beside & numbering.members("series", selected_series)
         series = {
             slug: (name, count)
-            for (kind, slug), (name, bits) in numbering.values.items()
-            if kind == "series" and (count := (beside & bits & in_year).bit_count())
+            for slug, name, bits in numbering.by_kind.get("series", ())
+            if (count := (in_year & bits).bit_count())
         }
-        years = {year: n for year, bits in numbering.years.items() if (n := (beside & bits & in_series).bit_count())}
+        years = {year: n for year, bits in numbering.years.items() if (n := (in_series & bits).bit_count())}
         return series, years
 
     def page(self, start, length):
         """The ids of the results from `start` on, `length` of them, in the archive's order."""
         return self.numbering.ids(self.results, length, skip=start)
+
+    def newest_published(self, limit):
+        """The ids of the `limit` results published last: a feed's entries."""
+        return self.numbering.newest_published(self.results, limit)
 
     def ranked(self, limit):
         """The ids of the first `limit` results by the relevance rule: the reports whose title
