@@ -213,31 +213,30 @@ class KnownCountPaginator(Paginator):
 
 
 class RankedResults:
-    """Search results in rank order for the paginator: the ranking (report ids, best first) is
-    computed once per publication generation (reports.caching.memo); each page then fetches only its
-    own reports by id. Pages past the ranked ids are ranked again from the search's sets on
-    PostgreSQL (reports.public.sets.results), and run the search itself elsewhere."""
+    """Search results in rank order for the paginator; each page then fetches only its own reports
+    by id. On PostgreSQL a page is ranked from the search's sets as far as that page
+    (reports.public.sets.results), which costs what the page holds; elsewhere the ranking (report
+    ids, best first) is computed once per publication generation (reports.caching.memo), and
+    pages past it run the search itself."""
 
-    RANKED = 2000  # ids kept: 100 pages of 20
+    RANKED = 2000  # ids kept without sets: 100 pages of 20
 
     def __init__(self, filterset, count):
         self.filterset, self.count = filterset, count
-        self.ranked = per_generation("ranking", filterset.cache_key(), self._rank)
+        self.from_sets = result_sets.available(filterset)
+        self.ranked = None if self.from_sets else per_generation("ranking", filterset.cache_key(), self._rank)
 
     def _rank(self):
-        if result_sets.available(self.filterset):
-            return result_sets.of(self.filterset).ranked(self.RANKED)
         return list(self.filterset.qs.values_list("pk", flat=True)[: self.RANKED])
 
     def __len__(self):
         return self.count
 
     def __getitem__(self, page):
-        if page.stop is None or page.stop > len(self.ranked) == self.RANKED:
-            if page.stop is None or not result_sets.available(self.filterset):
-                return PageLater(None, lambda: self.filterset.qs[page])
-            # Past the kept ids: ranked again from the search's sets, as far as this page.
+        if self.from_sets and page.stop is not None:
             ids = result_sets.of(self.filterset).ranked(page.stop)[page]
+        elif page.stop is None or page.stop > len(self.ranked) == self.RANKED:
+            return PageLater(None, lambda: self.filterset.qs[page])
         else:
             ids = self.ranked[page]
         if not ids:
