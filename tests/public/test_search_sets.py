@@ -150,7 +150,7 @@ class ResultSetsTests(SitrepTestCase):
 
     def test_the_archive_pages_and_facets_come_from_the_sets(self):
         forget_cached_results()
-        with mock.patch.object(RankedResults, "RANKED", 7):  # pages past the kept ids: ranked again
+        with mock.patch.object(RankedResults, "RANKED", 7):  # on SQLite, pages past the kept ids: searched again
             for query in ("q=convoy", "q=oil+or+gas&tag=iran", "q=convoy+-oil&series=region-1", "tag=iran"):
                 with self.subTest(query):
                     ranked, total, tags, *_ = self.plain(query)
