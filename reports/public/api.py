@@ -31,6 +31,7 @@ from reports.public.filters import ReportFilter
 from reports.public.listing import CompiledPages, KnownCountPaginator, PublishedReportsMixin
 from reports.public.media.files import file_url
 from reports.public.media.pdf_links import pdf_url
+from reports.public.sets import results as result_sets
 from reports.text.numbers import plain_number
 from reports.text.periods import FIRST_YEAR, LAST_YEAR
 
@@ -344,6 +345,8 @@ class ReportListAPIView(PublishedReportsAPIMixin, generics.ListAPIView):
         return per_generation("count", self.filterset.cache_key(), self._count)
 
     def _count(self):
+        if result_sets.answers(self.filterset):  # filters that are all sets: counted from them
+            return result_sets.of(self.filterset).total
         if self.request.query_params.get("page", "1") == "1":
             # The first page and one row more: when that is all there is, it is the count.
             first = self.pages.first_rows()

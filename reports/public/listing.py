@@ -137,7 +137,8 @@ class FilteredLater(FirstRows):
         if result_sets.answers(self.filterset):
             # Filters that are all sets (reports.public.sets.results): the page's ids from them.
             ids = result_sets.of(self.filterset).page(start, length)
-            return PageLater(("archive page by ids",), self._by_ids, ids=ids) if ids else ReadRows([])
+            by_ids = partial(published_by_ids, self.filterset)
+            return PageLater(("archive page by ids",), by_ids, ids=ids) if ids else ReadRows([])
         values = self.filterset.query_values()
         block = start // self.ANCHOR_EVERY
         if block:
@@ -157,15 +158,17 @@ class FilteredLater(FirstRows):
         # subqueries are computed for its own reports, not for every row it skips.
         return reports.filter(pk__in=reports.values("pk")[offset : offset + length])
 
-    def _by_ids(self, ids):
-        return self.filterset.published().filter(pk__in=ids).order_by("-period_start", "-pk")
-
     def _anchors(self):
         """[(period_start, id)] of the reports at positions 0, ANCHOR_EVERY, 2 * ANCHOR_EVERY, ..."""
         order = [F("period_start").desc(), F("pk").desc()]
         numbered = self.filterset.qs.annotate(position=Window(RowNumber(), order_by=order))
         rows = numbered.annotate(offset=Mod(F("position") - 1, self.ANCHOR_EVERY)).filter(offset=0)
         return list(rows.order_by("position").values_list("period_start", "pk"))
+
+
+def published_by_ids(filterset, ids):
+    """The listing's published reports among `ids` (a page of them, from the sets), in the archive's order."""
+    return filterset.published().filter(pk__in=ids).order_by("-period_start", "-pk")
 
 
 def full_page(index, page_size):
@@ -177,7 +180,8 @@ def full_page(index, page_size):
 class CompiledPages(FirstRows):
     """The filtered reports in their filters' order, for a paginator (the API's): each of the
     first pages from SQL compiled once per process and shape (reports.caching.compiled), the
-    rest built as usual."""
+    rest built as usual; when the filters are all sets, every page's ids come from them, as
+    the archive's do (FilteredLater)."""
 
     COMPILED_PAGES = 10
 
@@ -191,6 +195,9 @@ class CompiledPages(FirstRows):
         if (known := self.first_holding(index)) is not None:
             return known
         start, stop = index.start or 0, full_page(index, self.page_size)
+        if result_sets.answers(self.filterset):
+            ids = result_sets.of(self.filterset).page(start, stop - start)
+            return compiled.run(("paged by ids",), partial(published_by_ids, self.filterset), ids=ids) if ids else []
         if start >= self.COMPILED_PAGES * self.page_size:
             return list(self._page(start, stop, **self.filterset.query_values()))
         build = partial(self._page, start, stop)

@@ -146,6 +146,9 @@ class ExactResultsTests(SitrepTestCase):
         cases = [("page=2", {}), ("", {}), ("tag=iran&year=2020", {"tags": ["iran"], "year": 2020})]
         pairs = [TAGS[:2], TAGS[2:4]]
         cases += [(f"tag={a.lower()}&tag={b.lower()}", {"tags": [a.lower(), b.lower()]}) for a, b in pairs]
+        # Filters that are all sets (PostgreSQL): counts and pages from the sets, a later page too.
+        cases += [("year=2020&page=2", {"year": 2020}), ("series=region-1", {"series": "region-1"})]
+        cases += [("tag=iran&week=2020-W23", {"tags": ["iran"], "week": datetime.date(2020, 6, 1)})]
         for query, filters in cases:
             forget_cached_results()
             total, *_, slugs = self.expected(**filters)
