@@ -117,12 +117,16 @@ def parse_wrk(output):
     latency = {
         p: seconds(*re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.M).groups()) for p in ("50", "99")
     }
+    average = seconds(*re.search(r"^\s+Latency\s+([\d.]+)(us|ms|s|m)\s", output, re.M).groups())
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     return {
         "rps": rps,
         "p50_ms": latency["50"] * 1000,
         "p99_ms": latency["99"] * 1000,
+        "average_ms": average * 1000,
+        "requests": requests,
         "non_2xx": int(errors.group(1)) if errors else 0,
         "socket_errors": sum(map(int, socket.groups())) if socket else 0,
     }
