@@ -15,6 +15,7 @@ from django.test import override_settings
 from reports.models import Author, PublicationState, Report, ReportAuthor
 from reports.public.filters import ReportFilter
 from reports.public.listing import RankedResults
+from reports.public.sets import numbering
 from reports.public.sets import results as result_sets
 from tests.base import SitrepTestCase
 from tests.helpers import forget_cached_results, make_report, make_series
@@ -147,6 +148,27 @@ class ResultSetsTests(SitrepTestCase):
                 found = numbering.overlapping(first, last)
                 with self.subTest(first=first, last=last):
                     self.assertEqual(set(numbering.ids(found, len(periods))), expected)
+
+    def test_a_numbering_read_out_of_order_is_sorted_into_the_archives_order(self):
+        # The numbering's query aggregates its reports in the order they were materialized in,
+        # which PostgreSQL does not promise: rows that come out of order are sorted, not trusted.
+        with connection.cursor() as cursor:
+            cursor.execute(*numbering.numbering_sql())
+            rows = cursor.fetchall()
+        with self.assertNoLogs("reports.public.sets.numbering", "WARNING"):
+            expected = numbering.number("key", rows)
+        self.assertEqual(list(expected.order), list(Report.objects.published().values_list("pk", flat=True)))
+        (order, years), (starts, ends) = ((r[3], r[4]) for r in rows if r[0] in ("order", "periods"))
+        shuffled = list(zip(order, years, starts, ends, strict=True))
+        random.Random(3).shuffle(shuffled)
+        order, years, starts, ends = map(list, zip(*shuffled, strict=True))
+        replaced = {"order": (order, years), "periods": (starts, ends)}
+        rows = [(*r[:3], *replaced[r[0]]) if r[0] in replaced else r for r in rows]
+        with self.assertLogs("reports.public.sets.numbering", "WARNING"):
+            found = numbering.number("key", rows)
+        for name in ("order", "position", "values", "years", "starts", "ends", "published_order"):
+            with self.subTest(name):
+                self.assertEqual(getattr(found, name), getattr(expected, name))
 
     def test_the_archive_pages_and_facets_come_from_the_sets(self):
         forget_cached_results()

@@ -14,6 +14,7 @@ the generation changes.
 import bisect
 import heapq
 import itertools
+import logging
 import operator
 import re
 import threading
@@ -30,6 +31,7 @@ from reports.models import Report, ReportAuthor, Series, TaggedReport
 # the week and the dates (their filters' days(), reports.public.filters.OverlapFilter).
 SET_FILTERS = frozenset({"tag", "author", "series", "year", "lang", "week", "from", "to"})
 TO_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
+logger = logging.getLogger(__name__)
 # Kept per process: bit sets of parts of queries and of filters (each about 12.5 kB per 100,000
 # reports), least recently used out first; and parsed queries (words, not reports).
 KEPT_BYTES = 48 * 1024 * 1024
@@ -149,6 +151,11 @@ class Numbering:
         return bits
 
 
+def _newest(row):
+    """(first day, id): the archive's order, newest first when reversed."""
+    return row[2], row[0]
+
+
 def _first_before(starts, day):
     """The first position whose period starts before `day` (an ordinal)."""
     return bisect.bisect_left(starts, -(day - 1), key=operator.neg)
@@ -222,14 +229,16 @@ def numbering_sql():
     series, each grouped by its id before its slug and name are joined (half the time of
     grouping by the names)."""
     columns = ("pk", "period_start", "period_end", "series", "language", "published_at")
-    published, params = Report.objects.published().order_by().values(*columns).query.sql_with_params()
-    newest_first = "ORDER BY period_start DESC, pk DESC"
+    # Materialized in the archive's order, which the 'order' and 'periods' rows aggregate in
+    # (one sort; an ORDER BY in each aggregate sorted four times). number() checks the order.
+    in_order = Report.objects.published().order_by("-period_start", "-pk").values(*columns)
+    published, params = in_order.query.sql_with_params()
     years = "(EXTRACT(YEAR FROM period_start) * 10000 + EXTRACT(YEAR FROM period_end))::int"
-    rows = [f"SELECT 'order', '', '', array_agg(pk {newest_first}), array_agg({years} {newest_first}) FROM published"]
+    rows = [f"SELECT 'order', '', '', array_agg(pk), array_agg({years}) FROM published"]
     day = "({} - DATE '0001-01-01' + 1)"  # date.toordinal()
     rows.append(
-        f"SELECT 'periods', '', '', array_agg({day.format('period_start')} {newest_first}), "
-        f"array_agg({day.format('period_end')} {newest_first}) FROM published"
+        f"SELECT 'periods', '', '', array_agg({day.format('period_start')}), "
+        f"array_agg({day.format('period_end')}) FROM published"
     )
     rows.append("SELECT 'published', '', '', array_agg(pk ORDER BY published_at DESC, pk DESC), NULL FROM published")
     rows.append("SELECT 'language', language, '', array_agg(pk), NULL FROM published GROUP BY language")
@@ -244,19 +253,28 @@ def numbering_sql():
     ):
         report_column, value_field = link._meta.get_field(report).column, link._meta.get_field(value)
         values = value_field.related_model._meta.db_table
+        # Every link, published or not: Numbering.bits() drops the reports not published (a
+        # semi-join with them cost four times the grouping).
         rows.append(
             f"SELECT '{kind}', v.slug, v.name, g.ids, NULL FROM (SELECT {value_field.column} AS value, "
-            f"array_agg({report_column}) AS ids FROM {link._meta.db_table} WHERE {report_column} IN "
-            f"(SELECT pk FROM published) GROUP BY {value_field.column}) AS g JOIN {values} AS v ON v.id = g.value"
+            f"array_agg({report_column}) AS ids FROM {link._meta.db_table} "
+            f"GROUP BY {value_field.column}) AS g JOIN {values} AS v ON v.id = g.value"
         )
     return f"WITH published AS MATERIALIZED ({published}) " + " UNION ALL ".join(rows), list(params)
 
 
 def number(key, rows):
     """The Numbering that the numbering rows describe."""
-    ids, periods = next((ids, years) for kind, _, _, ids, years in rows if kind == "order")
-    starts, ends = next((array("l", s or ()), array("l", e or ())) for kind, _, _, s, e in rows if kind == "periods")
-    order = array("q", ids or ())
+    ids, periods = next((ids or [], years or []) for kind, _, _, ids, years in rows if kind == "order")
+    starts, ends = next((s or [], e or []) for kind, _, _, s, e in rows if kind == "periods")
+    if not all(map(operator.ge, zip(starts, ids, strict=True), zip(starts[1:], ids[1:], strict=True))):
+        # Not in the archive's order (PostgreSQL aggregates a materialized CTE in its order, but
+        # does not promise to): sorted here.
+        logger.warning("numbering: the published reports came out of order; sorting them")
+        reordered = sorted(zip(ids, periods, starts, ends, strict=True), key=_newest, reverse=True)
+        ids, periods, starts, ends = map(list, zip(*reordered, strict=True))
+    starts, ends = array("l", starts), array("l", ends)
+    order = array("q", ids)
     position = array("q", [-1]) * ((max(order) + 1) if order else 0)
     for place, pk in enumerate(order):
         position[pk] = place
@@ -265,8 +283,8 @@ def number(key, rows):
     published_order = array("l", [position[pk] for pk in published])
     numbering = Numbering(key, order, position, {}, {}, starts, ends, longest, published_order)
     for kind, slug, name, ids, _ in rows:
-        if kind in ("tag", "author", "series", "language"):
-            numbering.values[kind, slug] = (name, numbering.bits(ids))
+        if kind in ("tag", "author", "series", "language") and (bits := numbering.bits(ids)):
+            numbering.values[kind, slug] = (name, bits)
     years = {}
     for place, period in enumerate(periods or ()):
         first, last = divmod(period, 10000)
