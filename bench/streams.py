@@ -162,18 +162,18 @@ def measure_streams(size, args, env, workdir, tools):
             row["reference_rps"], row["first_ms"] = reference["rps"], first_ms
             # Each thread stops once its half is answered; a connection's last answer may be cut.
             row["exhausted"] = row["requests"] >= lengths[kind] - args.connections
+            # wrk divides by its whole duration even when the list ran out first; with a fixed number
+            # of connections each waiting for its answer, the rate is connections / mean latency
+            # (Little's law), which wrk's rate equals when the list lasts.
+            little = args.connections / (row["average_ms"] / 1000)
             if row["exhausted"]:
-                # wrk divides by its whole duration even when the list ran out first; with a fixed
-                # number of connections each waiting for its answer, the rate is connections / mean
-                # latency (Little's law), which wrk's rate equals when the list lasts.
-                row["rps"] = args.connections / (row["average_ms"] / 1000)
+                row["rps"] = little
             row["ratio"] = row["rps"] / reference["rps"]
             rows.append(row)
             log(
                 f"  {label:<36} {row['rps']:>8.1f} req/s  ratio {row['ratio']:.4f}  p99 {row['p99_ms']:.0f} ms"
                 f"  first {first_ms:.0f} ms  {row['requests']} requests"
-                f"  (connections / mean latency: {args.connections / (row['average_ms'] / 1000):.1f} req/s)"
-                + ("  list exhausted" if row["exhausted"] else "")
+                f"  (connections / mean latency: {little:.1f} req/s)" + ("  list exhausted" if row["exhausted"] else "")
             )
         finally:
             server.terminate()

@@ -167,8 +167,9 @@ class FilteredLater(FirstRows):
 
 
 def published_by_ids(filterset, ids):
-    """The listing's published reports among `ids` (a page of them, from the sets), in the archive's order."""
-    return filterset.published().filter(pk__in=ids).order_by("-period_start", "-pk")
+    """The listing's published reports among `ids` (a page of them, from the sets), in the archive's
+    order (Report's own)."""
+    return filterset.published().filter(pk__in=ids).order_by(*Report._meta.ordering)
 
 
 def full_page(index, page_size):

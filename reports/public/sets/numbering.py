@@ -231,7 +231,7 @@ def numbering_sql():
     columns = ("pk", "period_start", "period_end", "series", "language", "published_at")
     # Materialized in the archive's order, which the 'order' and 'periods' rows aggregate in
     # (one sort; an ORDER BY in each aggregate sorted four times). number() checks the order.
-    in_order = Report.objects.published().order_by("-period_start", "-pk").values(*columns)
+    in_order = Report.objects.published().order_by(*Report._meta.ordering).values(*columns)
     published, params = in_order.query.sql_with_params()
     years = "(EXTRACT(YEAR FROM period_start) * 10000 + EXTRACT(YEAR FROM period_end))::int"
     rows = [f"SELECT 'order', '', '', array_agg(pk), array_agg({years}) FROM published"]
