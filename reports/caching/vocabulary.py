@@ -42,6 +42,11 @@ class Vocabulary:
         return self._counted("tags", 1)
 
     @cached_property
+    def tag_names(self):
+        """{id: (name, slug)} of the tags readers can see: see reports.models.names.TagNames."""
+        return {pk: (name, slug) for slug, (pk, name, _) in self.tags.items()}
+
+    @cached_property
     def authors(self):
         """{slug: (id, name, published reports they signed)}"""
         return self._counted("authors", 2)
@@ -113,6 +118,12 @@ def published_vocabulary():
     if _parsed.reading is not state or _parsed.vocabulary.passed != passed:
         _parsed.reading, _parsed.vocabulary = state, Vocabulary(state.vocabulary, passed)
     return _parsed.vocabulary
+
+
+def published_tag_names(ids):
+    """{id: (name, slug)} of those of the tag ids readers can see (TagNames.known): no query."""
+    names = published_vocabulary().tag_names
+    return {pk: names[pk] for pk in ids if pk in names}
 
 
 def shown_name(kind, slug, name):

@@ -6,7 +6,7 @@ from reports.models.author import AUTHOR_NAME_MESSAGE, Author, ReportAuthor
 from reports.models.correction import CORRECTION_NOTE_MESSAGE, Correction
 from reports.models.events import ReportEvent
 from reports.models.figure import ALT_TEXT_MESSAGE, FIGURES_PREFIX, Figure, FigureData, new_figure_key
-from reports.models.names import TagArabicName
+from reports.models.names import TagArabicName, TagNames, report_url, slug_url
 from reports.models.pdf import ReportPDF
 from reports.models.preview import PREVIEW_EXPIRY_MESSAGE, PREVIEW_REVOKED_MESSAGE, PreviewLink, new_preview_token
 from reports.models.publication import PublicationState
@@ -20,7 +20,6 @@ from reports.models.report import (
     Series,
     TaggedReport,
     TagRef,
-    report_url,
 )
 from reports.models.tagmerge import TagMerge
 from reports.models.translation import TranslationRef
@@ -59,6 +58,7 @@ __all__ = [
     "Subscription",
     "TagArabicName",
     "TagMerge",
+    "TagNames",
     "TagRef",
     "TaggedReport",
     "TranslationRef",
@@ -67,4 +67,5 @@ __all__ = [
     "new_preview_token",
     "new_subscription_key",
     "report_url",
+    "slug_url",
 ]

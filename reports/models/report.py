@@ -22,6 +22,7 @@ from taggit.models import TaggedItemBase
 
 from reports.models.aggregates import JSONGroupArray, json_rows
 from reports.models.correction import Correction
+from reports.models.names import TagNames, report_url
 from reports.models.translation import translation_annotations, translation_refs
 from reports.models.version import published_versions_json, version_refs
 from reports.text.markdown import body_html, renders, stored_rendering
@@ -45,11 +46,6 @@ class Series(models.Model):
 
 
 REPORT_SLUG_HELP = _("The report's address: /reports/<slug>/. Proposed from the title.")
-
-
-def report_url(slug):
-    """A report's address, from its slug alone."""
-    return reverse("reports:detail", kwargs={"slug": slug})
 
 
 class TagRef(NamedTuple):
@@ -107,11 +103,17 @@ class ReportQuerySet(models.QuerySet):
         )
 
     def for_summaries(self):  # what a listing's summaries show: tags, bylines and figures
-        return self.with_tags().with_authors().with_figures()
+        return self.with_tag_ids().with_authors().with_figures()
 
     def with_tags(self):
         """The reports' tags in the same query, as JSON pairs: see Report.tag_list."""
         return self.annotate(tag_data=json_rows(TaggedReport, "content_object", "tag__name", "tag__slug"))
+
+    def with_tag_ids(self):
+        """The reports' tag ids in the same query, from the links' index alone: see Report.tag_list."""
+        links = TaggedReport.objects.filter(content_object=OuterRef("pk")).order_by().values("content_object")
+        ids = links.annotate(ids=JSONGroupArray("tag_id")).values("ids")
+        return self.annotate(tag_ids=Subquery(ids, output_field=models.JSONField()))
 
     def with_authors(self):
         """The reports' bylines in the same query, as JSON triples: see Report.author_list."""
@@ -340,9 +342,9 @@ class Report(PublicationTimes, models.Model):
     @property
     def tag_list(self):
         """The tags, by name: from the listing's JSON annotation when the query has it."""
-        if hasattr(self, "tag_data"):
-            pairs = self.tag_data or []
-            return sorted((TagRef(name, slug) for name, slug in pairs), key=lambda tag: tag.name.casefold())
+        if hasattr(self, "tag_data") or hasattr(self, "tag_ids"):
+            pairs = self.tag_data if hasattr(self, "tag_data") else TagNames.pairs(self.tag_ids or [])
+            return sorted((TagRef(name, slug) for name, slug in pairs or []), key=lambda tag: tag.name.casefold())
         return sorted(self.tags.all(), key=lambda tag: tag.name.casefold())
 
     @property

@@ -5,7 +5,6 @@ from functools import partial
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Value
-from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
@@ -24,7 +23,7 @@ from reports.caching import compiled
 from reports.caching.memo import per_generation
 from reports.caching.vocabulary import published_vocabulary
 from reports.imaging.renditions import MIME
-from reports.models import Report, TaggedReport
+from reports.models import Report, TaggedReport, slug_url
 from reports.public.citation import report_authors
 from reports.public.editions.translations import report_url_in
 from reports.public.filters import ReportFilter
@@ -160,7 +159,7 @@ class TagSerializer(serializers.Serializer):
     name = serializers.CharField()
     name_ar = ArabicNameField("tag", lambda tag: tag.slug)
     slug = serializers.SlugField(allow_unicode=True)  # as taggit makes them
-    url = AbsoluteUrlField(lambda tag: reverse("reports:tag", args=[tag.slug]), help_text="The tag's thread.")
+    url = AbsoluteUrlField(lambda tag: slug_url("reports:tag", tag.slug), help_text="The tag's thread.")
 
 
 class TagCountSerializer(serializers.Serializer):
@@ -168,7 +167,7 @@ class TagCountSerializer(serializers.Serializer):
     name_ar = ArabicNameField("tag", lambda row: row["tag__slug"])
     slug = serializers.SlugField(source="tag__slug", allow_unicode=True)
     report_count = serializers.IntegerField(help_text="Published reports carrying it.")
-    url = AbsoluteUrlField(lambda row: reverse("reports:tag", args=[row["tag__slug"]]), help_text="The tag's thread.")
+    url = AbsoluteUrlField(lambda row: slug_url("reports:tag", row["tag__slug"]), help_text="The tag's thread.")
 
 
 class AuthorSerializer(serializers.Serializer):
@@ -250,7 +249,7 @@ class TranslationSerializer(serializers.Serializer):
 
     language = serializers.ChoiceField(choices=Report.Language.choices, help_text="Its language: en or ar.")
     url = AbsoluteUrlField(lambda ref: report_url_in(ref.language, ref.slug), help_text="Its page.")
-    api_url = AbsoluteUrlField(lambda ref: reverse("reports:api-report", args=[ref.slug]), help_text="It in this API.")
+    api_url = AbsoluteUrlField(lambda ref: slug_url("reports:api-report", ref.slug), help_text="It in this API.")
 
 
 class ReportSerializer(serializers.Serializer):
@@ -259,7 +258,7 @@ class ReportSerializer(serializers.Serializer):
     slug = serializers.SlugField()
     title = serializers.CharField()
     url = AbsoluteUrlField(help_text="The report's page.")
-    api_url = AbsoluteUrlField(lambda report: reverse("reports:api-report", args=[report.slug]))
+    api_url = AbsoluteUrlField(lambda report: slug_url("reports:api-report", report.slug))
     series = SeriesSerializer()
     period = PeriodSerializer(source="*")
     summary = serializers.CharField(help_text="The key takeaways, plain text.")

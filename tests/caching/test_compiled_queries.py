@@ -27,7 +27,7 @@ def report_query(slug, drafts=False):
 def facts(reports):
     """What a page shows of each report, in order."""
     return [
-        (r.slug, r.title, r.series.name, r.tag_list, r.author_list, r.neighbours, getattr(r, "tag_data", None))
+        (r.slug, r.title, r.series.name, r.tag_list, r.author_list, r.neighbours, getattr(r, "tag_ids", None))
         for r in reports
     ]
 
