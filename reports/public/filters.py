@@ -9,7 +9,7 @@ import django_filters
 from django import forms
 from django.contrib.postgres.fields import DateRangeField
 from django.core.validators import ProhibitNullCharactersValidator
-from django.db import connections
+from django.db import connections, router
 from django.db.backends.postgresql.psycopg_any import DateRange
 from django.db.models import Exists, Func, OuterRef
 from django.utils.text import format_lazy
@@ -308,8 +308,21 @@ class ReportFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, published=None, **kwargs):
         # `published` makes the base again for each compiled query (reports.caching.compiled), so
         # that its moment is a stand-in; without it, filtered() starts from `queryset`, as qs does.
-        super().__init__(data, Report.objects.published() if queryset is None else queryset, **kwargs)
-        self.published = published or self.queryset.all
+        super().__init__(data, Report.objects.all() if queryset is None else queryset, **kwargs)
+        self._queryset, self._published = queryset, published
+        self.published = published or (lambda: self.queryset.all())
+
+    @property
+    def queryset(self):  # what qs filters, made when first asked for: most requests never do
+        if self._queryset is None:
+            self._queryset = self._published() if self._published else Report.objects.published()
+        return self._queryset
+
+    @queryset.setter
+    def queryset(self, value):  # django-filter's __init__ sets it
+        self._queryset = value
+
+    db = property(lambda self: router.db_for_read(Report) if self._queryset is None else self._queryset.db)
 
     def query_values(self):
         """The valid filters' non-empty values, the listing language made explicit: for filtered()."""

@@ -39,7 +39,7 @@ NEGATED_WORD = re.compile(r"!('(?:[^']|'')*'(?::\*?[A-D]*)?)")
 
 def available(filterset):
     """Whether this filterset's search is answered here: PostgreSQL, results kept per generation."""
-    return connections[filterset.queryset.db].vendor == "postgresql" and settings.RESULT_CACHE_SECONDS > 0
+    return connections[filterset.db].vendor == "postgresql" and settings.RESULT_CACHE_SECONDS > 0
 
 
 def answers(filterset):
@@ -116,7 +116,7 @@ class ResultSets:
         self.language = values["lang"]
         config = SEARCH_CONFIGS[self.language]
         beside = {name: value for name, value in values.items() if name not in ("series", "year")}
-        with connections[filterset.queryset.db].cursor() as cursor:
+        with connections[filterset.db].cursor() as cursor:
             alternatives = query_parts(parsed_query(cursor, config, words)) if words else [[]]
             parts = sorted({_positive(part) for parts in alternatives for part in parts})
             self.numbering, known = self._sets(cursor, {("part", config, part): part for part in parts})
