@@ -35,3 +35,30 @@ def json_rows(model, link, *fields):
         .values("rows")
     )
     return Subquery(rows, output_field=models.JSONField())
+
+
+def read_moments_in_c(sender, connection, **kwargs):
+    """On a new PostgreSQL connection in UTC (USE_TZ, as settings.py has it), moments are read by
+    psycopg's own C loader rather than Django's, a Python subclass of psycopg's Python loader that
+    parses each timestamptz with a regular expression: 3.5 against 0.6 microseconds a value,
+    about 8% of a 50-entry feed. Both give the same datetimes, in datetime.timezone.utc (psycopg
+    answers a UTC session in it). Connected in reports.apps."""
+    if connection.vendor != "postgresql" or connection.timezone != datetime.UTC:
+        return
+    import psycopg
+    from psycopg.adapt import Loader
+
+    oid = psycopg.postgres.types["timestamptz"].oid
+    c_loader = psycopg.adapters.get_loader(oid, psycopg.pq.Format.TEXT)  # psycopg's optimised one
+
+    class UTCMomentLoader(Loader):
+        timezone = datetime.UTC  # Django's cursors re-register theirs when this differs
+
+        def __init__(self, oid, context=None):
+            super().__init__(oid, context)
+            self._load = c_loader(oid, context).load
+
+        def load(self, data):
+            return self._load(data)
+
+    connection.connection.adapters.register_loader(oid, UTCMomentLoader)

@@ -2,7 +2,7 @@ import datetime
 from html.parser import HTMLParser
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import SimpleTestCase
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -405,3 +405,27 @@ class MarkdownRenderingTests(SimpleTestCase):
                 links = [attrs for tag, attrs in elements(render_markdown(source)) if tag == "a"]
                 self.assertEqual(len(links), 1)
                 self.assertNotIn("href", links[0])
+
+
+class MomentReadingTests(SitrepTestCase):
+    def test_moments_read_back_are_the_moments_written_in_utc(self):
+        written = datetime.datetime(2020, 8, 19, 7, 5, 3, 120, tzinfo=datetime.timezone(datetime.timedelta(hours=3)))
+        report = make_report(published_at=written)
+        row = Report.objects.filter(pk=report.pk).values_list("published_at", "created_at").get()
+        self.assertEqual(row[0], written)
+        self.assertIs(row[0].tzinfo, datetime.UTC)
+        self.assertIs(row[1].tzinfo, datetime.UTC)
+
+    def test_on_postgresql_they_are_read_by_psycopgs_own_loader(self):
+        if connection.vendor != "postgresql":
+            self.skipTest("PostgreSQL only")
+        import psycopg
+
+        oid = psycopg.postgres.types["timestamptz"].oid
+        loader = connection.connection.adapters.get_loader(oid, psycopg.pq.Format.TEXT)
+        self.assertEqual(loader.__name__, "UTCMomentLoader")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT %s::timestamptz", ["1999-12-31 23:59:59.999999-05:30"])
+            moment = cursor.fetchone()[0]
+        self.assertEqual(moment, datetime.datetime(2000, 1, 1, 5, 29, 59, 999999, datetime.UTC))
+        self.assertIs(moment.tzinfo, datetime.UTC)
