@@ -282,6 +282,11 @@ def _encode(key, value):
     return urlencode({key.encode(): str(value).encode()})
 
 
+def query_string(query):
+    """[(name, [values])] as QueryDict.urlencode() writes a QueryDict of them."""
+    return "&".join(_encode(name, value) for name, values in query for value in values)
+
+
 # A facet's value (a slug or a year from the published vocabulary, never a reader's input)
 # encoded: kept, because the same few hundred are linked on every page.
 _encoded_value = functools.lru_cache(maxsize=4096)(_encode)

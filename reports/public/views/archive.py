@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from django_filters.views import FilterView
 
 from reports.caching.memo import per_generation
-from reports.public.facets import ArchiveFacets, panel_html
+from reports.public.facets import ArchiveFacets, panel_html, query_string
 from reports.public.filters import ReportFilter
 from reports.public.listing import (
     FilteredLater,
@@ -75,12 +75,14 @@ class ArchiveView(KeptPagesMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["filter_query"] = query.urlencode()
+        # The query but its page, as [(name, [values])] in QueryDict's order: each link below
+        # changes it as a list rather than copying the QueryDict (a deep copy) for each one.
+        query = [(name, values) for name, values in self.request.GET.lists() if name != self.page_kwarg]
+        context["filter_query"] = query_string(query)
         # Tags, series and years are chosen from the facets; the form keeps them as they are.
         context["linked_errors"], context["typed_fields"] = form_fields(self.filterset.form)
-        context["chosen_facets"] = [(name, value) for name in LINKED_NAMES for value in query.getlist(name)]
+        chosen = dict(query)
+        context["chosen_facets"] = [(name, value) for name in LINKED_NAMES for value in chosen.get(name, ())]
         context["active_filters"] = [
             (label, _without(query, name, value)) for name, value, label in self.filterset.active_filters()
         ]
@@ -119,14 +121,12 @@ def _neighbouring_weeks(query, monday):
             day = monday + datetime.timedelta(days=days)
         except OverflowError:
             continue
-        week_query = query.copy()
-        week_query["week"] = iso_week_label(day)
-        links.append((rel, f"{label}: {week_query['week']}", week_query.urlencode()))
+        week = iso_week_label(day)
+        week_query = [(name, [week] if name == "week" else values) for name, values in query]
+        links.append((rel, f"{label}: {week}", query_string(week_query)))
     return links
 
 
 def _without(query, name, value):
     """The query string with one value of one parameter removed."""
-    remaining = query.copy()
-    remaining.setlist(name, [v for v in query.getlist(name) if v != value])
-    return remaining.urlencode()
+    return query_string([(key, [v for v in values if key != name or v != value]) for key, values in query])
