@@ -120,10 +120,9 @@ def published_vocabulary():
     return _parsed.vocabulary
 
 
-def published_tag_names(ids):
-    """{id: (name, slug)} of those of the tag ids readers can see (TagNames.known): no query."""
-    names = published_vocabulary().tag_names
-    return {pk: names[pk] for pk in ids if pk in names}
+def published_tag_names():
+    """{id: (name, slug)} of the tags readers can see (TagNames.known): no query."""
+    return published_vocabulary().tag_names
 
 
 def shown_name(kind, slug, name):

@@ -33,7 +33,7 @@ class TagArabicName(models.Model):
 class TagNames:
     """Where tags read by id (ReportQuerySet.with_tag_ids()) find their names and slugs.
 
-    `known(ids)` gives {id: (name, slug)} for the ids it knows without a query. The caching
+    `known()` gives {id: (name, slug)} of the tags it knows without a query. The caching
     package installs the published vocabulary's at start-up (reports.caching.vocabulary), which
     knows every tag of every published report, so that a listing's query reads its tags from
     the tag links' index alone instead of joining every tag's name to every row. An id it does
@@ -42,17 +42,19 @@ class TagNames:
     """
 
     @staticmethod
-    def known(ids):
+    def known():
         return {}
 
     @classmethod
     def pairs(cls, ids):
         """[(name, slug)] of the tags with these ids."""
-        found = cls.known(ids)
-        missing = [pk for pk in ids if pk not in found]
-        if missing:
-            found = {**found, **{pk: (name, slug) for pk, name, slug in
-                                 Tag.objects.filter(pk__in=missing).values_list("pk", "name", "slug")}}  # fmt: skip
+        known = cls.known()
+        found = {pk: known[pk] for pk in ids if pk in known}
+        if missing := [pk for pk in ids if pk not in found]:
+            found.update(
+                (pk, (name, slug))
+                for pk, name, slug in Tag.objects.filter(pk__in=missing).values_list("pk", "name", "slug")
+            )
         return [found[pk] for pk in ids if pk in found]
 
 

@@ -341,10 +341,10 @@ class Report(PublicationTimes, models.Model):
 
     @property
     def tag_list(self):
-        """The tags, by name: from the listing's JSON annotation when the query has it."""
+        """The tags, by name: from the listing's JSON annotation (names, or ids) when the query has it."""
         if hasattr(self, "tag_data") or hasattr(self, "tag_ids"):
-            pairs = self.tag_data if hasattr(self, "tag_data") else TagNames.pairs(self.tag_ids or [])
-            return sorted((TagRef(name, slug) for name, slug in pairs or []), key=lambda tag: tag.name.casefold())
+            pairs = (self.tag_data or []) if hasattr(self, "tag_data") else TagNames.pairs(self.tag_ids or [])
+            return sorted((TagRef(name, slug) for name, slug in pairs), key=lambda tag: tag.name.casefold())
         return sorted(self.tags.all(), key=lambda tag: tag.name.casefold())
 
     @property

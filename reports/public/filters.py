@@ -308,7 +308,7 @@ class ReportFilter(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, published=None, **kwargs):
         # `published` makes the base again for each compiled query (reports.caching.compiled), so
         # that its moment is a stand-in; without it, filtered() starts from `queryset`, as qs does.
-        super().__init__(data, Report.objects.all() if queryset is None else queryset, **kwargs)
+        super().__init__(data, Report.objects.none() if queryset is None else queryset, **kwargs)
         self._queryset, self._published = queryset, published
         self.published = published or (lambda: self.queryset.all())
 

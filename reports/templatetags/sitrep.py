@@ -27,7 +27,6 @@ def typed_fields(fields):
     reports.public.views.archive), each with its label, hint and errors. Built here, as
     tag_links is, because the template's conditions per field cost more than the rest of the form.
     A value the browser's week or date control cannot hold is shown as text, to be corrected."""
-    hints = {"week": gettext("ISO week, e.g. 2020-W34")}
     html = []
     for field in fields:
         name, errors = escape(field["name"]), field["errors"]
@@ -42,7 +41,7 @@ def typed_fields(fields):
                     f'<label for="{field_id}">{escape(str(field["label"]))}</label>'
                     f'<input type="{kind}" name="{name}" id="{field_id}" value="{value}"{attrs}>')  # fmt: skip
         if field["name"] != "q":
-            hint = hints.get(field["name"]) or gettext("YYYY-MM-DD")
+            hint = gettext("ISO week, e.g. 2020-W34") if field["name"] == "week" else gettext("YYYY-MM-DD")
             html.append(f'<small class="hint" id="{name}-help">{escape(hint)}</small>')
         if errors:
             messages = "".join(f"{escape(str(error))} " for error in errors)
