@@ -125,9 +125,16 @@ def published_tag_names():
     return published_vocabulary().tag_names
 
 
-def shown_name(kind, slug, name):
-    """What a tag ("tag") or series ("series") is called on the page being made: its Arabic name
-    on an Arabic page when it has one, else `name`. No query: the names come with the state."""
+def shown_names(kind):
+    """{slug: name} of the tags ("tag") or series ("series") that the page being made calls by
+    another name: their Arabic names on an Arabic page, none on others. No query: the names
+    come with the state."""
     if (get_language() or "").split("-")[0] != "ar":
-        return name
-    return published_vocabulary().arabic_names(kind).get(slug) or name
+        return {}
+    return published_vocabulary().arabic_names(kind)
+
+
+def shown_name(kind, slug, name):
+    """What a tag or series is called on the page being made: its Arabic name on an Arabic page
+    when it has one, else `name` (shown_names)."""
+    return shown_names(kind).get(slug) or name

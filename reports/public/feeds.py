@@ -1,20 +1,23 @@
+import re
 from functools import partial
+from html import escape as escape_html
 from urllib.parse import urljoin
+from xml.sax.saxutils import escape, quoteattr
 
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.contrib.syndication.views import Feed, add_domain
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc3339_date
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc2822_date, rfc3339_date
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
 from django.utils.http import http_date
 from django.utils.timezone import localtime
 from django.utils.translation import get_language, gettext, pgettext
+from django.utils.xmlutils import UnserializableContentError
 
 from reports.caching import compiled
-from reports.caching.vocabulary import shown_name
+from reports.caching.vocabulary import shown_names
 from reports.models import Report
 from reports.models.correction import correction_notes, corrections_json
 from reports.public.citation import report_authors
@@ -29,43 +32,108 @@ DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
 MEDIA_RSS = "http://search.yahoo.com/mrss/"  # the lead figure's card (the enclosure is left to files)
 
 
-def add_lead_image(handler, item):
+# What SimplerXMLGenerator refuses in an element's text (XML 1.0 has no control characters).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0B-\x0C\x0E-\x1F]")
+
+
+def element(name, text=None, attrs=None):
+    """The element as Django's SimplerXMLGenerator.addQuickElement(name, text, attrs) writes it
+    (attributes sorted, short when empty), as one string: the generator writes each entry's
+    dozen elements a piece at a time through half a dozen calls each."""
+    start = "<" + name
+    if attrs:
+        start += "".join(f" {key}={quoteattr(value)}" for key, value in sorted(attrs.items()))
+    if not text:
+        return start + "/>"
+    if CONTROL_CHARACTERS.search(text):
+        raise UnserializableContentError("Control characters are not supported in XML 1.0")
+    return f"{start}>{escape(text)}</{name}>"
+
+
+def lead_image(item):
     """Media RSS: the 1200×630 card of the report's lead figure, with its alt text."""
-    if item.get("image"):
-        path, alt = item["image"]
-        url = urljoin(item["link"], path)
-        handler.addQuickElement("media:content", attrs={"url": url, "medium": "image", "type": "image/jpeg",
-                                                       "width": "1200", "height": "630"})  # fmt: skip
-        handler.addQuickElement("media:description", alt, attrs={"type": "plain"})
+    if not item.get("image"):
+        return ""
+    path, alt = item["image"]
+    attrs = {"url": urljoin(item["link"], path), "medium": "image", "type": "image/jpeg", "width": "1200",
+             "height": "630"}  # fmt: skip
+    return element("media:content", None, attrs) + element("media:description", alt, {"type": "plain"})
 
 
-class ReportRssGenerator(Rss201rev2Feed):
+class EntriesWritten:
+    """Feeds whose entries are written as strings (`entry(item)`), each one write, rather than
+    element by element: the same XML as the generator's (tests/public/test_feed_xml.py)."""
+
+    entry_element = None
+
+    def write_items(self, handler):
+        for item in self.items:
+            handler.ignorableWhitespace(f"<{self.entry_element}>{self.entry(item)}</{self.entry_element}>")
+
+
+class ReportRssGenerator(EntriesWritten, Rss201rev2Feed):
     """RSS 2.0 has no element for the period a report covers, nor for its last change:
     Dublin Core's coverage and Atom's updated say them, as feed readers understand."""
+
+    entry_element = "item"
 
     def rss_attributes(self):
         return {**super().rss_attributes(), "xmlns:dc": DUBLIN_CORE, "xmlns:media": MEDIA_RSS}
 
-    def add_item_elements(self, handler, item):
-        super().add_item_elements(handler, item)
-        handler.addQuickElement("atom:updated", rfc3339_date(item["updateddate"]))
-        handler.addQuickElement("dc:coverage", item["coverage"])
-        add_lead_image(handler, item)
+    def entry(self, item):
+        """Rss201rev2Feed.add_item_elements' elements for what ReportFeed gives (a permalink as
+        the guid, no author e-mail, at most one enclosure), then the period, the last change and
+        the lead figure."""
+        parts = [element("title", item["title"]), element("link", item["link"])]
+        parts.append(element("description", item["description"]))
+        if item["author_name"]:
+            parts.append(element("dc:creator", item["author_name"], {"xmlns:dc": DUBLIN_CORE}))
+        if item["pubdate"] is not None:
+            parts.append(element("pubDate", rfc2822_date(item["pubdate"])))
+        parts.append(element("guid", item["unique_id"]))
+        for enclosure in item["enclosures"]:  # ReportFeed gives one at most, as RSS allows
+            attrs = {"url": enclosure.url, "length": enclosure.length, "type": enclosure.mime_type}
+            parts.append(element("enclosure", "", attrs))
+        parts += [element("category", category) for category in item["categories"]]
+        parts.append(element("atom:updated", rfc3339_date(item["updateddate"])))
+        parts.append(element("dc:coverage", item["coverage"]))
+        parts.append(lead_image(item))
+        return "".join(parts)
 
 
-class ReportAtomGenerator(Atom1Feed):
+class ReportAtomGenerator(EntriesWritten, Atom1Feed):
+    entry_element = "entry"
+
     def root_attributes(self):
         return {**super().root_attributes(), "xmlns:dc": DUBLIN_CORE, "xmlns:media": MEDIA_RSS}
 
-    def add_item_elements(self, handler, item):
-        # The entry's page in each language it is published in (reports.public.editions.translations),
-        # before the entry's own link: feed readers take the last plain alternate as the entry's.
-        for language, path in item["alternates"]:
-            handler.addQuickElement("link", "", {"rel": "alternate", "href": urljoin(self.feed["link"], path),
-                                                 "hreflang": language})  # fmt: skip
-        super().add_item_elements(handler, item)
-        handler.addQuickElement("dc:coverage", item["coverage"])
-        add_lead_image(handler, item)
+    def entry(self, item):
+        """The entry's page in each language it is published in (reports.public.editions.translations),
+        before the entry's own link: feed readers take the last plain alternate as the entry's.
+        Then Atom1Feed.add_item_elements' elements for what ReportFeed gives (no author e-mail or
+        link, no rights), the period and the lead figure."""
+        feed_link = self.feed["link"]
+        parts = [
+            element("link", "", {"rel": "alternate", "href": urljoin(feed_link, path), "hreflang": language})
+            for language, path in item["alternates"]
+        ]
+        parts.append(element("title", item["title"]))
+        parts.append(element("link", "", {"href": item["link"], "rel": "alternate"}))
+        if item["pubdate"] is not None:
+            parts.append(element("published", rfc3339_date(item["pubdate"])))
+        if item["updateddate"] is not None:
+            parts.append(element("updated", rfc3339_date(item["updateddate"])))
+        if item["author_name"] is not None:
+            parts.append(f"<author>{element('name', item['author_name'])}</author>")
+        parts.append(element("id", item["unique_id"]))
+        parts.append(element("summary", item["description"], {"type": "html"}))
+        for enclosure in item["enclosures"]:
+            attrs = {"rel": "enclosure", "href": enclosure.url, "length": enclosure.length, "type": enclosure.mime_type}
+            parts.append(element("link", "", attrs))
+        parts += [element("category", "", {"term": category}) for category in item["categories"]]
+        parts.append(element("dc:coverage", item["coverage"]))
+        parts.append(lead_image(item))
+        return "".join(parts)
 
 
 class ReportFeed(Feed):
@@ -94,6 +162,7 @@ class ReportFeed(Feed):
         Feed finds each of some fifteen attributes of every entry by introspection, which cost
         about as much as the entries' values themselves."""
         domain, secure = get_current_site(request).domain, request.is_secure()
+        tag_names = shown_names("tag")
         feed = self.feed_type(
             title=self.title(filterset),
             subtitle=self.subtitle(filterset),
@@ -113,7 +182,7 @@ class ReportFeed(Feed):
                 pubdate=self.item_pubdate(report),
                 updateddate=self.item_updateddate(report),
                 author_name=self.item_author_name(report),
-                categories=self.item_categories(report),
+                categories=self.item_categories(report, tag_names),
                 **self.item_extra_kwargs(report),
             )
         return feed
@@ -183,19 +252,17 @@ class ReportFeed(Feed):
         return report.title
 
     def item_description(self, report):
-        # Built here rather than by a template: a feed renders 50 of them per request.
-        corrections = format_html_join(
-            "",
-            gettext("<p>Correction, {}: {}</p>"),
-            ((date_format(localtime(c.created_at), gettext("F j, Y")), c.note) for c in correction_notes(report)),
-        )
-        return format_html(
-            "<p><strong>{}</strong> · {}</p>\n<p>{}</p>\n{}",
-            report.period_display,
-            report.series.name,
-            report.summary,
-            corrections,
-        )
+        # Written here rather than by a template or format_html(): a feed writes 50 of them per
+        # request. The values are escaped as format_html() escapes them (html.escape).
+        corrections = ""
+        if notes := correction_notes(report):
+            template, day = gettext("<p>Correction, {}: {}</p>"), gettext("F j, Y")
+            corrections = "".join(
+                template.format(escape_html(date_format(localtime(note.created_at), day)), escape_html(note.note))
+                for note in notes
+            )
+        period, series, summary = map(escape_html, (report.period_display, report.series.name, report.summary))
+        return f"<p><strong>{period}</strong> · {series}</p>\n<p>{summary}</p>\n{corrections}"
 
     def item_pubdate(self, report):
         return report.first_published_at
@@ -203,8 +270,9 @@ class ReportFeed(Feed):
     def item_updateddate(self, report):
         return report.last_modified
 
-    def item_categories(self, report):
-        return [shown_name("tag", tag.slug, tag.name) for tag in report.tag_list]
+    def item_categories(self, report, tag_names):
+        """The tags' names as the page's language shows them (`tag_names`: shown_names("tag"))."""
+        return [tag_names.get(tag.slug) or tag.name for tag in report.tag_list]
 
     def item_author_name(self, report):
         return " and ".join(author.name for author in report_authors(report))
