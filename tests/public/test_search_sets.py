@@ -3,6 +3,7 @@ straightforward reading: the search's own queryset (reports.public.search), its 
 Python. PostgreSQL only: elsewhere the archive searches with that queryset itself."""
 
 import datetime
+import itertools
 import random
 import unittest
 from collections import Counter
@@ -23,6 +24,8 @@ from tests.helpers import forget_cached_results, make_report, make_series
 FUTURE = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=3)
 WORDS = "convoy attack attacks attacked border drone drones oil gas militia refinery council it's".split()
 TAGS = ["Iran", "Iraq", "Drones", "Oil"]
+# Facets counted member by member (every set is few) and value by value (none is).
+COUNTING = (0, 10**9)
 QUERIES = [
     "convoy",
     "convoy attack",
@@ -114,10 +117,10 @@ class ResultSetsTests(SitrepTestCase):
     def test_sets_give_the_searchs_own_results_ranking_and_counts(self):
         filters = ["", "&tag=iran", "&tag=iran&tag=oil", "&series=region-1", "&year=2020", "&series=region-2&year=2020",
                    "&week=2020-W10", "&from=2020-03-01&to=2020-09-30", "&author=writer-1", "&lang=ar"]  # fmt: skip
-        for words in [*QUERIES, "قافلة", "هجوم قافلة"]:
+        for words, share in itertools.product([*QUERIES, "قافلة", "هجوم قافلة"], COUNTING):
             for extra in filters:
                 query = f"q={words}{extra}"
-                with self.subTest(query):
+                with self.subTest(query, tally_share=share), mock.patch.object(numbering, "TALLY_SHARE", share):
                     self.assertEqual(self.from_sets(query), self.plain(query))
 
     def test_filters_that_are_all_sets_give_the_filters_own_results_and_counts(self):
@@ -125,9 +128,10 @@ class ResultSetsTests(SitrepTestCase):
                       "year=2021", "lang=ar&tag=iran", "tag=oil&tag=drones&tag=iraq&tag=iran", "week=2020-W10",
                       "week=2020-W10&tag=iran", "from=2020-03-01", "to=2020-03-01&tag=oil", "week=2019-W45&lang=ar",
                       "from=2020-03-01&to=2020-09-30&series=region-2", "from=2021-01-01&year=2020"):  # fmt: skip
-            with self.subTest(query):
-                self.assertTrue(result_sets.answers(self.filterset(query)))
-                self.assertEqual(self.from_sets(query), self.plain(query))
+            for share in COUNTING:
+                with self.subTest(query, tally_share=share), mock.patch.object(numbering, "TALLY_SHARE", share):
+                    self.assertTrue(result_sets.answers(self.filterset(query)))
+                    self.assertEqual(self.from_sets(query), self.plain(query))
         for query in ("", "lang=ar", "q=convoy"):  # the archive's own paths
             with self.subTest(query):
                 self.assertFalse(result_sets.answers(self.filterset(query)))

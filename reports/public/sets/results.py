@@ -25,6 +25,7 @@ tests/public/test_exact_results.py compare them).
 """
 
 import re
+from functools import cached_property
 
 from django.conf import settings
 from django.db import connections
@@ -147,16 +148,19 @@ class ResultSets:
             known |= read
         return numbering, known
 
-    @property
+    @cached_property
     def total(self):
         return self.results.bit_count()
 
     def counts(self, kind):
-        """[(slug, name, reports)] of a narrowing facet (tags, authors) among the results."""
-        results = self.results
+        """[(slug, name, reports)] of a narrowing facet (tags, authors) among the results: a
+        few results member by member (Numbering.tally), more value by value."""
+        results, numbering = self.results, self.numbering
+        if numbering.few(self.total):
+            return numbering.tally(results, kind)
         return [
             (slug, name, count)
-            for slug, name, bits in self.numbering.by_kind.get(kind, ())
+            for slug, name, bits in numbering.by_kind.get(kind, ())
             if (count := (results & bits).bit_count())
         ]
 
@@ -167,12 +171,18 @@ class ResultSets:
         numbering, beside = self.numbering, self.beside_series_and_year
         in_year = beside if selected_year is None else beside & numbering.years.get(selected_year, 0)
         in_series = beside if selected_series is None else beside & numbering.members("series", selected_series)
-        series = {
-            slug: (name, count)
-            for slug, name, bits in numbering.by_kind.get("series", ())
-            if (count := (in_year & bits).bit_count())
-        }
-        years = {year: n for year, bits in numbering.years.items() if (n := (in_series & bits).bit_count())}
+        if numbering.few(in_year.bit_count()):
+            series = {slug: (name, count) for slug, name, count in numbering.tally(in_year, "series")}
+        else:
+            series = {
+                slug: (name, count)
+                for slug, name, bits in numbering.by_kind.get("series", ())
+                if (count := (in_year & bits).bit_count())
+            }
+        if numbering.few(in_series.bit_count()):
+            years = numbering.tally_years(in_series)
+        else:
+            years = {year: n for year, bits in numbering.years.items() if (n := (in_series & bits).bit_count())}
         return series, years
 
     def page(self, start, length):
