@@ -67,6 +67,8 @@ class EntriesWritten:
     entry_element = None
 
     def write_items(self, handler):
+        # XMLGenerator's ignorableWhitespace() writes its text as it is (after closing a pending
+        # start tag): the one public way to hand it markup already escaped.
         for item in self.items:
             handler.ignorableWhitespace(f"<{self.entry_element}>{self.entry(item)}</{self.entry_element}>")
 

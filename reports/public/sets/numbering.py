@@ -6,10 +6,10 @@ feeds from, kept in this process.
 Position 0 is the newest period (then the highest id). A set is a Python int used as a bit set:
 bit p is the report at position p, so an intersection is `&` and a count is `bit_count()`, at
 a cost that follows the number of reports divided by 64; the facets of a set with few members
-are counted member by member instead (Numbering.tally), at a cost that follows its members. One query reads it all once per
-generation and process (about 0.3 s at 100,000 reports); the sets that searches and filters
-read besides (their parts, their other filters) are kept beside it, within KEPT_BYTES, until
-the generation changes.
+are counted member by member instead (Numbering.tally), at a cost that follows its members.
+One query reads it all once per generation and process (about 0.3 s at 100,000 reports); the
+sets that searches and filters read besides (their parts, their other filters) are kept beside
+it, within KEPT_BYTES, until the generation changes.
 """
 
 import bisect
