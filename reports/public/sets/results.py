@@ -29,6 +29,7 @@ from functools import cached_property
 
 from django.conf import settings
 from django.db import connections
+from psycopg import pq
 
 from reports.public.search import SEARCH_CONFIGS
 from reports.public.sets.numbering import KEPT_PARSES, SET_FILTERS, generation_key, kept, number, numbering_sql
@@ -231,8 +232,15 @@ def fetch(cursor, key, numbering, missing, language):
     for index, (_, source) in enumerate(wanted):
         select = "SELECT 'part', %s, %s, report_search_set(%s, %s::tsquery, %s), NULL"
         rows += [(select, [str(index), part, part, source, language]) for part in PARTS]
-    cursor.execute(" UNION ALL ".join(f"({sql})" for sql, _ in rows), [p for _, params in rows for p in params])
-    fetched = cursor.fetchall()
+    # In PostgreSQL's binary format: arrays of a hundred thousand ids load in about half the time
+    # they take from their text (the cursor binds on the server: sitrep.settings).
+    raw = cursor.cursor
+    raw.format, text = pq.Format.BINARY, raw.format
+    try:
+        cursor.execute(" UNION ALL ".join(f"({sql})" for sql, _ in rows), [p for _, params in rows for p in params])
+        fetched = cursor.fetchall()
+    finally:
+        raw.format = text
     if numbering is None:
         numbering = number(key, fetched)
     parts = {}
