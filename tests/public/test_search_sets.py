@@ -136,6 +136,15 @@ class ResultSetsTests(SitrepTestCase):
             with self.subTest(query):
                 self.assertFalse(result_sets.answers(self.filterset(query)))
 
+    def test_memberships_numbered_with_the_links_are_those_of_the_sets(self):
+        kept = result_sets.ResultSets(self.filterset("tag=iran")).numbering
+        for kind in numbering.TALLIED:
+            with self.subTest(kind):
+                made = list(kept.memberships(kind))
+                del kept._memberships[kind]  # made again from the sets, member by member
+                self.assertEqual(made, list(kept.memberships(kind)))
+                self.assertTrue(made or kind == "author")
+
     def test_the_periods_overlapping_any_days_are_those_the_filters_select(self):
         """Every first and last day around the reports' periods (some of them 401 days long), and
         open ends, against the reports whose periods overlap them, compared in Python."""

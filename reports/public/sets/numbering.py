@@ -44,6 +44,11 @@ BYTE_BITS = tuple(tuple(bit for bit in range(8) if byte >> bit & 1) for byte in 
 # (Numbering.tally): a member costs about what one value's `&` and count cost per 256 reports,
 # so a few hundred members beat two hundred tags' sets of 100,000 reports, whatever the archive.
 TALLY_SHARE = 256
+# The kinds whose memberships number() makes as it numbers their links (a separate pass over
+# every set's members took a second per worker and generation at 1,000,000 reports), and the
+# bits of a membership's key that hold the value's index.
+TALLIED = ("tag", "author", "series")
+VALUE_BITS = 20
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,11 @@ class Numbering:
             if pk < size and (place := position[pk]) >= 0:
                 flags[place] = 1
         return _bits(flags)
+
+    def places(self, ids):
+        """The positions of the published reports among `ids`."""
+        position, size = self.position, len(self.position)
+        return [place for pk in ids if pk < size and (place := position[pk]) >= 0]
 
     def ids(self, bits, limit, skip=0):
         """The ids of `limit` reports of a set in the archive's order, after the first `skip`."""
@@ -126,30 +136,28 @@ class Numbering:
 
     @cached_property
     def _memberships(self):
-        return {}  # kind -> (width, keys), made by memberships() when first asked for
+        return {}  # kind -> sorted keys: number() makes them for the kinds it tallies
 
     def memberships(self, kind):
-        """(width, keys): position * width + the index in by_kind[kind] of each value of `kind` a
-        report has, sorted, so that a position's values are one run of keys. Made once per
-        generation and kind, when a small set is first counted."""
+        """The sorted keys (position << VALUE_BITS | the index in by_kind[kind]) of every value of
+        `kind` each report has: a position's values are one run of keys. number() makes them
+        for TALLIED kinds as it numbers their links; another kind's when first asked for."""
         if kind not in self._memberships:
             values = self.by_kind.get(kind, ())
-            width = len(values)
-            keys = (place * width + index for index, (_, _, bits) in enumerate(values) for place in positions(bits))
-            self._memberships[kind] = (width, array("q", sorted(keys)))
+            keys = (place << VALUE_BITS | index for index, (*_, bits) in enumerate(values) for place in positions(bits))
+            self._memberships[kind] = array("q", sorted(keys))
         return self._memberships[kind]
 
     def tally(self, bits, kind):
         """[(slug, name, members)] of the values of `kind` among a small set's members, in
         by_kind's order: as counting each value's `&`, at a cost that follows the members."""
-        width, keys = self.memberships(kind)
-        counts = [0] * width
+        keys, values = self.memberships(kind), self.by_kind.get(kind, ())
+        counts, mask = [0] * len(values), (1 << VALUE_BITS) - 1
         for place in positions(bits):
-            base = place * width
-            start = bisect.bisect_left(keys, base)
-            for index in range(start, bisect.bisect_left(keys, base + width, start)):
-                counts[keys[index] - base] += 1
-        return [(slug, name, n) for (slug, name, _), n in zip(self.by_kind.get(kind, ()), counts, strict=True) if n]
+            start = bisect.bisect_left(keys, place << VALUE_BITS)
+            for index in range(start, bisect.bisect_left(keys, (place + 1) << VALUE_BITS, start)):
+                counts[keys[index] & mask] += 1
+        return [(slug, name, n) for (slug, name, _), n in zip(values, counts, strict=True) if n]
 
     def tally_years(self, bits):
         """{year: members} of a small set: the years its members' periods overlap, as `years` has them."""
@@ -326,9 +334,17 @@ def number(key, rows):
     published = next(ids for kind, _, _, ids, _ in rows if kind == "published") or ()
     published_order = array("l", [position[pk] for pk in published])
     numbering = Numbering(key, order, position, {}, {}, starts, ends, longest, published_order)
+    keys, numbered = {kind: [] for kind in TALLIED}, Counter()
     for kind, slug, name, ids, _ in rows:
-        if kind in ("tag", "author", "series", "language") and (bits := numbering.bits(ids)):
-            numbering.values[kind, slug] = (name, bits)
+        if kind in ("tag", "author", "series", "language") and (places := numbering.places(ids)):
+            flags = bytearray(len(order))
+            for place in places:
+                flags[place] = 1
+            if kind in keys:  # its index in by_kind[kind]: how many values of its kind came before it
+                index, numbered[kind] = numbered[kind], numbered[kind] + 1
+                keys[kind] += (place << VALUE_BITS | index for place in places)
+            numbering.values[kind, slug] = (name, _bits(flags))
+    numbering._memberships.update((kind, array("q", sorted(made))) for kind, made in keys.items())
     years = {}
     for place, period in enumerate(periods or ()):
         first, last = divmod(period, 10000)
