@@ -11,10 +11,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from reports.caching import state
 from reports.caching.memo import per_generation, require_plain
 from reports.caching.state import current_state
 from reports.editorial.actions import workflow
-from reports.models import Author, Report, ReportAuthor
+from reports.models import Author, PublicationState, Report, ReportAuthor
 from tests.base import SitrepTestCase
 from tests.helpers import forget_cached_results, make_report, make_series, make_user
 
@@ -137,3 +138,43 @@ class NoWriteOnReadTests(SitrepTestCase):
             expected = {"Basra": 2, "Iraq Situation Report": 2, "2022": 1, "2021": 1, "2020": 1}
             self.assertEqual(counts(), (2, expected))
             self.assertEqual(Report.objects.published().count(), 2)
+
+
+class StateReadingTests(SitrepTestCase):
+    """Each process re-reads the publication state once a second; the vocabulary comes with it
+    only when another change has been recorded since (reports.caching.state.read)."""
+
+    def setUp(self):
+        self.report = make_report("Live", tags=["Basra"])
+        PublicationState.objects.record_change()
+
+    def test_an_unchanged_state_is_the_last_reading_itself_read_in_one_query(self):
+        first = state.read()
+        self.assertTrue(first.stored)
+        with CaptureQueriesContext(connection) as queries:
+            self.assertIs(state.read(first), first)
+        self.assertEqual(len(queries), 1)
+
+    def test_a_change_recorded_elsewhere_brings_its_vocabulary_in_the_same_query(self):
+        first = state.read()
+        # Another process's change: this process hears of it only by reading the row.
+        self.report.tags.add("Kirkuk")
+        PublicationState.objects.record_change()
+        with CaptureQueriesContext(connection) as queries:
+            second = state.read(first)
+        self.assertEqual(len(queries), 1)
+        self.assertEqual(second.generation, first.generation + 1)
+        self.assertEqual(tag_slugs(first), ["basra"])
+        self.assertEqual(tag_slugs(second), ["basra", "kirkuk"])
+        self.assertIs(state.read(second), second)
+
+    def test_a_reading_derived_from_a_row_without_vocabulary_is_derived_again(self):
+        PublicationState.objects.filter(pk=1).update(vocabulary={})  # as just migrated
+        first = state.read()
+        self.assertFalse(first.stored)
+        self.report.tags.add("Kirkuk")
+        self.assertEqual(tag_slugs(state.read(first)), ["basra", "kirkuk"])
+
+
+def tag_slugs(reading):
+    return sorted(slug for _, slug, *_ in reading.vocabulary["tags"])
