@@ -55,12 +55,12 @@ def read(previous=None):
     test database), or whose row has no vocabulary yet (just migrated), is derived here and
     nothing is written."""
     rows = PublicationState.objects.filter(pk=1)
-    if previous is not None and previous.stored:
+    if reusable := previous is not None and previous.stored:
         unchanged = Q(generation=previous.generation, changed_at=previous.changed_at)
         changed = Case(When(unchanged, then=None), default=F("vocabulary"), output_field=JSONField())
         rows = rows.defer("vocabulary").annotate(changed_vocabulary=changed)
     state = rows.first()
-    if state is not None and hasattr(state, "changed_vocabulary"):
+    if reusable and state is not None:
         if state.changed_vocabulary is None:
             return previous
         state.vocabulary = state.changed_vocabulary

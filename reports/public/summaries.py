@@ -8,7 +8,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext
 
-from reports.caching.vocabulary import shown_name
+from reports.caching.vocabulary import shown_name, shown_names
 from reports.public.media.pictures import picture
 from reports.public.search import highlighted_summary
 
@@ -75,6 +75,7 @@ def byline_html(authors):
 
 def tag_links(tags, archive_url):
     """TagLinks for tags (TagRefs or Tags): each to the archive filtered by it."""
+    names = shown_names("tag")
     return tuple(
-        TagLink(shown_name("tag", tag.slug, tag.name), f"{archive_url}?{urlencode({'tag': tag.slug})}") for tag in tags
+        TagLink(names.get(tag.slug) or tag.name, f"{archive_url}?{urlencode({'tag': tag.slug})}") for tag in tags
     )

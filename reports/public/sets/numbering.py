@@ -44,9 +44,8 @@ BYTE_BITS = tuple(tuple(bit for bit in range(8) if byte >> bit & 1) for byte in 
 # (Numbering.tally): a member costs about what one value's `&` and count cost per 256 reports,
 # so a few hundred members beat two hundred tags' sets of 100,000 reports, whatever the archive.
 TALLY_SHARE = 256
-# The kinds whose memberships number() makes as it numbers their links (a separate pass over
-# every set's members took a second per worker and generation at 1,000,000 reports), and the
-# bits of a membership's key that hold the value's index.
+# The kinds whose facets are counted (Numbering.counts), with their memberships, and the bits of
+# a membership's key that hold the value's index.
 TALLIED = ("tag", "author", "series")
 VALUE_BITS = 20
 
@@ -65,6 +64,9 @@ class Numbering:
     ends: array  # the last day by position
     longest: int  # the most days any period spans, less one
     published_order: array  # the positions by publication, newest first (as the feeds list them)
+    # {kind: sorted keys} for TALLIED kinds: position << VALUE_BITS | the value's index in
+    # by_kind[kind], for every value each report has, so a position's values are one run of keys
+    memberships: dict
 
     @cached_property
     def everything(self):
@@ -72,11 +74,7 @@ class Numbering:
 
     def bits(self, ids):
         """The set of the published reports among `ids`."""
-        flags, position, size = bytearray(len(self.order)), self.position, len(self.position)
-        for pk in ids:
-            if pk < size and (place := position[pk]) >= 0:
-                flags[place] = 1
-        return _bits(flags)
+        return _set_of(self.places(ids), len(self.order))
 
     def places(self, ids):
         """The positions of the published reports among `ids`."""
@@ -134,24 +132,24 @@ class Numbering:
         """Whether a set of `members` members is counted member by member (tally, tally_years)."""
         return members * TALLY_SHARE < len(self.order)
 
-    @cached_property
-    def _memberships(self):
-        return {}  # kind -> sorted keys: number() makes them for the kinds it tallies
+    def counts(self, bits, kind, members=None):
+        """[(slug, name, members)] of the values of `kind` (one of TALLIED) among a set's members,
+        in by_kind's order: a few members one by one (tally), more value by value."""
+        if self.few(bits.bit_count() if members is None else members):
+            return self.tally(bits, kind)
+        return [
+            (slug, name, n) for slug, name, values in self.by_kind.get(kind, ()) if (n := (bits & values).bit_count())
+        ]
 
-    def memberships(self, kind):
-        """The sorted keys (position << VALUE_BITS | the index in by_kind[kind]) of every value of
-        `kind` each report has: a position's values are one run of keys. number() makes them
-        for TALLIED kinds as it numbers their links; another kind's when first asked for."""
-        if kind not in self._memberships:
-            values = self.by_kind.get(kind, ())
-            keys = (place << VALUE_BITS | index for index, (*_, bits) in enumerate(values) for place in positions(bits))
-            self._memberships[kind] = array("q", sorted(keys))
-        return self._memberships[kind]
+    def year_counts(self, bits):
+        """{year: members} of a set: the years its members' periods overlap, as `years` has them."""
+        if self.few(bits.bit_count()):
+            return self.tally_years(bits)
+        return {year: n for year, values in self.years.items() if (n := (bits & values).bit_count())}
 
     def tally(self, bits, kind):
-        """[(slug, name, members)] of the values of `kind` among a small set's members, in
-        by_kind's order: as counting each value's `&`, at a cost that follows the members."""
-        keys, values = self.memberships(kind), self.by_kind.get(kind, ())
+        """counts() of a small set, member by member: at a cost that follows the members."""
+        keys, values = self.memberships[kind], self.by_kind.get(kind, ())
         counts, mask = [0] * len(values), (1 << VALUE_BITS) - 1
         for place in positions(bits):
             start = bisect.bisect_left(keys, place << VALUE_BITS)
@@ -160,7 +158,7 @@ class Numbering:
         return [(slug, name, n) for (slug, name, _), n in zip(values, counts, strict=True) if n]
 
     def tally_years(self, bits):
-        """{year: members} of a small set: the years its members' periods overlap, as `years` has them."""
+        """year_counts() of a small set, member by member."""
         counts, fromordinal = Counter(), datetime.date.fromordinal
         for place in positions(bits):
             counts.update(range(fromordinal(self.starts[place]).year, fromordinal(self.ends[place]).year + 1))
@@ -226,6 +224,14 @@ def positions(bits):
 def _bits(flags):
     """The set whose members are the positions of the 1s in a bytearray of 0s and 1s."""
     return int(flags.translate(TO_DIGITS)[::-1] or b"0", 2)
+
+
+def _set_of(places, size):
+    """The set of these positions, among `size`."""
+    flags = bytearray(size)
+    for place in places:
+        flags[place] = 1
+    return _bits(flags)
 
 
 class Kept:
@@ -333,18 +339,17 @@ def number(key, rows):
     longest = max(map(operator.sub, ends, starts), default=0)
     published = next(ids for kind, _, _, ids, _ in rows if kind == "published") or ()
     published_order = array("l", [position[pk] for pk in published])
-    numbering = Numbering(key, order, position, {}, {}, starts, ends, longest, published_order)
+    numbering = Numbering(key, order, position, {}, {}, starts, ends, longest, published_order, {})
+    # Each value's memberships are made from its positions as it is numbered: a pass of their
+    # own over every set's members took a second per worker and generation at 1,000,000 reports.
     keys, numbered = {kind: [] for kind in TALLIED}, Counter()
     for kind, slug, name, ids, _ in rows:
         if kind in ("tag", "author", "series", "language") and (places := numbering.places(ids)):
-            flags = bytearray(len(order))
-            for place in places:
-                flags[place] = 1
             if kind in keys:  # its index in by_kind[kind]: how many values of its kind came before it
                 index, numbered[kind] = numbered[kind], numbered[kind] + 1
                 keys[kind] += (place << VALUE_BITS | index for place in places)
-            numbering.values[kind, slug] = (name, _bits(flags))
-    numbering._memberships.update((kind, array("q", sorted(made))) for kind, made in keys.items())
+            numbering.values[kind, slug] = (name, _set_of(places, len(order)))
+    numbering.memberships.update((kind, array("q", sorted(made))) for kind, made in keys.items())
     years = {}
     for place, period in enumerate(periods or ()):
         first, last = divmod(period, 10000)

@@ -154,16 +154,8 @@ class ResultSets:
         return self.results.bit_count()
 
     def counts(self, kind):
-        """[(slug, name, reports)] of a narrowing facet (tags, authors) among the results: a
-        few results member by member (Numbering.tally), more value by value."""
-        results, numbering = self.results, self.numbering
-        if numbering.few(self.total):
-            return numbering.tally(results, kind)
-        return [
-            (slug, name, count)
-            for slug, name, bits in numbering.by_kind.get(kind, ())
-            if (count := (results & bits).bit_count())
-        ]
+        """[(slug, name, reports)] of a narrowing facet (tags, authors) among the results."""
+        return self.numbering.counts(self.results, kind, self.total)
 
     def series_and_years(self, selected_series, selected_year):
         """({series slug: (name, reports)} within the chosen year, {year: reports} within the
@@ -172,19 +164,8 @@ class ResultSets:
         numbering, beside = self.numbering, self.beside_series_and_year
         in_year = beside if selected_year is None else beside & numbering.years.get(selected_year, 0)
         in_series = beside if selected_series is None else beside & numbering.members("series", selected_series)
-        if numbering.few(in_year.bit_count()):
-            series = {slug: (name, count) for slug, name, count in numbering.tally(in_year, "series")}
-        else:
-            series = {
-                slug: (name, count)
-                for slug, name, bits in numbering.by_kind.get("series", ())
-                if (count := (in_year & bits).bit_count())
-            }
-        if numbering.few(in_series.bit_count()):
-            years = numbering.tally_years(in_series)
-        else:
-            years = {year: n for year, bits in numbering.years.items() if (n := (in_series & bits).bit_count())}
-        return series, years
+        series = {slug: (name, count) for slug, name, count in numbering.counts(in_year, "series")}
+        return series, numbering.year_counts(in_series)
 
     def page(self, start, length):
         """The ids of the results from `start` on, `length` of them, in the archive's order."""
